@@ -1,0 +1,248 @@
+//! The one error type. Every failure carries a stable [`ErrorCode`] whose string form
+//! (`ERR_…`) matches panva/jose's codes where jose has one, so JavaScript users can branch on
+//! `err.code` exactly as they would with jose.
+//!
+//! Messages are short, fixed English sentences in jose's style (`"exp" claim timestamp check
+//! failed`). They never contain key material or signature bytes; they may name a claim.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// Stable machine-readable error codes. These are public API: never rename one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// The payload is not a JSON object, or the token as a JWT is unusable (jose `JWTInvalid`).
+    JwtInvalid,
+    /// Compact serialization, base64url, header or signature encoding is malformed (jose `JWSInvalid`).
+    JwsInvalid,
+    /// The header `alg` is not on the allow-list (`none`, `HS*`, anything unsupported).
+    AlgNotAllowed,
+    /// A recognised but unsupported feature: an unknown `crit` extension, an unsupported key type.
+    NotSupported,
+    /// A JSON Web Key is malformed or unacceptable (RSA under 2048 bits, point not on the curve…).
+    JwkInvalid,
+    /// A JSON Web Key Set (or DID document) is malformed.
+    JwksInvalid,
+    /// No key in the set fits the token's `kid` and `alg`.
+    JwksNoMatchingKey,
+    /// More than one key in the set fits the token's `kid` and `alg`.
+    JwksMultipleMatchingKeys,
+    /// The signature does not verify (including wrong length or out-of-range values).
+    SignatureVerificationFailed,
+    /// The `exp` claim is in the past (beyond the clock tolerance).
+    JwtExpired,
+    /// A claim is missing, of the wrong type, or does not match what was expected.
+    ClaimValidationFailed,
+    /// The caller passed an invalid option (a programming error, not a bad token).
+    InvalidArgument,
+    /// The host offered no usable random number generator.
+    RandomUnavailable,
+}
+
+impl ErrorCode {
+    /// Every code, for exhaustive tests and documentation.
+    pub const ALL: [ErrorCode; 13] = [
+        ErrorCode::JwtInvalid,
+        ErrorCode::JwsInvalid,
+        ErrorCode::AlgNotAllowed,
+        ErrorCode::NotSupported,
+        ErrorCode::JwkInvalid,
+        ErrorCode::JwksInvalid,
+        ErrorCode::JwksNoMatchingKey,
+        ErrorCode::JwksMultipleMatchingKeys,
+        ErrorCode::SignatureVerificationFailed,
+        ErrorCode::JwtExpired,
+        ErrorCode::ClaimValidationFailed,
+        ErrorCode::InvalidArgument,
+        ErrorCode::RandomUnavailable,
+    ];
+
+    /// The stable string form, e.g. `"ERR_JWT_EXPIRED"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::JwtInvalid => "ERR_JWT_INVALID",
+            ErrorCode::JwsInvalid => "ERR_JWS_INVALID",
+            ErrorCode::AlgNotAllowed => "ERR_JOSE_ALG_NOT_ALLOWED",
+            ErrorCode::NotSupported => "ERR_JOSE_NOT_SUPPORTED",
+            ErrorCode::JwkInvalid => "ERR_JWK_INVALID",
+            ErrorCode::JwksInvalid => "ERR_JWKS_INVALID",
+            ErrorCode::JwksNoMatchingKey => "ERR_JWKS_NO_MATCHING_KEY",
+            ErrorCode::JwksMultipleMatchingKeys => "ERR_JWKS_MULTIPLE_MATCHING_KEYS",
+            ErrorCode::SignatureVerificationFailed => "ERR_JWS_SIGNATURE_VERIFICATION_FAILED",
+            ErrorCode::JwtExpired => "ERR_JWT_EXPIRED",
+            ErrorCode::ClaimValidationFailed => "ERR_JWT_CLAIM_VALIDATION_FAILED",
+            ErrorCode::InvalidArgument => "ERR_INVALID_ARGUMENT",
+            ErrorCode::RandomUnavailable => "ERR_RANDOM_UNAVAILABLE",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a claim failed, as in jose's `JWTClaimValidationFailed.reason`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Reason {
+    /// The claim is required but absent.
+    Missing,
+    /// The claim has the wrong JSON type or an unusable value.
+    Invalid,
+    /// A time or other check on the claim failed.
+    CheckFailed,
+}
+
+impl Reason {
+    /// The string form: `missing`, `invalid` or `check_failed`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Reason::Missing => "missing",
+            Reason::Invalid => "invalid",
+            Reason::CheckFailed => "check_failed",
+        }
+    }
+}
+
+/// A failure to decode, verify or validate, with a stable [`ErrorCode`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    code: ErrorCode,
+    message: Cow<'static, str>,
+    claim: Option<Cow<'static, str>>,
+    reason: Option<Reason>,
+}
+
+/// Shorthand for results in this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An error with a code and a message.
+    pub fn new(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
+        Error {
+            code,
+            message: message.into(),
+            claim: None,
+            reason: None,
+        }
+    }
+
+    /// A claim failure (`ERR_JWT_CLAIM_VALIDATION_FAILED`) naming the claim and the reason.
+    pub fn claim(claim: impl Into<Cow<'static, str>>, reason: Reason) -> Self {
+        let claim = claim.into();
+        let message = match reason {
+            Reason::Missing => format!("missing required \"{claim}\" claim"),
+            Reason::Invalid => format!("\"{claim}\" claim has an invalid type or value"),
+            Reason::CheckFailed => format!("\"{claim}\" claim check failed"),
+        };
+        Error::claim_with_message(claim, reason, message)
+    }
+
+    /// A claim failure with a custom message.
+    pub fn claim_with_message(
+        claim: impl Into<Cow<'static, str>>,
+        reason: Reason,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Error {
+            code: ErrorCode::ClaimValidationFailed,
+            message: message.into(),
+            claim: Some(claim.into()),
+            reason: Some(reason),
+        }
+    }
+
+    /// The token has expired (`ERR_JWT_EXPIRED`, claim `exp`, reason `check_failed`).
+    pub fn expired() -> Self {
+        Error {
+            code: ErrorCode::JwtExpired,
+            message: Cow::Borrowed("\"exp\" claim timestamp check failed"),
+            claim: Some(Cow::Borrowed("exp")),
+            reason: Some(Reason::CheckFailed),
+        }
+    }
+
+    /// The opaque signature failure. Deliberately one fixed message: which part of a signature
+    /// was wrong is not something to tell an attacker.
+    pub fn signature() -> Self {
+        Error::new(
+            ErrorCode::SignatureVerificationFailed,
+            "signature verification failed",
+        )
+    }
+
+    pub(crate) fn jws(message: &'static str) -> Self {
+        Error::new(ErrorCode::JwsInvalid, message)
+    }
+
+    pub(crate) fn jwt(message: &'static str) -> Self {
+        Error::new(ErrorCode::JwtInvalid, message)
+    }
+
+    pub(crate) fn jwk(message: impl Into<Cow<'static, str>>) -> Self {
+        Error::new(ErrorCode::JwkInvalid, message)
+    }
+
+    pub(crate) fn jwks(message: impl Into<Cow<'static, str>>) -> Self {
+        Error::new(ErrorCode::JwksInvalid, message)
+    }
+
+    pub(crate) fn argument(message: impl Into<Cow<'static, str>>) -> Self {
+        Error::new(ErrorCode::InvalidArgument, message)
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// The human-readable message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// For claim failures (and `ERR_JWT_EXPIRED`): the claim's name.
+    pub fn claim_name(&self) -> Option<&str> {
+        self.claim.as_deref()
+    }
+
+    /// For claim failures (and `ERR_JWT_EXPIRED`): why it failed.
+    pub fn reason(&self) -> Option<Reason> {
+        self.reason
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_and_prefixed() {
+        let mut seen = HashSet::new();
+        for code in ErrorCode::ALL {
+            assert!(code.as_str().starts_with("ERR_"), "{code}");
+            assert!(seen.insert(code.as_str()), "duplicate {code}");
+        }
+    }
+
+    #[test]
+    fn claim_errors_carry_name_and_reason() {
+        let e = Error::claim("nonce", Reason::CheckFailed);
+        assert_eq!(e.code(), ErrorCode::ClaimValidationFailed);
+        assert_eq!(e.claim_name(), Some("nonce"));
+        assert_eq!(e.reason().map(Reason::as_str), Some("check_failed"));
+        assert_eq!(e.message(), "\"nonce\" claim check failed");
+    }
+}

@@ -1,0 +1,446 @@
+//! JSON Web Keys (RFC 7517) for verification: EC P-256 and RSA 2048–4096, parsed once into
+//! typed keys and kept in a [`KeySet`].
+//!
+//! Parsing validates everything that can be validated up front (the EC point is on the curve,
+//! the RSA modulus size and exponent), so the per-token path only looks keys up and verifies.
+//! A JWKS may legitimately contain keys this crate cannot use (another curve, an encryption
+//! key); those are remembered with the reason, so that a token naming one gets that reason
+//! rather than a bare "no matching key".
+
+use crate::alg::Algorithm;
+use crate::base64url;
+use crate::error::{Error, ErrorCode, Result};
+use crate::json;
+use p256::ecdsa::signature::Verifier;
+use rsa::traits::PublicKeyParts;
+use rsa::{BigUint, RsaPublicKey};
+use serde_json::{Map, Value};
+use sha2::Sha256;
+
+/// Smallest RSA modulus accepted, in bits (RFC 7518 §3.3).
+pub const MIN_RSA_BITS: usize = 2048;
+/// Largest RSA modulus accepted, in bits.
+pub const MAX_RSA_BITS: usize = 4096;
+
+/// A public key ready to verify signatures.
+#[derive(Debug, Clone)]
+pub enum PublicKey {
+    /// An EC P-256 key (ES256).
+    P256(p256::ecdsa::VerifyingKey),
+    /// An RSA key (RS256).
+    Rsa(Box<RsaKey>),
+}
+
+/// An RSA public key with its PKCS#1 v1.5 / SHA-256 verifier.
+#[derive(Debug, Clone)]
+pub struct RsaKey {
+    verifier: rsa::pkcs1v15::VerifyingKey<Sha256>,
+    modulus_be: Vec<u8>,
+}
+
+impl RsaKey {
+    /// The modulus size in bits.
+    pub fn bits(&self) -> usize {
+        let lead = self.modulus_be.first().copied().unwrap_or(0);
+        self.modulus_be.len() * 8 - lead.leading_zeros() as usize
+    }
+}
+
+impl PublicKey {
+    /// Whether this key is of the type `alg` needs.
+    pub fn fits(&self, alg: Algorithm) -> bool {
+        matches!(
+            (self, alg),
+            (PublicKey::P256(_), Algorithm::Es256) | (PublicKey::Rsa(_), Algorithm::Rs256)
+        )
+    }
+
+    /// The JWK `kty` of this key.
+    pub fn key_type(&self) -> &'static str {
+        match self {
+            PublicKey::P256(_) => "EC",
+            PublicKey::Rsa(_) => "RSA",
+        }
+    }
+
+    /// Verify `signature` over `message` with `alg`.
+    ///
+    /// ES256 takes only the 64-byte JOSE form `r || s` (a DER signature or any other length
+    /// fails), with `r` and `s` in `[1, n-1]`. RS256 takes only a signature of exactly the
+    /// modulus length whose value is below the modulus.
+    ///
+    /// # Errors
+    /// `ERR_JWS_SIGNATURE_VERIFICATION_FAILED` for every kind of failure, including a key that
+    /// does not fit `alg`.
+    pub fn verify(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Result<()> {
+        match (self, alg) {
+            (PublicKey::P256(key), Algorithm::Es256) => {
+                if signature.len() != 64 {
+                    return Err(Error::signature());
+                }
+                // from_slice rejects r or s equal to zero or not below the group order,
+                // which is what CVE-2022-21449 ("psychic signatures") skipped.
+                let sig = p256::ecdsa::Signature::from_slice(signature)
+                    .map_err(|_| Error::signature())?;
+                key.verify(message, &sig).map_err(|_| Error::signature())
+            }
+            (PublicKey::Rsa(key), Algorithm::Rs256) => {
+                // A signature must be exactly k bytes and, as an integer, below n
+                // (RFC 8017 §8.2.2); otherwise s and s + n would both verify.
+                if signature.len() != key.modulus_be.len() || signature >= key.modulus_be.as_slice()
+                {
+                    return Err(Error::signature());
+                }
+                let sig = rsa::pkcs1v15::Signature::try_from(signature)
+                    .map_err(|_| Error::signature())?;
+                key.verifier
+                    .verify(message, &sig)
+                    .map_err(|_| Error::signature())
+            }
+            _ => Err(Error::signature()),
+        }
+    }
+}
+
+/// A parsed JWK with the metadata that decides which tokens it may verify.
+#[derive(Debug, Clone)]
+pub struct Jwk {
+    kid: Option<String>,
+    alg: Option<String>,
+    usable_for_signatures: bool,
+    key: PublicKey,
+}
+
+impl Jwk {
+    /// Parse one JWK from its JSON text.
+    ///
+    /// # Errors
+    /// `ERR_JWK_INVALID` for a malformed or unacceptable key, `ERR_JOSE_NOT_SUPPORTED` for a
+    /// well-formed key of a type this crate does not verify with.
+    pub fn from_json(text: &str) -> Result<Jwk> {
+        let map = json::parse_object(text).map_err(|e| Error::jwk(format!("JWK is {e}")))?;
+        Jwk::from_map(&map)
+    }
+
+    /// Parse one JWK from a parsed JSON object.
+    ///
+    /// # Errors
+    /// As [`Jwk::from_json`].
+    pub fn from_map(map: &Map<String, Value>) -> Result<Jwk> {
+        let kid = optional_string(map, "kid")?;
+        let alg = optional_string(map, "alg")?;
+        let usable_for_signatures = usable_for_signatures(map)?;
+        let key = match required_string(map, "kty")? {
+            "EC" => parse_ec(map)?,
+            "RSA" => parse_rsa(map)?,
+            other => {
+                return Err(Error::new(
+                    ErrorCode::NotSupported,
+                    format!("unsupported key type \"kty\": {other:?}"),
+                ))
+            }
+        };
+        if let Some(alg) = alg.as_deref() {
+            // A key that names an algorithm of another family is a configuration error,
+            // e.g. `"kty":"EC","alg":"RS256"`; an algorithm we do not verify is merely unusable.
+            if let Some(named) = Algorithm::from_name(alg) {
+                if !key.fits(named) {
+                    return Err(Error::jwk(format!(
+                        "\"alg\" {alg} does not fit a {} key",
+                        key.key_type()
+                    )));
+                }
+            }
+        }
+        Ok(Jwk {
+            kid,
+            alg,
+            usable_for_signatures,
+            key,
+        })
+    }
+
+    /// A key built directly from a typed public key (for callers that hold keys already).
+    pub fn from_public_key(key: PublicKey, kid: Option<String>, alg: Option<Algorithm>) -> Jwk {
+        Jwk {
+            kid,
+            alg: alg.map(|a| a.as_str().to_owned()),
+            usable_for_signatures: true,
+            key,
+        }
+    }
+
+    /// The key id, if any.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    /// The `alg` the key is restricted to, if any.
+    pub fn alg(&self) -> Option<&str> {
+        self.alg.as_deref()
+    }
+
+    /// The typed public key.
+    pub fn public_key(&self) -> &PublicKey {
+        &self.key
+    }
+
+    /// Whether this key may verify a token signed with `alg` (jose's `isUsableJWK` rules):
+    /// the key type fits, the key's own `alg` (if any) equals `alg`, `use` is absent or `sig`,
+    /// and `key_ops` is absent or includes `verify`.
+    pub fn accepts(&self, alg: Algorithm) -> bool {
+        self.usable_for_signatures
+            && self.key.fits(alg)
+            && self.alg.as_deref().is_none_or(|a| a == alg.as_str())
+    }
+}
+
+fn usable_for_signatures(map: &Map<String, Value>) -> Result<bool> {
+    let use_ok = optional_string(map, "use")?.is_none_or(|u| u == "sig");
+    let ops_ok = match map.get("key_ops") {
+        None => true,
+        Some(Value::Array(ops)) => {
+            let mut names = Vec::with_capacity(ops.len());
+            for op in ops {
+                let name = op
+                    .as_str()
+                    .ok_or_else(|| Error::jwk("\"key_ops\" must be an array of strings"))?;
+                if names.contains(&name) {
+                    return Err(Error::jwk("\"key_ops\" has a duplicate entry"));
+                }
+                names.push(name);
+            }
+            names.contains(&"verify")
+        }
+        Some(_) => return Err(Error::jwk("\"key_ops\" must be an array of strings")),
+    };
+    Ok(use_ok && ops_ok)
+}
+
+fn refuse_private(map: &Map<String, Value>, members: &[&str]) -> Result<()> {
+    if members.iter().any(|m| map.contains_key(*m)) {
+        return Err(Error::jwk(
+            "private key material in a verification key: publish only the public key",
+        ));
+    }
+    Ok(())
+}
+
+fn parse_ec(map: &Map<String, Value>) -> Result<PublicKey> {
+    let crv = required_string(map, "crv")?;
+    if crv != "P-256" {
+        return Err(Error::new(
+            ErrorCode::NotSupported,
+            format!("unsupported EC curve {crv:?}: only P-256 (ES256) is verified"),
+        ));
+    }
+    refuse_private(map, &["d"])?;
+    let x = coordinate(map, "x")?;
+    let y = coordinate(map, "y")?;
+    let mut sec1 = Vec::with_capacity(65);
+    sec1.push(0x04);
+    sec1.extend_from_slice(&x);
+    sec1.extend_from_slice(&y);
+    // from_sec1_bytes checks that the point is on the curve and is not the identity.
+    p256::ecdsa::VerifyingKey::from_sec1_bytes(&sec1)
+        .map(PublicKey::P256)
+        .map_err(|_| Error::jwk("EC point is not on the P-256 curve"))
+}
+
+fn coordinate(map: &Map<String, Value>, name: &'static str) -> Result<Vec<u8>> {
+    let bytes = base64url_member(map, name)?;
+    // RFC 7518 §6.2.1.2: the full coordinate size, no more and no less.
+    if bytes.len() != 32 {
+        return Err(Error::jwk(format!(
+            "\"{name}\" must be a 32-byte P-256 coordinate"
+        )));
+    }
+    Ok(bytes)
+}
+
+fn parse_rsa(map: &Map<String, Value>) -> Result<PublicKey> {
+    refuse_private(map, &["d", "p", "q", "dp", "dq", "qi", "oth"])?;
+    let n = base64url_member(map, "n")?;
+    let e = base64url_member(map, "e")?;
+    let first_nonzero = n.iter().position(|&b| b != 0).unwrap_or(n.len());
+    let modulus_be = n.get(first_nonzero..).unwrap_or_default().to_vec();
+    let key = RsaKey {
+        verifier: rsa::pkcs1v15::VerifyingKey::new(rsa_public_key(&modulus_be, &e)?),
+        modulus_be,
+    };
+    Ok(PublicKey::Rsa(Box::new(key)))
+}
+
+fn rsa_public_key(modulus_be: &[u8], exponent_be: &[u8]) -> Result<RsaPublicKey> {
+    let n = BigUint::from_bytes_be(modulus_be);
+    let bits = n.bits();
+    if bits < MIN_RSA_BITS {
+        return Err(Error::jwk(format!(
+            "RSA modulus of {bits} bits is below the {MIN_RSA_BITS}-bit minimum"
+        )));
+    }
+    if bits > MAX_RSA_BITS {
+        return Err(Error::jwk(format!(
+            "RSA modulus of {bits} bits is above the {MAX_RSA_BITS}-bit maximum"
+        )));
+    }
+    if modulus_be.last().is_some_and(|b| b & 1 == 0) {
+        return Err(Error::jwk("RSA modulus is even"));
+    }
+    let significant = exponent_be.iter().skip_while(|&&b| b == 0).count();
+    let e = BigUint::from_bytes_be(exponent_be);
+    // An odd exponent of at least 3 that fits in 32 bits covers every real key (65537 above
+    // all); anything else is a broken or hostile key.
+    if significant > 4 || e < BigUint::from(3u8) || exponent_be.last().is_some_and(|b| b & 1 == 0) {
+        return Err(Error::jwk(
+            "RSA exponent must be odd, at least 3 and at most 32 bits",
+        ));
+    }
+    let key = RsaPublicKey::new_with_max_size(n, e, MAX_RSA_BITS)
+        .map_err(|_| Error::jwk("RSA key is invalid"))?;
+    debug_assert!(key.size() == modulus_be.len());
+    Ok(key)
+}
+
+fn base64url_member(map: &Map<String, Value>, name: &'static str) -> Result<Vec<u8>> {
+    base64url::decode(required_string(map, name)?)
+        .map_err(|_| Error::jwk(format!("\"{name}\" is not valid base64url")))
+}
+
+fn required_string<'m>(map: &'m Map<String, Value>, name: &'static str) -> Result<&'m str> {
+    match map.get(name) {
+        Some(Value::String(s)) => Ok(s),
+        Some(_) => Err(Error::jwk(format!("\"{name}\" must be a string"))),
+        None => Err(Error::jwk(format!("\"{name}\" is missing"))),
+    }
+}
+
+fn optional_string(map: &Map<String, Value>, name: &'static str) -> Result<Option<String>> {
+    match map.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(Error::jwk(format!("\"{name}\" must be a string"))),
+    }
+}
+
+/// A key from the set that could not be used, kept so lookups can explain themselves.
+#[derive(Debug, Clone)]
+struct RejectedKey {
+    kid: Option<String>,
+    error: Error,
+}
+
+/// A JSON Web Key Set, parsed once and reused for many verifications.
+#[derive(Debug, Clone, Default)]
+pub struct KeySet {
+    keys: Vec<Jwk>,
+    rejected: Vec<RejectedKey>,
+}
+
+impl KeySet {
+    /// Parse a JWKS document (`{"keys":[…]}`).
+    ///
+    /// Individual keys that are malformed or unsupported do not fail the whole set (a
+    /// provider may publish keys for other purposes); they are kept aside and reported if a
+    /// token asks for them by `kid`.
+    ///
+    /// # Errors
+    /// `ERR_JWKS_INVALID` when the document is not strict JSON, not an object, or has no
+    /// `keys` array of objects.
+    pub fn from_json(text: &str) -> Result<KeySet> {
+        let map = json::parse_object(text).map_err(|e| Error::jwks(format!("JWKS is {e}")))?;
+        KeySet::from_map(&map)
+    }
+
+    /// Parse a JWKS from a parsed JSON object.
+    ///
+    /// # Errors
+    /// As [`KeySet::from_json`].
+    pub fn from_map(map: &Map<String, Value>) -> Result<KeySet> {
+        let Some(Value::Array(entries)) = map.get("keys") else {
+            return Err(Error::jwks(
+                "JSON Web Key Set malformed: expected an object with a \"keys\" array",
+            ));
+        };
+        let mut set = KeySet::default();
+        for entry in entries {
+            let Value::Object(jwk) = entry else {
+                return Err(Error::jwks("JSON Web Key Set members must be objects"));
+            };
+            set.insert_parsed(jwk);
+        }
+        Ok(set)
+    }
+
+    /// A set holding exactly these keys.
+    pub fn from_keys(keys: Vec<Jwk>) -> KeySet {
+        KeySet {
+            keys,
+            rejected: Vec::new(),
+        }
+    }
+
+    fn insert_parsed(&mut self, jwk: &Map<String, Value>) {
+        match Jwk::from_map(jwk) {
+            Ok(key) => self.keys.push(key),
+            Err(error) => self.rejected.push(RejectedKey {
+                kid: jwk.get("kid").and_then(Value::as_str).map(str::to_owned),
+                error,
+            }),
+        }
+    }
+
+    /// The usable keys.
+    pub fn keys(&self) -> &[Jwk] {
+        &self.keys
+    }
+
+    /// How many keys were usable.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether no key was usable.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The errors of keys in the document that could not be used, with their `kid`s.
+    pub fn rejected(&self) -> impl Iterator<Item = (Option<&str>, &Error)> {
+        self.rejected.iter().map(|r| (r.kid.as_deref(), &r.error))
+    }
+
+    /// Choose the one key that may verify a token with this `alg` and `kid`.
+    ///
+    /// With a `kid`, only keys with that exact `kid` are candidates; without one, every key
+    /// (as jose does). The header's own key hints (`jwk`, `jku`, `x5u`, `x5c`) are never
+    /// consulted: keys come only from this set.
+    ///
+    /// # Errors
+    /// `ERR_JWKS_NO_MATCHING_KEY` when none fits (or the error of an unusable key with that
+    /// `kid`), `ERR_JWKS_MULTIPLE_MATCHING_KEYS` when more than one does.
+    pub fn select(&self, alg: Algorithm, kid: Option<&str>) -> Result<&Jwk> {
+        let mut candidates = self
+            .keys
+            .iter()
+            .filter(|k| kid.is_none_or(|kid| k.kid() == Some(kid)) && k.accepts(alg));
+        match (candidates.next(), candidates.next()) {
+            (Some(key), None) => Ok(key),
+            (Some(_), Some(_)) => Err(Error::new(
+                ErrorCode::JwksMultipleMatchingKeys,
+                "multiple matching keys found in the JSON Web Key Set",
+            )),
+            (None, _) => {
+                let rejected = kid
+                    .and_then(|kid| self.rejected.iter().find(|r| r.kid.as_deref() == Some(kid)));
+                Err(match rejected {
+                    Some(r) => r.error.clone(),
+                    None => Error::new(
+                        ErrorCode::JwksNoMatchingKey,
+                        "no applicable key found in the JSON Web Key Set",
+                    ),
+                })
+            }
+        }
+    }
+}

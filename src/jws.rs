@@ -1,0 +1,340 @@
+//! JWS Compact Serialization (RFC 7515 §7.1): splitting, the protected header, and signature
+//! verification against a [`KeySet`].
+//!
+//! The order is fixed and each step runs only after the previous one passed: size cap (before
+//! any decoding) → three segments → header JSON → `alg` allow-list → `crit`/`b64` → key lookup
+//! → signature. Nothing from the header is trusted to *find* a key except `kid` as a lookup
+//! string: `jwk`, `jku`, `x5u` and `x5c` are ignored.
+
+use crate::alg::{Algorithm, Algorithms};
+use crate::base64url;
+use crate::error::{Error, ErrorCode, Result};
+use crate::json::{self, JsonError};
+use crate::jwk::{Jwk, KeySet};
+use serde_json::{Map, Value};
+
+/// Default cap on the whole token, in bytes. One Login's largest tokens (a core identity
+/// credential with several names) are a few kilobytes.
+pub const DEFAULT_MAX_TOKEN_SIZE: usize = 64 * 1024;
+
+/// A compact JWS split into its three base64url segments, not yet decoded.
+#[derive(Debug, Clone, Copy)]
+pub struct CompactParts<'a> {
+    /// The protected header segment.
+    pub header: &'a str,
+    /// The payload segment.
+    pub payload: &'a str,
+    /// The signature segment.
+    pub signature: &'a str,
+    /// `header.payload`: the bytes the signature covers.
+    pub signing_input: &'a str,
+}
+
+/// Split a token into segments after the size check.
+///
+/// # Errors
+/// `ERR_JWS_INVALID` for an oversized token or any segment count but three.
+pub fn split(token: &str, max_size: usize) -> Result<CompactParts<'_>> {
+    if token.len() > max_size {
+        return Err(Error::new(
+            ErrorCode::JwsInvalid,
+            format!("token is larger than the {max_size}-byte limit"),
+        ));
+    }
+    let mut dots = token.match_indices('.').map(|(i, _)| i);
+    let (Some(first), Some(second)) = (dots.next(), dots.next()) else {
+        return Err(Error::jws("Invalid Compact JWS: expected three segments"));
+    };
+    if dots.next().is_some() {
+        let segments = token.matches('.').count() + 1;
+        return Err(Error::jws(if segments == 5 {
+            "encrypted JWTs (JWE, five segments) are not supported"
+        } else {
+            "Invalid Compact JWS: expected three segments"
+        }));
+    }
+    let (Some(header), Some(payload), Some(signature), Some(signing_input)) = (
+        token.get(..first),
+        token.get(first + 1..second),
+        token.get(second + 1..),
+        token.get(..second),
+    ) else {
+        return Err(Error::jws("Invalid Compact JWS"));
+    };
+    Ok(CompactParts {
+        header,
+        payload,
+        signature,
+        signing_input,
+    })
+}
+
+/// The decoded protected header.
+#[derive(Debug, Clone)]
+pub struct Header {
+    /// The `alg` exactly as written (not yet checked against an allow-list).
+    pub alg: String,
+    /// The `kid`, if present.
+    pub kid: Option<String>,
+    /// The `typ`, if present.
+    pub typ: Option<String>,
+    /// Every member, for display and for callers' own checks.
+    pub members: Map<String, Value>,
+}
+
+/// Decode and parse the header segment. Types of the registered members are enforced here;
+/// policy (allow-lists, `crit`) is applied by [`check_header_policy`].
+///
+/// # Errors
+/// `ERR_JWS_INVALID` for bad base64url, bad JSON, a non-object, or mistyped `alg`/`kid`/`typ`.
+pub fn decode_header(segment: &str) -> Result<Header> {
+    let bytes = base64url::decode(segment)
+        .map_err(|_| Error::jws("Failed to base64url decode the protected header"))?;
+    let members = json::parse_object_bytes(&bytes).map_err(|e| {
+        Error::new(
+            ErrorCode::JwsInvalid,
+            format!("JWS Protected Header is {}", describe(&e)),
+        )
+    })?;
+    let alg = match members.get("alg") {
+        Some(Value::String(alg)) => alg.clone(),
+        _ => {
+            return Err(Error::jws(
+                "JWS \"alg\" (Algorithm) Header Parameter missing or invalid",
+            ))
+        }
+    };
+    let kid = header_string(&members, "kid")?;
+    let typ = header_string(&members, "typ")?;
+    Ok(Header {
+        alg,
+        kid,
+        typ,
+        members,
+    })
+}
+
+fn header_string(members: &Map<String, Value>, name: &'static str) -> Result<Option<String>> {
+    match members.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(Error::new(
+            ErrorCode::JwsInvalid,
+            format!("JWS \"{name}\" Header Parameter must be a string"),
+        )),
+    }
+}
+
+pub(crate) fn describe(e: &JsonError) -> String {
+    match e {
+        JsonError::NotAnObject => "not a JSON object".to_owned(),
+        other => format!("invalid: {other}"),
+    }
+}
+
+/// Apply the header rules that do not depend on a key: the `alg` allow-list, `crit` and
+/// `b64`.
+///
+/// # Errors
+/// `ERR_JOSE_ALG_NOT_ALLOWED`, `ERR_JOSE_NOT_SUPPORTED` (unknown `crit`), `ERR_JWS_INVALID`
+/// (malformed `crit`) or `ERR_JWT_INVALID` (`b64` other than `true`).
+pub fn check_header_policy(header: &Header, algorithms: Algorithms) -> Result<Algorithm> {
+    let alg = algorithms.check(&header.alg)?;
+    if let Some(crit) = header.members.get("crit") {
+        let Value::Array(names) = crit else {
+            return Err(Error::jws(
+                "\"crit\" Header Parameter must be an array of non-empty strings",
+            ));
+        };
+        if names.is_empty() {
+            return Err(Error::jws(
+                "\"crit\" Header Parameter must be an array of non-empty strings",
+            ));
+        }
+        for name in names {
+            match name.as_str() {
+                Some(n) if !n.is_empty() => {
+                    if n != "b64" {
+                        return Err(Error::new(
+                            ErrorCode::NotSupported,
+                            format!("Extension Header Parameter {n:?} is not recognized"),
+                        ));
+                    }
+                    if !header.members.contains_key(n) {
+                        return Err(Error::new(
+                            ErrorCode::JwsInvalid,
+                            format!("Extension Header Parameter {n:?} is missing"),
+                        ));
+                    }
+                }
+                _ => {
+                    return Err(Error::jws(
+                        "\"crit\" Header Parameter must be an array of non-empty strings",
+                    ))
+                }
+            }
+        }
+    }
+    // RFC 7797 unencoded payloads have no place in a JWT; anything but `true` is refused,
+    // whether or not `crit` lists it.
+    if let Some(b64) = header.members.get("b64") {
+        if b64 != &Value::Bool(true) {
+            return Err(Error::jwt("JWTs MUST NOT use unencoded payload"));
+        }
+    }
+    Ok(alg)
+}
+
+/// A compact JWS whose signature has been verified.
+#[derive(Debug, Clone)]
+pub struct VerifiedJws<'t, 'k> {
+    /// The header.
+    pub header: Header,
+    /// The algorithm the signature was verified with.
+    pub alg: Algorithm,
+    /// The key that verified it.
+    pub key: &'k Jwk,
+    /// The raw payload segment (still base64url).
+    pub payload_segment: &'t str,
+}
+
+/// Options for [`verify_compact`].
+#[derive(Debug, Clone, Copy)]
+pub struct JwsOptions {
+    /// Accepted algorithms.
+    pub algorithms: Algorithms,
+    /// Cap on the token size in bytes.
+    pub max_token_size: usize,
+    /// Whether a header `kid` is required (One Login always sends one).
+    pub require_kid: bool,
+}
+
+impl Default for JwsOptions {
+    fn default() -> Self {
+        JwsOptions {
+            algorithms: Algorithms::ALL,
+            max_token_size: DEFAULT_MAX_TOKEN_SIZE,
+            require_kid: false,
+        }
+    }
+}
+
+/// Verify a compact JWS's signature with a key from `keys`.
+///
+/// # Errors
+/// Any of the header errors above, the key-selection errors of [`KeySet::select`], and
+/// `ERR_JWS_SIGNATURE_VERIFICATION_FAILED`.
+pub fn verify_compact<'t, 'k>(
+    token: &'t str,
+    keys: &'k KeySet,
+    options: &JwsOptions,
+) -> Result<VerifiedJws<'t, 'k>> {
+    let parts = split(token, options.max_token_size)?;
+    let header = decode_header(parts.header)?;
+    let alg = check_header_policy(&header, options.algorithms)?;
+    if options.require_kid && header.kid.is_none() {
+        return Err(Error::jws("JWS \"kid\" Header Parameter is required"));
+    }
+    let signature = base64url::decode(parts.signature)
+        .map_err(|_| Error::jws("Failed to base64url decode the signature"))?;
+    let key = keys.select(alg, header.kid.as_deref())?;
+    key.public_key()
+        .verify(alg, parts.signing_input.as_bytes(), &signature)?;
+    Ok(VerifiedJws {
+        header,
+        alg,
+        key,
+        payload_segment: parts.payload,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code<T>(r: Result<T>) -> Option<ErrorCode> {
+        r.err().map(|e| e.code())
+    }
+
+    #[test]
+    fn split_counts_segments() {
+        assert!(split("a.b.c", 100).is_ok());
+        assert!(split("a..c", 100).is_ok());
+        for bad in ["", "a", "a.b", "a.b.c.d", "a.b.c.d.e", "...."] {
+            assert_eq!(code(split(bad, 100)), Some(ErrorCode::JwsInvalid), "{bad}");
+        }
+        let jwe = split("a.b.c.d.e", 100)
+            .err()
+            .map(|e| e.message().to_owned());
+        assert!(jwe.is_some_and(|m| m.contains("JWE")));
+    }
+
+    #[test]
+    fn size_cap_applies_before_decoding() {
+        let big = "x".repeat(101);
+        let err = split(&big, 100).err();
+        assert!(err.is_some_and(|e| e.message().contains("100-byte")));
+    }
+
+    fn header(json: &str) -> Header {
+        decode_header(&base64url::encode(json.as_bytes()))
+            .unwrap_or_else(|e| unreachable!("test header {json}: {e}"))
+    }
+
+    #[test]
+    fn header_policy() {
+        let all = Algorithms::ALL;
+        assert!(check_header_policy(&header(r#"{"alg":"ES256"}"#), all).is_ok());
+        assert_eq!(
+            code(check_header_policy(&header(r#"{"alg":"none"}"#), all)),
+            Some(ErrorCode::AlgNotAllowed)
+        );
+        assert_eq!(
+            code(check_header_policy(
+                &header(r#"{"alg":"ES256","crit":["exp"],"exp":1}"#),
+                all
+            )),
+            Some(ErrorCode::NotSupported)
+        );
+        assert_eq!(
+            code(check_header_policy(
+                &header(r#"{"alg":"ES256","crit":[]}"#),
+                all
+            )),
+            Some(ErrorCode::JwsInvalid)
+        );
+        assert_eq!(
+            code(check_header_policy(
+                &header(r#"{"alg":"ES256","b64":false,"crit":["b64"]}"#),
+                all
+            )),
+            Some(ErrorCode::JwtInvalid)
+        );
+        assert_eq!(
+            code(check_header_policy(
+                &header(r#"{"alg":"ES256","b64":false}"#),
+                all
+            )),
+            Some(ErrorCode::JwtInvalid)
+        );
+    }
+
+    #[test]
+    fn header_types_are_enforced() {
+        let enc = |s: &str| base64url::encode(s.as_bytes());
+        for bad in [
+            r#"{"alg":1}"#,
+            r#"{"kid":"a"}"#,
+            r#"{"alg":"ES256","kid":7}"#,
+            r#"{"alg":"ES256","typ":null}"#,
+            r#"{"alg":"ES256","alg":"ES256"}"#,
+            r#"[]"#,
+        ] {
+            assert_eq!(
+                code(decode_header(&enc(bad))),
+                Some(ErrorCode::JwsInvalid),
+                "{bad}"
+            );
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! Verify GOV.UK One Login tokens safely, from Rust or (through WebAssembly) any JavaScript
+//! host.
+//!
+//! ```
+//! use govuk_one_login_tokens::{jwt, KeySet};
+//!
+//! # fn main() -> Result<(), govuk_one_login_tokens::Error> {
+//! // Parse the key set once and keep it; each verification only looks a key up.
+//! let keys = KeySet::from_json(r#"{"keys":[{"kty":"EC","crv":"P-256","alg":"ES256",
+//!   "x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+//!   "y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}"#)?;
+//! // RFC 7515 appendix A.3; its `exp` is in 2011, so verify as of then.
+//! let token = "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q";
+//! let mut options = jwt::VerifyOptions::at(1_300_819_000.0);
+//! options.claims.issuer = Some("joe".into());
+//! let verified = jwt::verify(token, &keys, &options)?;
+//! assert_eq!(verified.claims["http://example.com/is_root"], true);
+//!
+//! // A changed byte, an expired token, an unexpected issuer: each is a typed error.
+//! let late = jwt::VerifyOptions::at(1_400_000_000.0);
+//! let err = jwt::verify(token, &keys, &late).unwrap_err();
+//! assert_eq!(err.code().as_str(), "ERR_JWT_EXPIRED");
+//! # Ok(()) }
+//! ```
+//!
+//! Design rules, after panva/jose and RustCrypto:
+//! - only ES256 and RS256 exist as algorithms, so `alg: none` and HMAC confusion cannot be
+//!   expressed;
+//! - keys are typed and validated when the key set is parsed, never taken from the token;
+//! - every failure is an [`Error`] with a stable [`ErrorCode`] string (`ERR_…`, jose's names);
+//! - nothing here reads a clock or the network: the caller passes `now` and the documents.
+#![forbid(unsafe_code)]
+
+pub mod alg;
+pub mod base64url;
+pub mod claims;
+pub mod error;
+pub mod json;
+pub mod jwk;
+pub mod jws;
+pub mod jwt;
+pub mod pkce;
+
+#[cfg(feature = "js")]
+mod bindings;
+
+pub use alg::{Algorithm, Algorithms};
+pub use error::{Error, ErrorCode, Reason, Result};
+pub use jwk::{Jwk, KeySet, PublicKey};
