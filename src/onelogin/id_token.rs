@@ -193,7 +193,7 @@ pub fn verify_id_token(
         sid: claims::string_claim(c, "sid")?.map(str::to_owned),
         auth_time,
         vtm: claims::string_claim(c, "vtm")?.map(str::to_owned),
-        claims: verified.claims.clone(),
+        claims: verified.claims,
     })
 }
 
