@@ -3,6 +3,7 @@
 //! `vtr` and `claims` are JSON and so full of characters that must be encoded; hand-built
 //! URLs with raw `["Cl.Cm.P2"]` are a common cause of failed requests.
 
+use super::non_empty;
 use super::vtr::Vtr;
 use crate::error::{Error, Result};
 use crate::json;
@@ -60,7 +61,7 @@ impl AuthorizationRequest {
             ("state", &self.state),
             ("nonce", &self.nonce),
         ] {
-            super::id_token::non_empty(name, value)?;
+            non_empty(name, value)?;
         }
         if !self.scope.split(' ').any(|s| s == "openid") {
             return Err(Error::argument("\"scope\" must include openid"));
@@ -97,7 +98,7 @@ impl AuthorizationRequest {
         params.push(("code_challenge_method", text(CODE_CHALLENGE_METHOD)));
         for (name, value) in [("ui_locales", &self.ui_locales), ("prompt", &self.prompt)] {
             if let Some(value) = value {
-                super::id_token::non_empty(name, value)?;
+                non_empty(name, value)?;
                 params.push((name, text(value)));
             }
         }

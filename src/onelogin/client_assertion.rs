@@ -10,6 +10,7 @@
 //! the private key out of browsers.
 
 use super::authorize::AuthorizationRequest;
+use super::non_empty;
 use crate::base64url;
 use crate::error::{Error, ErrorCode, Result};
 use crate::json;
@@ -182,6 +183,7 @@ impl RsaSigningKey {
     }
 
     fn sign(&self, alg: SigningAlgorithm, message: &[u8]) -> Result<Vec<u8>> {
+        // With a valid key and a SHA-256 digest, the one way signing fails is the RNG.
         let failed = |_| Error::new(ErrorCode::RandomUnavailable, "RSA signing failed");
         // Both signers take the RNG for blinding, which is the mitigation `rsa` offers against
         // timing attacks on the private key.
@@ -312,10 +314,6 @@ pub fn sign_request_object(
         None,
         &claims,
     )
-}
-
-fn non_empty(name: &str, value: &str) -> Result<()> {
-    super::id_token::non_empty(name, value)
 }
 
 fn expiry(now: u64, lifetime: u64) -> Result<u64> {

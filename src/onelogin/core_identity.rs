@@ -8,11 +8,11 @@
 
 use super::did::DidDocument;
 use super::environment::Environment;
-use super::id_token::{non_empty, required_string};
 use super::vtr::LevelOfConfidence;
+use super::{non_empty, required_string};
 use crate::alg::{Algorithm, Algorithms};
 use crate::claims::{self, ClaimRules};
-use crate::error::{Error, Reason, Result};
+use crate::error::{Error, ErrorCode, Reason, Result};
 use crate::jws::{self, DEFAULT_MAX_TOKEN_SIZE};
 use crate::jwt::{self, VerifyOptions};
 use serde_json::{Map, Value};
@@ -168,7 +168,7 @@ pub fn verify_core_identity(
     jws::check_header_policy(&header, algorithms)?;
     let Some(kid) = header.kid.as_deref() else {
         return Err(Error::new(
-            crate::error::ErrorCode::JwsInvalid,
+            ErrorCode::JwsInvalid,
             "JWS \"kid\" Header Parameter is required",
         ));
     };

@@ -1,12 +1,14 @@
 //! ID tokens: the docs' "Validate your ID token" checks, in the docs' order.
 //!
 //! Signature first (ES256 or RS256, key chosen by `kid` from the caller's JWKS, the header
-//! `alg` must fit the key and equal the key's own `alg`), then `iss`, `aud` (and `azp`),
-//! `exp`, `iat`, `nonce`, `vot`, `auth_time` (with `max_age`) and `at_hash` (with an access
-//! token).
+//! `alg` must fit the key and equal the key's own `alg`), then `iss`, `aud`, `exp` and `iat`
+//! (the core's one claims function), then `azp` (OIDC Core's rule for several audiences, which
+//! the docs do not mention), `nonce`, `vot`, `auth_time` (with `max_age`) and `at_hash` (with
+//! an access token).
 
 use super::environment::Environment;
 use super::vtr::Vtr;
+use super::{non_empty, required_string};
 use crate::alg::{Algorithm, Algorithms};
 use crate::base64url;
 use crate::claims::{self, ClaimRules};
@@ -226,20 +228,6 @@ impl Checks {
             vot: vtr.expected_vot().as_str(),
         })
     }
-}
-
-pub(super) fn non_empty(name: &str, value: &str) -> Result<()> {
-    if value.is_empty() {
-        return Err(Error::argument(format!("\"{name}\" must not be empty")));
-    }
-    Ok(())
-}
-
-pub(super) fn required_string<'c>(
-    c: &'c Map<String, Value>,
-    name: &'static str,
-) -> Result<&'c str> {
-    claims::string_claim(c, name)?.ok_or_else(|| Error::claim(name, Reason::Missing))
 }
 
 // OIDC Core §3.1.3.7: with several audiences, `azp` must name this client; when `azp` is

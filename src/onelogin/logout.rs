@@ -6,7 +6,7 @@
 //! caller's replay cache.
 
 use super::environment::Environment;
-use super::id_token::{non_empty, required_string};
+use super::{non_empty, required_string};
 use crate::alg::{Algorithm, Algorithms};
 use crate::claims::{self, ClaimRules};
 use crate::error::{Error, Reason, Result};

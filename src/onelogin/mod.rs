@@ -15,6 +15,10 @@ pub mod id_token;
 pub mod logout;
 pub mod vtr;
 
+use crate::claims;
+use crate::error::{Error, Reason, Result};
+use serde_json::{Map, Value};
+
 pub use authorize::{build_authorization_url, AuthorizationRequest};
 pub use client_assertion::{
     sign_client_assertion, sign_request_object, ClientAssertionOptions, RequestObjectOptions,
@@ -26,3 +30,16 @@ pub use environment::{CustomEnvironment, Environment};
 pub use id_token::{verify_id_token, IdTokenClaims, IdTokenOptions, NonceCheck};
 pub use logout::{verify_logout_token, LogoutOptions, LogoutTokenClaims};
 pub use vtr::{CredentialTrust, LevelOfConfidence, VectorOfTrust, Vtr};
+
+// A required option that is empty is a programming error, reported before any token check.
+fn non_empty(name: &str, value: &str) -> Result<()> {
+    if value.is_empty() {
+        return Err(Error::argument(format!("\"{name}\" must not be empty")));
+    }
+    Ok(())
+}
+
+// A claim a rule depends on: absent is `missing`, any type but a string is `invalid`.
+fn required_string<'c>(c: &'c Map<String, Value>, name: &'static str) -> Result<&'c str> {
+    claims::string_claim(c, name)?.ok_or_else(|| Error::claim(name, Reason::Missing))
+}
