@@ -11,10 +11,10 @@ use super::environment::Environment;
 use super::vtr::LevelOfConfidence;
 use super::{non_empty, required_string};
 use crate::alg::{Algorithm, Algorithms};
-use crate::claims::{self, ClaimRules};
+use crate::claims::{self};
 use crate::error::{Error, ErrorCode, Reason, Result};
 use crate::jws::{self, DEFAULT_MAX_TOKEN_SIZE};
-use crate::jwt::{self, VerifyOptions};
+use crate::jwt::{self};
 use serde_json::{Map, Value};
 
 /// The claims every core identity credential must have.
@@ -174,19 +174,14 @@ pub fn verify_core_identity(
     };
     let keys = did.keys_for_kid(kid)?;
 
-    let verify_options = VerifyOptions {
+    let verify_options = super::token_verify_options(
         algorithms,
-        max_token_size: DEFAULT_MAX_TOKEN_SIZE,
-        require_kid: true,
-        claims: ClaimRules {
-            issuer: Some(options.issuer.clone()),
-            audience: Some(options.client_id.clone()),
-            required: REQUIRED_CLAIMS.to_vec(),
-            reject_future_iat: true,
-            clock_tolerance: options.clock_tolerance,
-            ..ClaimRules::at(options.now)
-        },
-    };
+        &options.issuer,
+        &options.client_id,
+        &REQUIRED_CLAIMS,
+        options.now,
+        options.clock_tolerance,
+    );
     let verified = jwt::verify(token, keys, &verify_options)?;
     let c = &verified.claims;
     if required_string(c, "sub")? != options.sub {

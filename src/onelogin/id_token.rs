@@ -11,11 +11,10 @@ use super::vtr::Vtr;
 use super::{non_empty, required_string};
 use crate::alg::{Algorithm, Algorithms};
 use crate::base64url;
-use crate::claims::{self, ClaimRules};
+use crate::claims::{self};
 use crate::error::{Error, Reason, Result};
 use crate::jwk::KeySet;
-use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
-use crate::jwt::{self, VerifyOptions};
+use crate::jwt::{self};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -125,19 +124,14 @@ pub fn verify_id_token(
     options: &IdTokenOptions,
 ) -> Result<IdTokenClaims> {
     let checks = Checks::new(options)?;
-    let verify_options = VerifyOptions {
-        algorithms: Algorithms::ALL,
-        max_token_size: DEFAULT_MAX_TOKEN_SIZE,
-        require_kid: true,
-        claims: ClaimRules {
-            issuer: Some(options.issuer.clone()),
-            audience: Some(options.client_id.clone()),
-            required: REQUIRED_CLAIMS.to_vec(),
-            reject_future_iat: true,
-            clock_tolerance: options.clock_tolerance,
-            ..ClaimRules::at(options.now)
-        },
-    };
+    let verify_options = super::token_verify_options(
+        Algorithms::ALL,
+        &options.issuer,
+        &options.client_id,
+        &REQUIRED_CLAIMS,
+        options.now,
+        options.clock_tolerance,
+    );
     // Signature, then iss, aud, exp and iat in that order (the core's one claims function).
     let verified = jwt::verify(token, keys, &verify_options)?;
     let c = &verified.claims;

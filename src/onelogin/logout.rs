@@ -8,11 +8,10 @@
 use super::environment::Environment;
 use super::{non_empty, required_string};
 use crate::alg::{Algorithm, Algorithms};
-use crate::claims::{self, ClaimRules};
+use crate::claims::{self};
 use crate::error::{Error, Reason, Result};
 use crate::jwk::KeySet;
-use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
-use crate::jwt::{self, VerifyOptions};
+use crate::jwt::{self};
 use serde_json::{Map, Value};
 
 /// The event a back-channel logout token must carry.
@@ -78,19 +77,14 @@ pub fn verify_logout_token(
 ) -> Result<LogoutTokenClaims> {
     non_empty("issuer", &options.issuer)?;
     non_empty("clientId", &options.client_id)?;
-    let verify_options = VerifyOptions {
-        algorithms: Algorithms::only(Algorithm::Es256),
-        max_token_size: DEFAULT_MAX_TOKEN_SIZE,
-        require_kid: true,
-        claims: ClaimRules {
-            issuer: Some(options.issuer.clone()),
-            audience: Some(options.client_id.clone()),
-            required: REQUIRED_CLAIMS.to_vec(),
-            reject_future_iat: true,
-            clock_tolerance: options.clock_tolerance,
-            ..ClaimRules::at(options.now)
-        },
-    };
+    let verify_options = super::token_verify_options(
+        Algorithms::only(Algorithm::Es256),
+        &options.issuer,
+        &options.client_id,
+        &REQUIRED_CLAIMS,
+        options.now,
+        options.clock_tolerance,
+    );
     let verified = jwt::verify(token, keys, &verify_options)?;
     if let Some(typ) = verified.header.typ.as_deref() {
         if !is_logout_typ(typ) {

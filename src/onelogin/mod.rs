@@ -15,8 +15,11 @@ pub mod id_token;
 pub mod logout;
 pub mod vtr;
 
-use crate::claims;
+use crate::alg::Algorithms;
+use crate::claims::{self, ClaimRules};
 use crate::error::{Error, Reason, Result};
+use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
+use crate::jwt::VerifyOptions;
 use serde_json::{Map, Value};
 
 pub use authorize::{build_authorization_url, AuthorizationRequest};
@@ -42,4 +45,29 @@ fn non_empty(name: &str, value: &str) -> Result<()> {
 // A claim a rule depends on: absent is `missing`, any type but a string is `invalid`.
 fn required_string<'c>(c: &'c Map<String, Value>, name: &'static str) -> Result<&'c str> {
     claims::string_claim(c, name)?.ok_or_else(|| Error::claim(name, Reason::Missing))
+}
+
+// Every One Login token kind is verified the same way up to its own rules: a `kid` is
+// required, `iss` and `aud` are exact, and `iat` may not be in the future.
+fn token_verify_options(
+    algorithms: Algorithms,
+    issuer: &str,
+    client_id: &str,
+    required: &[&'static str],
+    now: f64,
+    clock_tolerance: f64,
+) -> VerifyOptions {
+    VerifyOptions {
+        algorithms,
+        max_token_size: DEFAULT_MAX_TOKEN_SIZE,
+        require_kid: true,
+        claims: ClaimRules {
+            issuer: Some(issuer.to_owned()),
+            audience: Some(client_id.to_owned()),
+            required: required.to_vec(),
+            reject_future_iat: true,
+            clock_tolerance,
+            ..ClaimRules::at(now)
+        },
+    }
 }
