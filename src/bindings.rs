@@ -5,8 +5,9 @@
 //! `ERR_INVALID_ARGUMENT` naming the option, instead of being silently ignored. Errors become
 //! `TokenError` instances created by `pkg/errors.js` (one class identity for every entry point).
 
-use crate::alg::Algorithms;
+use crate::alg::{Algorithm, Algorithms};
 use crate::error::{Error, ErrorCode};
+use crate::jwk::{Jwk, SignatureBackend};
 use crate::onelogin::{
     self, AuthorizationRequest, ClientAssertionOptions, CoreIdentityOptions, CustomEnvironment,
     DidDocument, Environment, IdTokenOptions, LogoutOptions, NonceCheck, RequestObjectOptions,
@@ -15,6 +16,8 @@ use crate::onelogin::{
 use crate::{jws, jwt, pkce};
 use js_sys::{Array, Object, Reflect, JSON};
 use serde_json::{Map, Value};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(raw_module = "../errors.js")]
@@ -26,6 +29,43 @@ extern "C" {
         claim: Option<String>,
         reason: Option<String>,
     ) -> JsValue;
+}
+
+#[wasm_bindgen(raw_module = "../host-crypto.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = hostVerify, catch)]
+    fn host_verify(jwk: &str, alg: &str, message: &[u8], signature: &[u8]) -> JsResult<JsValue>;
+}
+
+static HOST_CRYPTO: AtomicBool = AtomicBool::new(false);
+
+/// Node's `crypto.verify` as the signature arithmetic (see `jwk::SignatureBackend`); the
+/// Node entry points switch it on, browsers keep the built-in code because WebCrypto is
+/// asynchronous only.
+#[derive(Debug)]
+struct HostCrypto;
+
+impl SignatureBackend for HostCrypto {
+    fn verify(&self, key: &Jwk, alg: Algorithm, message: &[u8], signature: &[u8]) -> Option<bool> {
+        if !HOST_CRYPTO.load(Ordering::Relaxed) {
+            return None;
+        }
+        // A host that throws or answers anything but a boolean has not decided; the built-in
+        // arithmetic does.
+        host_verify(key.canonical_jwk(), alg.as_str(), message, signature)
+            .ok()
+            .and_then(|v| v.as_bool())
+    }
+}
+
+fn host_backend() -> Option<Arc<dyn SignatureBackend>> {
+    Some(Arc::new(HostCrypto))
+}
+
+/// Switch the host's signature arithmetic on or off (the Node entry points switch it on).
+#[wasm_bindgen(js_name = setHostCrypto)]
+pub fn set_host_crypto(enabled: bool) {
+    HOST_CRYPTO.store(enabled, Ordering::Relaxed);
 }
 
 impl From<Error> for JsValue {
@@ -213,9 +253,9 @@ impl JsKeySet {
     #[wasm_bindgen(constructor)]
     pub fn new(jwks: JsValue) -> JsResult<JsKeySet> {
         let text = json_text(&jwks, "JWKS", ErrorCode::JwksInvalid)?;
-        Ok(JsKeySet {
-            inner: crate::jwk::KeySet::from_json(&text)?,
-        })
+        let mut inner = crate::jwk::KeySet::from_json(&text)?;
+        inner.set_signature_backend(host_backend());
+        Ok(JsKeySet { inner })
     }
 
     /// How many keys in the set are usable.
@@ -454,9 +494,9 @@ impl JsDidDocument {
     #[wasm_bindgen(constructor)]
     pub fn new(document: JsValue) -> JsResult<JsDidDocument> {
         let text = json_text(&document, "DID document", ErrorCode::JwksInvalid)?;
-        Ok(JsDidDocument {
-            inner: DidDocument::from_json(&text)?,
-        })
+        let mut inner = DidDocument::from_json(&text)?;
+        inner.set_signature_backend(host_backend());
+        Ok(JsDidDocument { inner })
     }
 
     /// The document's `id` (e.g. `did:web:identity.integration.account.gov.uk`).

@@ -112,6 +112,15 @@ impl DidDocument {
         &self.methods
     }
 
+    /// Use a host's signature arithmetic for this document's keys (see
+    /// [`SignatureBackend`](crate::jwk::SignatureBackend)).
+    pub fn set_signature_backend(
+        &mut self,
+        backend: Option<std::sync::Arc<dyn crate::jwk::SignatureBackend>>,
+    ) {
+        self.keys.set_signature_backend(backend);
+    }
+
     /// The keys controlled by this document, each with `kid` equal to its entry's `id`.
     pub fn keys(&self) -> &KeySet {
         &self.keys
