@@ -113,6 +113,8 @@ impl Default for Algorithms {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn refuses_none_hmac_and_case_variants() {

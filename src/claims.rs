@@ -220,6 +220,8 @@ mod tests {
     use super::*;
     use crate::error::ErrorCode;
     use serde_json::json;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn claims(v: Value) -> Map<String, Value> {
         match v {

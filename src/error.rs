@@ -227,6 +227,8 @@ impl std::error::Error for Error {}
 mod tests {
     use super::*;
     use std::collections::HashSet;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn codes_are_unique_and_prefixed() {

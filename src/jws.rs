@@ -251,6 +251,8 @@ pub fn verify_compact<'t, 'k>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn code<T>(r: Result<T>) -> Option<ErrorCode> {
         r.err().map(|e| e.code())

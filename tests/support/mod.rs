@@ -1,0 +1,108 @@
+//! Test fixtures made by the tests themselves: keys are generated per run and tokens are
+//! signed here, so the repository holds no key material beyond published RFC examples.
+#![allow(dead_code)]
+
+use govuk_one_login_tokens::base64url;
+use p256::ecdsa::signature::{SignatureEncoding, Signer};
+use rsa::traits::PublicKeyParts;
+use serde_json::{json, Value};
+use std::sync::OnceLock;
+
+/// An ES256 signing key and its public JWK.
+pub struct EcKey {
+    pub signing: p256::ecdsa::SigningKey,
+}
+
+impl EcKey {
+    pub fn generate() -> EcKey {
+        EcKey {
+            signing: p256::ecdsa::SigningKey::random(&mut rand_core::OsRng),
+        }
+    }
+
+    pub fn jwk(&self, kid: Option<&str>) -> Value {
+        let point = self.signing.verifying_key().to_encoded_point(false);
+        let mut jwk = json!({
+            "kty": "EC",
+            "crv": "P-256",
+            "x": base64url::encode(&point.x().map(|x| x.to_vec()).unwrap_or_default()),
+            "y": base64url::encode(&point.y().map(|y| y.to_vec()).unwrap_or_default()),
+        });
+        if let (Some(kid), Some(map)) = (kid, jwk.as_object_mut()) {
+            map.insert("kid".into(), kid.into());
+        }
+        jwk
+    }
+
+    pub fn sign(&self, header: &Value, payload: &Value) -> String {
+        sign_with(header, payload, |input| {
+            let sig: p256::ecdsa::Signature = self.signing.sign(input);
+            sig.to_vec()
+        })
+    }
+}
+
+/// An RS256 signing key (2048 bits unless asked otherwise) and its public JWK.
+pub struct RsaKey {
+    pub signing: rsa::pkcs1v15::SigningKey<sha2::Sha256>,
+    pub public: rsa::RsaPublicKey,
+}
+
+impl RsaKey {
+    pub fn generate(bits: usize) -> RsaKey {
+        let private = rsa::RsaPrivateKey::new(&mut rand_core::OsRng, bits)
+            .unwrap_or_else(|e| unreachable!("RSA keygen: {e}"));
+        RsaKey {
+            public: private.to_public_key(),
+            signing: rsa::pkcs1v15::SigningKey::new(private),
+        }
+    }
+
+    /// One shared 2048-bit key per test binary: RSA key generation is the slowest fixture.
+    pub fn shared() -> &'static RsaKey {
+        static KEY: OnceLock<RsaKey> = OnceLock::new();
+        KEY.get_or_init(|| RsaKey::generate(2048))
+    }
+
+    pub fn jwk(&self, kid: Option<&str>) -> Value {
+        let mut jwk = json!({
+            "kty": "RSA",
+            "n": base64url::encode(&self.public.n().to_bytes_be()),
+            "e": base64url::encode(&self.public.e().to_bytes_be()),
+        });
+        if let (Some(kid), Some(map)) = (kid, jwk.as_object_mut()) {
+            map.insert("kid".into(), kid.into());
+        }
+        jwk
+    }
+
+    pub fn sign(&self, header: &Value, payload: &Value) -> String {
+        sign_with(header, payload, |input| self.signing.sign(input).to_vec())
+    }
+}
+
+/// Sign `header.payload` with any signer; the JSON is serialized compactly.
+pub fn sign_with(header: &Value, payload: &Value, signer: impl Fn(&[u8]) -> Vec<u8>) -> String {
+    let input = format!("{}.{}", encode_json(header), encode_json(payload));
+    let signature = signer(input.as_bytes());
+    format!("{input}.{}", base64url::encode(&signature))
+}
+
+pub fn encode_json(value: &Value) -> String {
+    base64url::encode(value.to_string().as_bytes())
+}
+
+/// A token assembled from raw segment texts, for malformed-input tests.
+pub fn raw_token(header: &str, payload: &str, signer: impl Fn(&[u8]) -> Vec<u8>) -> String {
+    let input = format!(
+        "{}.{}",
+        base64url::encode(header.as_bytes()),
+        base64url::encode(payload.as_bytes())
+    );
+    let signature = signer(input.as_bytes());
+    format!("{input}.{}", base64url::encode(&signature))
+}
+
+pub fn jwks(keys: &[Value]) -> String {
+    json!({ "keys": keys }).to_string()
+}
