@@ -199,6 +199,8 @@ export class KeySet {
   constructor(jwks: Jwks | string);
   /** How many keys are usable. */
   readonly size: number;
+  /** The `kid` of each usable key, in document order (`undefined` for a key without one). */
+  readonly kids: Array<string | undefined>;
   /** The keys that were left out, with the reason. */
   readonly rejected: RejectedKey[];
   /** Release the WebAssembly memory. The key set must not be used afterwards. */

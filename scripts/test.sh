@@ -14,13 +14,27 @@ cd "$ROOT"
 ART=tests/artifacts
 mkdir -p "$ART"
 SUMMARY=()
+PASSED=0
+FAILED=0
+# timed NAME CMD...: run a step, keep its output in $ART/NAME.log, add its time and test counts
+# (cargo's "test result:" lines, node's "pass N"/"fail N" lines) to the summary.
 timed() {
     local name="$1"
     shift
     step "$name"
-    local t0=$SECONDS
-    "$@"
-    SUMMARY+=("$(printf '%-34s %4ss' "$name" $((SECONDS - t0)))")
+    local t0=$SECONDS log
+    log="$ART/$(echo "$name" | tr -c 'a-zA-Z0-9\n' '_').log"
+    "$@" 2>&1 | tee "$log"
+    local counts p f
+    counts="$(awk '
+        /^test result: / { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed;?$/) p += $i; if ($(i+1) ~ /^failed;?$/) f += $i } }
+        /^(# |ℹ )pass [0-9]+$/ { p += $NF }
+        /^(# |ℹ )fail [0-9]+$/ { f += $NF }
+        END { printf "%d %d", p, f }' "$log")"
+    read -r p f <<<"$counts"
+    PASSED=$((PASSED + p))
+    FAILED=$((FAILED + f))
+    SUMMARY+=("$(printf '%-40s %4ss  %4s passed' "$name" $((SECONDS - t0)) "$p")")
 }
 
 timed "cargo test (native)" cargo test
@@ -57,3 +71,4 @@ timed "packaging (node --test tests/package)" node --test tests/package/*.test.m
 
 step "summary"
 printf '  %s\n' "${SUMMARY[@]}"
+echo "total: $PASSED passed, $FAILED failed"

@@ -85,6 +85,7 @@ for (const name of ['ES256', 'RS256-2048', 'RS256-4096']) {
     const keys = new KeySet(jwks);
     try {
       assert.equal(keys.size, 3);
+      assert.deepEqual(keys.kids, [es.kid, rs2048.kid, rs4096.kid]);
       assert.deepEqual(keys.rejected, []);
       assert.deepEqual(verifyJwt(token, { jwks: keys, ...verifyOpts() }), expected);
       assert.deepEqual(verifyJwtWithKeySet(token, keys, verifyOpts({ algorithms: [key().alg] })), expected);
