@@ -5,6 +5,7 @@
 //! always an error (`reason: "invalid"`), never treated as absent: treating a string `exp` as
 //! "no expiry" is how CVE-2026-25537 let expired tokens through.
 
+use crate::checks::{CheckId, Run};
 use crate::error::{Error, Reason, Result};
 use serde_json::{Map, Value};
 
@@ -82,9 +83,98 @@ pub fn check_clock_tolerance(seconds: f64) -> Result<f64> {
 /// `ERR_JWT_EXPIRED` for an expired token; `ERR_JWT_CLAIM_VALIDATION_FAILED` with the claim's
 /// name and a reason for everything else; `ERR_INVALID_ARGUMENT` for unusable rules.
 pub fn validate(claims: &Map<String, Value>, rules: &ClaimRules) -> Result<()> {
-    let now = check_now(rules.now)?;
-    let tolerance = check_clock_tolerance(rules.clock_tolerance)?;
+    check_now(rules.now)?;
+    check_clock_tolerance(rules.clock_tolerance)?;
+    steps(&mut Run::fail_fast(), Some(claims), rules)
+}
 
+/// The registered-claim checks as steps of a [`Run`]; `claims` is `None` when the payload could
+/// not be decoded (every check is then skipped). The rules' `now` and tolerance must have been
+/// checked already.
+pub(crate) fn steps(
+    run: &mut Run,
+    claims: Option<&Map<String, Value>>,
+    rules: &ClaimRules,
+) -> Result<()> {
+    let (now, tolerance) = (rules.now, rules.clock_tolerance);
+    run.check_with(CheckId::Required, claims, |c| required(c, rules))?;
+
+    let iss = run.check_with(CheckId::Iss, claims, |c| string_claim(c, "iss"))?;
+    match (iss, rules.issuer.as_deref()) {
+        (Some(iss), Some(expected)) => {
+            run.check(CheckId::Iss, || {
+                if iss != Some(expected) {
+                    return Err(Error::claim_with_message(
+                        "iss",
+                        Reason::CheckFailed,
+                        "unexpected \"iss\" claim value",
+                    ));
+                }
+                Ok(())
+            })?;
+        }
+        (Some(_), None) => run.skip(CheckId::Iss, run.no_expectation("issuer")),
+        (None, _) => {}
+    }
+
+    let audiences = run.check_with(CheckId::Aud, claims, audience_claim)?;
+    match (audiences, rules.audience.as_deref()) {
+        (Some(audiences), Some(expected)) => {
+            run.check(CheckId::Aud, || {
+                if !audiences.is_some_and(|aud| aud.contains(&expected)) {
+                    return Err(Error::claim_with_message(
+                        "aud",
+                        Reason::CheckFailed,
+                        "unexpected \"aud\" claim value",
+                    ));
+                }
+                Ok(())
+            })?;
+        }
+        (Some(_), None) => run.skip(CheckId::Aud, run.no_expectation("clientId")),
+        (None, _) => {}
+    }
+
+    // The `iat` type is checked here and its time after `exp`, as jose orders them.
+    let iat = run.check_with(CheckId::Iat, claims, |c| numeric_claim(c, "iat"))?;
+    run.check_with(CheckId::Nbf, claims, |c| {
+        if let Some(nbf) = numeric_claim(c, "nbf")? {
+            if nbf > now + tolerance {
+                return Err(Error::claim_with_message(
+                    "nbf",
+                    Reason::CheckFailed,
+                    "\"nbf\" claim timestamp check failed",
+                ));
+            }
+        }
+        Ok(())
+    })?;
+    run.check_with(CheckId::Exp, claims, |c| {
+        if let Some(exp) = numeric_claim(c, "exp")? {
+            if exp <= now - tolerance {
+                return Err(Error::expired());
+            }
+        }
+        Ok(())
+    })?;
+    if rules.reject_future_iat {
+        run.check_with(CheckId::Iat, iat, |iat| {
+            if let Some(iat) = iat {
+                if iat > now + tolerance {
+                    return Err(Error::claim_with_message(
+                        "iat",
+                        Reason::CheckFailed,
+                        "\"iat\" claim timestamp check failed (it should be in the past)",
+                    ));
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+fn required(claims: &Map<String, Value>, rules: &ClaimRules) -> Result<()> {
     let implied = [
         rules.issuer.as_ref().map(|_| "iss"),
         rules.audience.as_ref().map(|_| "aud"),
@@ -97,55 +187,6 @@ pub fn validate(claims: &Map<String, Value>, rules: &ClaimRules) -> Result<()> {
     {
         if !claims.contains_key(name) {
             return Err(Error::claim(name, Reason::Missing));
-        }
-    }
-
-    let iss = string_claim(claims, "iss")?;
-    if let Some(expected) = rules.issuer.as_deref() {
-        if iss != Some(expected) {
-            return Err(Error::claim_with_message(
-                "iss",
-                Reason::CheckFailed,
-                "unexpected \"iss\" claim value",
-            ));
-        }
-    }
-
-    let audiences = audience_claim(claims)?;
-    if let Some(expected) = rules.audience.as_deref() {
-        if !audiences.is_some_and(|aud| aud.contains(&expected)) {
-            return Err(Error::claim_with_message(
-                "aud",
-                Reason::CheckFailed,
-                "unexpected \"aud\" claim value",
-            ));
-        }
-    }
-
-    let iat = numeric_claim(claims, "iat")?;
-    if let Some(nbf) = numeric_claim(claims, "nbf")? {
-        if nbf > now + tolerance {
-            return Err(Error::claim_with_message(
-                "nbf",
-                Reason::CheckFailed,
-                "\"nbf\" claim timestamp check failed",
-            ));
-        }
-    }
-    if let Some(exp) = numeric_claim(claims, "exp")? {
-        if exp <= now - tolerance {
-            return Err(Error::expired());
-        }
-    }
-    if rules.reject_future_iat {
-        if let Some(iat) = iat {
-            if iat > now + tolerance {
-                return Err(Error::claim_with_message(
-                    "iat",
-                    Reason::CheckFailed,
-                    "\"iat\" claim timestamp check failed (it should be in the past)",
-                ));
-            }
         }
     }
     Ok(())

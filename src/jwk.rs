@@ -509,6 +509,30 @@ impl KeySet {
         self.rejected.iter().map(|r| (r.kid.as_deref(), &r.error))
     }
 
+    /// Check that some usable key has exactly this `kid`: the first half of [`KeySet::select`],
+    /// which an inspector reports on its own line.
+    ///
+    /// # Errors
+    /// `ERR_JWKS_NO_MATCHING_KEY`, or the error of an unusable key with that `kid`.
+    pub fn check_kid(&self, kid: &str) -> Result<()> {
+        if self.keys.iter().any(|k| k.kid() == Some(kid)) {
+            return Ok(());
+        }
+        Err(self.no_match(Some(kid)))
+    }
+
+    fn no_match(&self, kid: Option<&str>) -> Error {
+        let rejected =
+            kid.and_then(|kid| self.rejected.iter().find(|r| r.kid.as_deref() == Some(kid)));
+        match rejected {
+            Some(r) => r.error.clone(),
+            None => Error::new(
+                ErrorCode::JwksNoMatchingKey,
+                "no applicable key found in the JSON Web Key Set",
+            ),
+        }
+    }
+
     /// Choose the one key that may verify a token with this `alg` and `kid`.
     ///
     /// With a `kid`, only keys with that exact `kid` are candidates; without one, every key
@@ -519,6 +543,9 @@ impl KeySet {
     /// `ERR_JWKS_NO_MATCHING_KEY` when none fits (or the error of an unusable key with that
     /// `kid`), `ERR_JWKS_MULTIPLE_MATCHING_KEYS` when more than one does.
     pub fn select(&self, alg: Algorithm, kid: Option<&str>) -> Result<&Jwk> {
+        if let Some(kid) = kid {
+            self.check_kid(kid)?;
+        }
         let mut candidates = self
             .keys
             .iter()
@@ -529,17 +556,7 @@ impl KeySet {
                 ErrorCode::JwksMultipleMatchingKeys,
                 "multiple matching keys found in the JSON Web Key Set",
             )),
-            (None, _) => {
-                let rejected = kid
-                    .and_then(|kid| self.rejected.iter().find(|r| r.kid.as_deref() == Some(kid)));
-                Err(match rejected {
-                    Some(r) => r.error.clone(),
-                    None => Error::new(
-                        ErrorCode::JwksNoMatchingKey,
-                        "no applicable key found in the JSON Web Key Set",
-                    ),
-                })
-            }
+            (None, _) => Err(self.no_match(kid)),
         }
     }
 }

@@ -8,6 +8,7 @@
 
 use crate::alg::{Algorithm, Algorithms};
 use crate::base64url;
+use crate::checks::{finish, CheckId, Run, Skip};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, JsonError};
 use crate::jwk::{Jwk, KeySet};
@@ -229,21 +230,113 @@ pub fn verify_compact<'t, 'k>(
     keys: &'k KeySet,
     options: &JwsOptions,
 ) -> Result<VerifiedJws<'t, 'k>> {
-    let parts = split(token, options.max_token_size)?;
-    let header = decode_header(parts.header)?;
-    let alg = check_header_policy(&header, options.algorithms)?;
-    if options.require_kid && header.kid.is_none() {
-        return Err(Error::jws("JWS \"kid\" Header Parameter is required"));
-    }
-    let signature = base64url::decode(parts.signature)
-        .map_err(|_| Error::jws("Failed to base64url decode the signature"))?;
-    let key = keys.select(alg, header.kid.as_deref())?;
-    keys.verify_signature(key, alg, parts.signing_input.as_bytes(), &signature)?;
+    let checked = steps(&mut Run::fail_fast(), token, KeyInput::Keys(keys), options)?;
     Ok(VerifiedJws {
+        header: finish(checked.header)?,
+        alg: finish(checked.alg)?,
+        key: finish(checked.key)?,
+        payload_segment: finish(checked.parts)?.payload,
+    })
+}
+
+/// The keys a run checks the signature with.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum KeyInput<'k> {
+    /// These keys.
+    Keys(&'k KeySet),
+    /// None were given: the key checks are skipped for want of input.
+    Missing,
+    /// They could not be chosen because an earlier check failed (a DID lookup).
+    Unavailable,
+}
+
+/// What the JWS steps found; each part is `None` when its check failed or was skipped.
+#[derive(Debug)]
+pub(crate) struct Checked<'t, 'k> {
+    pub(crate) parts: Option<CompactParts<'t>>,
+    pub(crate) header: Option<Header>,
+    pub(crate) alg: Option<Algorithm>,
+    /// The key that verified the signature.
+    pub(crate) key: Option<&'k Jwk>,
+}
+
+/// The JWS checks in order: size and segments → header JSON → `alg` allow-list, `crit`, `b64`
+/// → `kid` present (if required) → signature encoding → `kid` found → key fits `alg` →
+/// signature.
+///
+/// # Errors
+/// The first failure, when `run` fails fast.
+pub(crate) fn steps<'t, 'k>(
+    run: &mut Run,
+    token: &'t str,
+    keys: KeyInput<'k>,
+    options: &JwsOptions,
+) -> Result<Checked<'t, 'k>> {
+    let parts = run.check(CheckId::Format, || split(token, options.max_token_size))?;
+    let header = run.check_with(CheckId::Format, parts, |p| decode_header(p.header))?;
+    let alg = run.check_with(CheckId::Alg, header.as_ref(), |h| {
+        check_header_policy(h, options.algorithms)
+    })?;
+    let kid = header.as_ref().and_then(|h| h.kid.as_deref());
+    if options.require_kid {
+        run.check_with(CheckId::Kid, header.as_ref(), |h| match h.kid {
+            Some(_) => Ok(()),
+            None => Err(Error::jws("JWS \"kid\" Header Parameter is required")),
+        })?;
+    }
+    let signature = run.check_with(CheckId::Signature, parts, |p| {
+        base64url::decode(p.signature)
+            .map_err(|_| Error::jws("Failed to base64url decode the signature"))
+    })?;
+    let key = match keys {
+        KeyInput::Keys(set) => {
+            let kid_found = match (header.as_ref(), kid) {
+                (Some(_), Some(kid)) => run.check(CheckId::KidFound, || set.check_kid(kid))?,
+                (Some(_), None) if !options.require_kid => {
+                    // Without a kid every key is a candidate, as in jose.
+                    run.skip(CheckId::KidFound, Skip::NotRequested("kid"));
+                    Some(())
+                }
+                _ => {
+                    run.skip(CheckId::KidFound, Skip::Prerequisite);
+                    None
+                }
+            };
+            let key = run.check_with(CheckId::AlgMatchesKey, kid_found.and(alg), |alg| {
+                set.select(alg, kid)
+            })?;
+            match (key, alg, parts, signature.as_deref()) {
+                (Some(key), Some(alg), Some(p), Some(sig)) => run
+                    .check(CheckId::Signature, || {
+                        set.verify_signature(key, alg, p.signing_input.as_bytes(), sig)
+                    })?
+                    .map(|()| key),
+                _ => {
+                    run.skip(CheckId::Signature, Skip::Prerequisite);
+                    None
+                }
+            }
+        }
+        KeyInput::Missing | KeyInput::Unavailable => {
+            let why = match keys {
+                KeyInput::Missing => Skip::MissingInput("keys"),
+                _ => Skip::Prerequisite,
+            };
+            for id in [
+                CheckId::KidFound,
+                CheckId::AlgMatchesKey,
+                CheckId::Signature,
+            ] {
+                run.skip(id, why);
+            }
+            None
+        }
+    };
+    Ok(Checked {
+        parts,
         header,
         alg,
         key,
-        payload_segment: parts.payload,
     })
 }
 

@@ -3,11 +3,12 @@
 
 use crate::alg::{Algorithm, Algorithms};
 use crate::base64url;
+use crate::checks::{finish, CheckId, Run};
 use crate::claims::{self, ClaimRules};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json;
 use crate::jwk::{Jwk, KeySet};
-use crate::jws::{self, Header, JwsOptions};
+use crate::jws::{self, Header, JwsOptions, KeyInput};
 use serde_json::{Map, Value};
 
 /// Options for [`verify`].
@@ -64,24 +65,60 @@ pub fn verify<'k>(
     // reported as a token problem.
     claims::check_now(options.claims.now)?;
     claims::check_clock_tolerance(options.claims.clock_tolerance)?;
+    let mut run = Run::fail_fast();
+    let checked = steps(&mut run, token, KeyInput::Keys(keys), options)?;
+    Ok(VerifiedJwt {
+        header: finish(checked.header)?,
+        alg: finish(checked.alg)?,
+        key: finish(checked.key)?,
+        claims: finish(checked.claims)?,
+        payload_json: finish(checked.payload_json)?,
+    })
+}
+
+/// What the JWT steps found; each part is `None` when its check failed or was skipped.
+#[derive(Debug)]
+pub(crate) struct Checked<'k> {
+    pub(crate) header: Option<Header>,
+    pub(crate) alg: Option<Algorithm>,
+    /// The key that verified the signature.
+    pub(crate) key: Option<&'k Jwk>,
+    pub(crate) claims: Option<Map<String, Value>>,
+    pub(crate) payload_json: Option<String>,
+}
+
+/// The JWT checks in order: the JWS steps, the payload, then the registered claims. The
+/// options' `now` and tolerance must have been checked already.
+///
+/// # Errors
+/// The first failure, when `run` fails fast.
+pub(crate) fn steps<'k>(
+    run: &mut Run,
+    token: &str,
+    keys: KeyInput<'k>,
+    options: &VerifyOptions,
+) -> Result<Checked<'k>> {
     let jws_options = JwsOptions {
         algorithms: options.algorithms,
         max_token_size: options.max_token_size,
         require_kid: options.require_kid,
     };
-    let verified = jws::verify_compact(token, keys, &jws_options)?;
-    let (claims, payload_json) = decode_payload(verified.payload_segment)?;
-    claims::validate(&claims, &options.claims)?;
-    Ok(VerifiedJwt {
-        header: verified.header,
-        alg: verified.alg,
-        key: verified.key,
+    let checked = jws::steps(run, token, keys, &jws_options)?;
+    let payload = run.check_with(CheckId::Format, checked.parts, |p| {
+        decode_payload(p.payload)
+    })?;
+    let (claims, payload_json) = payload.unzip();
+    claims::steps(run, claims.as_ref(), &options.claims)?;
+    Ok(Checked {
+        header: checked.header,
+        alg: checked.alg,
+        key: checked.key,
         claims,
         payload_json,
     })
 }
 
-fn decode_payload(segment: &str) -> Result<(Map<String, Value>, String)> {
+pub(crate) fn decode_payload(segment: &str) -> Result<(Map<String, Value>, String)> {
     let bytes = base64url::decode(segment)
         .map_err(|_| Error::jws("Failed to base64url decode the payload"))?;
     let text =

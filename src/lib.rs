@@ -33,6 +33,7 @@
 
 pub mod alg;
 pub mod base64url;
+pub mod checks;
 pub mod claims;
 pub mod error;
 pub mod json;

@@ -11,9 +11,10 @@ use super::environment::Environment;
 use super::vtr::LevelOfConfidence;
 use super::{non_empty, required_string};
 use crate::alg::{Algorithm, Algorithms};
+use crate::checks::{finish, CheckId, Run, Skip};
 use crate::claims::{self};
 use crate::error::{Error, ErrorCode, Reason, Result};
-use crate::jws::{self, DEFAULT_MAX_TOKEN_SIZE};
+use crate::jws::{self, KeyInput, DEFAULT_MAX_TOKEN_SIZE};
 use crate::jwt::{self};
 use serde_json::{Map, Value};
 
@@ -160,57 +161,138 @@ pub fn verify_core_identity(
     claims::check_now(options.now)?;
     claims::check_clock_tolerance(options.clock_tolerance)?;
 
+    let rules = Rules {
+        issuer: Some(&options.issuer),
+        client_id: Some(&options.client_id),
+        sub: Some(&options.sub),
+        levels_of_confidence: &options.levels_of_confidence,
+        now: options.now,
+        clock_tolerance: options.clock_tolerance,
+    };
+    finish(steps(&mut Run::fail_fast(), token, Some(did), &rules)?)
+}
+
+/// What a core identity credential is checked against. `None` means the input was not given,
+/// which only an inspection allows: that check is then reported as not run.
+#[derive(Debug, Clone)]
+pub(crate) struct Rules<'a> {
+    pub(crate) issuer: Option<&'a str>,
+    pub(crate) client_id: Option<&'a str>,
+    pub(crate) sub: Option<&'a str>,
+    pub(crate) levels_of_confidence: &'a [LevelOfConfidence],
+    pub(crate) now: f64,
+    pub(crate) clock_tolerance: f64,
+}
+
+/// The core identity checks: header, the `kid` against the DID document (controller, then
+/// `assertionMethod`), then the core's signature and claim checks with that document's keys,
+/// then `sub`, `vot` and `vc`. Returns the credential only when every check ran and passed.
+///
+/// # Errors
+/// The first failure, when `run` fails fast.
+pub(crate) fn steps(
+    run: &mut Run,
+    token: &str,
+    did: Option<&DidDocument>,
+    rules: &Rules<'_>,
+) -> Result<Option<CoreIdentityClaims>> {
     let algorithms = Algorithms::only(Algorithm::Es256);
     // The kid decides which part of the DID document applies, so read the header first, with
-    // the same checks and in the same order as the core's verification that follows.
-    let parts = jws::split(token, DEFAULT_MAX_TOKEN_SIZE)?;
-    let header = jws::decode_header(parts.header)?;
-    jws::check_header_policy(&header, algorithms)?;
-    let Some(kid) = header.kid.as_deref() else {
-        return Err(Error::new(
-            ErrorCode::JwsInvalid,
-            "JWS \"kid\" Header Parameter is required",
-        ));
+    // the same checks and in the same order as the core's verification that follows (which
+    // repeats them: an inspection shows each as one line).
+    let parts = run.check(CheckId::Format, || {
+        jws::split(token, DEFAULT_MAX_TOKEN_SIZE)
+    })?;
+    let header = run.check_with(CheckId::Format, parts, |p| jws::decode_header(p.header))?;
+    run.check_with(CheckId::Alg, header.as_ref(), |h| {
+        jws::check_header_policy(h, algorithms)
+    })?;
+    let kid = run.check_with(CheckId::Kid, header.as_ref(), |h| {
+        h.kid.clone().ok_or_else(|| {
+            Error::new(
+                ErrorCode::JwsInvalid,
+                "JWS \"kid\" Header Parameter is required",
+            )
+        })
+    })?;
+    let keys = match did {
+        Some(did) => {
+            let controller = run.check_with(CheckId::DidController, kid.as_deref(), |kid| {
+                did.check_controller(kid)
+            })?;
+            let method = run.check_with(
+                CheckId::AssertionMethod,
+                controller.and(kid.as_deref()),
+                |kid| did.check_assertion_method(kid),
+            )?;
+            match method {
+                Some(()) => KeyInput::Keys(did.keys()),
+                None => KeyInput::Unavailable,
+            }
+        }
+        None => {
+            for id in [CheckId::DidController, CheckId::AssertionMethod] {
+                run.skip(id, Skip::MissingInput("didDocument"));
+            }
+            KeyInput::Missing
+        }
     };
-    let keys = did.keys_for_kid(kid)?;
 
     let verify_options = super::token_verify_options(
         algorithms,
-        &options.issuer,
-        &options.client_id,
+        rules.issuer,
+        rules.client_id,
         &REQUIRED_CLAIMS,
-        options.now,
-        options.clock_tolerance,
+        rules.now,
+        rules.clock_tolerance,
     );
-    let verified = jwt::verify(token, keys, &verify_options)?;
-    let c = &verified.claims;
-    if required_string(c, "sub")? != options.sub {
-        return Err(Error::claim_with_message(
-            "sub",
-            Reason::CheckFailed,
-            "\"sub\" claim does not match the ID token's \"sub\"",
-        ));
+    let checked = jwt::steps(run, token, keys, &verify_options)?;
+    let c = checked.claims.as_ref();
+    let sub = run.check_with(CheckId::Sub, c, |c| required_string(c, "sub"))?;
+    match (sub, rules.sub) {
+        (Some(sub), Some(expected)) => {
+            run.check(CheckId::Sub, || {
+                if sub != expected {
+                    return Err(Error::claim_with_message(
+                        "sub",
+                        Reason::CheckFailed,
+                        "\"sub\" claim does not match the ID token's \"sub\"",
+                    ));
+                }
+                Ok(())
+            })?;
+        }
+        (Some(_), None) => run.skip(CheckId::Sub, Skip::MissingInput("sub")),
+        (None, _) => {}
     }
-    let vot = required_string(c, "vot")?;
-    let level = LevelOfConfidence::from_name(vot)
-        .ok()
-        .filter(|l| options.levels_of_confidence.contains(l))
-        .ok_or_else(|| {
-            Error::claim_with_message(
-                "vot",
-                Reason::CheckFailed,
-                "unexpected \"vot\" claim value: not a requested level of confidence",
-            )
-        })?;
-    let (names, birth_dates) = credential_subject(c)?;
-    Ok(CoreIdentityClaims {
-        kid: kid.to_owned(),
-        sub: options.sub.clone(),
+    let level = run.check_with(CheckId::Vot, c, |c| {
+        let vot = required_string(c, "vot")?;
+        LevelOfConfidence::from_name(vot)
+            .ok()
+            .filter(|l| rules.levels_of_confidence.contains(l))
+            .ok_or_else(|| {
+                Error::claim_with_message(
+                    "vot",
+                    Reason::CheckFailed,
+                    "unexpected \"vot\" claim value: not a requested level of confidence",
+                )
+            })
+    })?;
+    let subject = run.check_with(CheckId::Vc, c, credential_subject)?;
+
+    let (Some(kid), Some(_key), Some(sub), Some(level), Some((names, birth_dates))) =
+        (kid, checked.key, rules.sub, level, subject)
+    else {
+        return Ok(None);
+    };
+    Ok(checked.claims.map(|claims| CoreIdentityClaims {
+        kid,
+        sub: sub.to_owned(),
         vot: level,
         names,
         birth_dates,
-        claims: verified.claims,
-    })
+        claims,
+    }))
 }
 
 fn invalid_vc(what: &str) -> Error {
@@ -219,7 +301,7 @@ fn invalid_vc(what: &str) -> Error {
 
 // Only the parts we read are type-checked; anything else in `vc` (its `type` above all) is
 // left alone so that new One Login fields do not break verification.
-fn credential_subject(c: &Map<String, Value>) -> Result<(Vec<Name>, Vec<String>)> {
+pub(crate) fn credential_subject(c: &Map<String, Value>) -> Result<(Vec<Name>, Vec<String>)> {
     let Some(Value::Object(vc)) = c.get("vc") else {
         return Err(invalid_vc("must be an object"));
     };

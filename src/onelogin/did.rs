@@ -133,16 +133,32 @@ impl DidDocument {
     /// # Errors
     /// `ERR_JWKS_NO_MATCHING_KEY` otherwise.
     pub fn keys_for_kid(&self, kid: &str) -> Result<&KeySet> {
-        let no_match = |why: &str| Error::new(ErrorCode::JwksNoMatchingKey, why.to_owned());
+        self.check_controller(kid)?;
+        self.check_assertion_method(kid)?;
+        Ok(&self.keys)
+    }
+
+    /// The first half of [`DidDocument::keys_for_kid`]: the `kid` is a DID URL whose DID is
+    /// this document's `id`.
+    ///
+    /// # Errors
+    /// `ERR_JWKS_NO_MATCHING_KEY` otherwise.
+    pub fn check_controller(&self, kid: &str) -> Result<()> {
         match kid.split_once('#') {
-            Some((controller, _)) if controller == self.id => {}
-            Some(_) => {
-                return Err(no_match(
-                    "the \"kid\" names another DID than this DID document's \"id\"",
-                ))
-            }
-            None => return Err(no_match("the \"kid\" is not a DID URL (<did>#<key id>)")),
+            Some((controller, _)) if controller == self.id => Ok(()),
+            Some(_) => Err(no_match(
+                "the \"kid\" names another DID than this DID document's \"id\"",
+            )),
+            None => Err(no_match("the \"kid\" is not a DID URL (<did>#<key id>)")),
         }
+    }
+
+    /// The second half of [`DidDocument::keys_for_kid`]: an `assertionMethod` controlled by
+    /// this document has exactly this `id`.
+    ///
+    /// # Errors
+    /// `ERR_JWKS_NO_MATCHING_KEY` otherwise.
+    pub fn check_assertion_method(&self, kid: &str) -> Result<()> {
         let controlled = self
             .methods
             .iter()
@@ -152,8 +168,12 @@ impl DidDocument {
                 "no assertionMethod controlled by the DID document has this \"kid\"",
             ));
         }
-        Ok(&self.keys)
+        Ok(())
     }
+}
+
+fn no_match(why: &'static str) -> Error {
+    Error::new(ErrorCode::JwksNoMatchingKey, why)
 }
 
 fn member_string<'m>(map: &'m Map<String, Value>, name: &str, what: &str) -> Result<&'m str> {

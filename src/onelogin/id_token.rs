@@ -11,9 +11,11 @@ use super::vtr::Vtr;
 use super::{non_empty, required_string};
 use crate::alg::{Algorithm, Algorithms};
 use crate::base64url;
+use crate::checks::{finish, CheckId, Run, Skip};
 use crate::claims::{self};
 use crate::error::{Error, Reason, Result};
 use crate::jwk::KeySet;
+use crate::jws::KeyInput;
 use crate::jwt::{self};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -124,73 +126,174 @@ pub fn verify_id_token(
     options: &IdTokenOptions,
 ) -> Result<IdTokenClaims> {
     let checks = Checks::new(options)?;
+    let rules = Rules {
+        issuer: Some(&options.issuer),
+        client_id: Some(&options.client_id),
+        nonce: Some(&options.nonce),
+        vot: checks.vot,
+        max_age: options.max_age,
+        access_token: options.access_token.as_deref(),
+        now: options.now,
+        clock_tolerance: options.clock_tolerance,
+    };
+    finish(steps(
+        &mut Run::fail_fast(),
+        token,
+        KeyInput::Keys(keys),
+        &rules,
+    )?)
+}
+
+/// What an ID token is checked against. `None` means the input was not given, which only an
+/// inspection allows: that check is then reported as not run.
+#[derive(Debug, Clone)]
+pub(crate) struct Rules<'a> {
+    pub(crate) issuer: Option<&'a str>,
+    pub(crate) client_id: Option<&'a str>,
+    pub(crate) nonce: Option<&'a NonceCheck>,
+    pub(crate) vot: &'static str,
+    pub(crate) max_age: Option<u64>,
+    pub(crate) access_token: Option<&'a str>,
+    pub(crate) now: f64,
+    pub(crate) clock_tolerance: f64,
+}
+
+/// The ID token checks in the docs' order: signature, then `iss`, `aud`, `exp` and `iat` (the
+/// core's), then `azp`, `sub`, `nonce`, `vot`, `auth_time`, `at_hash`, `sid` and `vtm`.
+/// Returns the claims only when every check ran and passed.
+///
+/// # Errors
+/// The first failure, when `run` fails fast.
+pub(crate) fn steps(
+    run: &mut Run,
+    token: &str,
+    keys: KeyInput<'_>,
+    rules: &Rules<'_>,
+) -> Result<Option<IdTokenClaims>> {
     let verify_options = super::token_verify_options(
         Algorithms::ALL,
-        &options.issuer,
-        &options.client_id,
+        rules.issuer,
+        rules.client_id,
         &REQUIRED_CLAIMS,
-        options.now,
-        options.clock_tolerance,
+        rules.now,
+        rules.clock_tolerance,
     );
-    // Signature, then iss, aud, exp and iat in that order (the core's one claims function).
-    let verified = jwt::verify(token, keys, &verify_options)?;
-    let c = &verified.claims;
-    let aud = claims::audience_claim(c)?.unwrap_or_default();
-    check_azp(c, &aud, &options.client_id)?;
-    let sub = required_string(c, "sub")?;
-    let nonce = check_nonce(c, &options.nonce)?;
-    let vot = required_string(c, "vot")?;
-    if vot != checks.vot {
-        return Err(Error::claim_with_message(
-            "vot",
-            Reason::CheckFailed,
-            format!("unexpected \"vot\" claim value: expected {:?}", checks.vot),
-        ));
+    let checked = jwt::steps(run, token, keys, &verify_options)?;
+    let c = checked.claims.as_ref();
+    // `aud`'s type was checked by the core; if it failed, azp has nothing to go by.
+    let aud = c.and_then(|c| claims::audience_claim(c).ok());
+    match (c, &aud, rules.client_id) {
+        (Some(c), Some(aud), Some(client_id)) => {
+            let aud = aud.as_deref().unwrap_or_default();
+            run.check(CheckId::Azp, || check_azp(c, aud, client_id))?;
+        }
+        (Some(_), Some(_), None) => run.skip(CheckId::Azp, Skip::MissingInput("clientId")),
+        _ => run.skip(CheckId::Azp, Skip::Prerequisite),
     }
-    let auth_time = claims::numeric_claim(c, "auth_time")?;
-    if let Some(max_age) = options.max_age {
-        let Some(auth_time) = auth_time else {
-            return Err(Error::claim("auth_time", Reason::Missing));
-        };
-        // max_age is an integer of seconds; as f64 it is exact far beyond any real value.
-        if auth_time < options.now - max_age as f64 - options.clock_tolerance {
+    let sub = run.check_with(CheckId::Sub, c, |c| required_string(c, "sub"))?;
+    let nonce = match rules.nonce {
+        Some(rule) => run.check_with(CheckId::Nonce, c, |c| check_nonce(c, rule))?,
+        None => {
+            run.skip(CheckId::Nonce, Skip::MissingInput("nonce"));
+            None
+        }
+    };
+    let vot = run.check_with(CheckId::Vot, c, |c| {
+        let vot = required_string(c, "vot")?;
+        if vot != rules.vot {
             return Err(Error::claim_with_message(
-                "auth_time",
+                "vot",
                 Reason::CheckFailed,
-                "\"auth_time\" claim is older than \"max_age\" allows: authenticate again",
+                format!("unexpected \"vot\" claim value: expected {:?}", rules.vot),
             ));
         }
-    }
-    let hash = claims::string_claim(c, "at_hash")?;
-    if let Some(access_token) = options.access_token.as_deref() {
-        let Some(hash) = hash else {
-            return Err(Error::claim("at_hash", Reason::Missing));
-        };
-        if hash != at_hash(access_token) {
-            return Err(Error::claim_with_message(
-                "at_hash",
-                Reason::CheckFailed,
-                "\"at_hash\" claim does not match the access token",
-            ));
+        Ok(vot)
+    })?;
+    let auth_time = run.check_with(CheckId::AuthTime, c, |c| {
+        claims::numeric_claim(c, "auth_time")
+    })?;
+    match (rules.max_age, auth_time) {
+        (Some(max_age), Some(auth_time)) => {
+            run.check(CheckId::AuthTime, || {
+                let Some(auth_time) = auth_time else {
+                    return Err(Error::claim("auth_time", Reason::Missing));
+                };
+                // max_age is an integer of seconds; as f64 it is exact far beyond any real value.
+                if auth_time < rules.now - max_age as f64 - rules.clock_tolerance {
+                    return Err(Error::claim_with_message(
+                        "auth_time",
+                        Reason::CheckFailed,
+                        "\"auth_time\" claim is older than \"max_age\" allows: authenticate again",
+                    ));
+                }
+                Ok(())
+            })?;
         }
+        (None, Some(_)) => run.skip(CheckId::AuthTime, Skip::NotRequested("maxAge")),
+        (_, None) => {}
     }
-    Ok(IdTokenClaims {
-        alg: verified.alg,
-        kid: verified.header.kid.clone().unwrap_or_default(),
+    let hash = run.check_with(CheckId::AtHash, c, |c| claims::string_claim(c, "at_hash"))?;
+    match (rules.access_token, hash) {
+        (Some(access_token), Some(hash)) => {
+            run.check(CheckId::AtHash, || {
+                let Some(hash) = hash else {
+                    return Err(Error::claim("at_hash", Reason::Missing));
+                };
+                if hash != at_hash(access_token) {
+                    return Err(Error::claim_with_message(
+                        "at_hash",
+                        Reason::CheckFailed,
+                        "\"at_hash\" claim does not match the access token",
+                    ));
+                }
+                Ok(())
+            })?;
+        }
+        (None, Some(_)) => run.skip(CheckId::AtHash, Skip::NotRequested("accessToken")),
+        (_, None) => {}
+    }
+    let sid = run.check_with(CheckId::Sid, c, |c| claims::string_claim(c, "sid"))?;
+    let vtm = run.check_with(CheckId::Vtm, c, |c| claims::string_claim(c, "vtm"))?;
+
+    let (Some(header), Some(alg), Some(_key), Some(c)) =
+        (&checked.header, checked.alg, checked.key, c)
+    else {
+        return Ok(None);
+    };
+    let (Some(sub), Some(nonce), Some(vot), Some(auth_time), Some(sid), Some(vtm)) =
+        (sub, nonce, vot, auth_time, sid, vtm)
+    else {
+        return Ok(None);
+    };
+    let number = |name| claims::numeric_claim(c, name).ok().flatten();
+    let verified = IdTokenClaims {
+        alg,
+        kid: header.kid.clone().unwrap_or_default(),
         sub: sub.to_owned(),
-        iss: claims::string_claim(c, "iss")?
+        iss: claims::string_claim(c, "iss")
+            .ok()
+            .flatten()
             .unwrap_or_default()
             .to_owned(),
-        aud: aud.iter().map(|a| (*a).to_owned()).collect(),
-        exp: claims::numeric_claim(c, "exp")?.unwrap_or_default(),
-        iat: claims::numeric_claim(c, "iat")?.unwrap_or_default(),
+        aud: aud
+            .flatten()
+            .unwrap_or_default()
+            .iter()
+            .map(|a| (*a).to_owned())
+            .collect(),
+        exp: number("exp").unwrap_or_default(),
+        iat: number("iat").unwrap_or_default(),
         vot: vot.to_owned(),
         nonce: nonce.map(str::to_owned),
-        sid: claims::string_claim(c, "sid")?.map(str::to_owned),
+        sid: sid.map(str::to_owned),
         auth_time,
-        vtm: claims::string_claim(c, "vtm")?.map(str::to_owned),
-        claims: verified.claims,
-    })
+        vtm: vtm.map(str::to_owned),
+        claims: Map::new(),
+    };
+    // The claims map is moved in last, once nothing borrows from it.
+    Ok(checked
+        .claims
+        .map(|claims| IdTokenClaims { claims, ..verified }))
 }
 
 /// The options, checked and derived once before the token is looked at.

@@ -8,9 +8,11 @@
 use super::environment::Environment;
 use super::{non_empty, required_string};
 use crate::alg::{Algorithm, Algorithms};
+use crate::checks::{finish, CheckId, Run};
 use crate::claims::{self};
 use crate::error::{Error, Reason, Result};
 use crate::jwk::KeySet;
+use crate::jws::KeyInput;
 use crate::jwt::{self};
 use serde_json::{Map, Value};
 
@@ -77,53 +79,109 @@ pub fn verify_logout_token(
 ) -> Result<LogoutTokenClaims> {
     non_empty("issuer", &options.issuer)?;
     non_empty("clientId", &options.client_id)?;
+    claims::check_now(options.now)?;
+    claims::check_clock_tolerance(options.clock_tolerance)?;
+    let rules = Rules {
+        issuer: Some(&options.issuer),
+        client_id: Some(&options.client_id),
+        now: options.now,
+        clock_tolerance: options.clock_tolerance,
+    };
+    finish(steps(
+        &mut Run::fail_fast(),
+        token,
+        KeyInput::Keys(keys),
+        &rules,
+    )?)
+}
+
+/// What a logout token is checked against. `None` means the input was not given, which only
+/// an inspection allows: that check is then reported as not run.
+#[derive(Debug, Clone)]
+pub(crate) struct Rules<'a> {
+    pub(crate) issuer: Option<&'a str>,
+    pub(crate) client_id: Option<&'a str>,
+    pub(crate) now: f64,
+    pub(crate) clock_tolerance: f64,
+}
+
+/// The logout token checks: the core's signature and claim checks (ES256 only), then `typ`,
+/// `sub`, `jti`, `events`, no `nonce`, and `sid`'s type. Returns the claims only when every
+/// check ran and passed.
+///
+/// # Errors
+/// The first failure, when `run` fails fast.
+pub(crate) fn steps(
+    run: &mut Run,
+    token: &str,
+    keys: KeyInput<'_>,
+    rules: &Rules<'_>,
+) -> Result<Option<LogoutTokenClaims>> {
     let verify_options = super::token_verify_options(
         Algorithms::only(Algorithm::Es256),
-        &options.issuer,
-        &options.client_id,
+        rules.issuer,
+        rules.client_id,
         &REQUIRED_CLAIMS,
-        options.now,
-        options.clock_tolerance,
+        rules.now,
+        rules.clock_tolerance,
     );
-    let verified = jwt::verify(token, keys, &verify_options)?;
-    if let Some(typ) = verified.header.typ.as_deref() {
-        if !is_logout_typ(typ) {
-            return Err(Error::claim_with_message(
+    let checked = jwt::steps(run, token, keys, &verify_options)?;
+    run.check_with(CheckId::Typ, checked.header.as_ref(), |h| {
+        match h.typ.as_deref() {
+            Some(typ) if !is_logout_typ(typ) => Err(Error::claim_with_message(
                 "typ",
                 Reason::CheckFailed,
                 "unexpected \"typ\" JWT header value: expected logout+jwt",
+            )),
+            _ => Ok(()),
+        }
+    })?;
+    let c = checked.claims.as_ref();
+    let sub = run.check_with(CheckId::Sub, c, |c| required_string(c, "sub"))?;
+    let jti = run.check_with(CheckId::Jti, c, |c| {
+        let jti = required_string(c, "jti")?;
+        if jti.is_empty() {
+            return Err(Error::claim("jti", Reason::Invalid));
+        }
+        Ok(jti)
+    })?;
+    run.check_with(CheckId::Events, c, check_events)?;
+    // OIDC Back-Channel Logout §2.4: a nonce would let a logout token pass as an ID token.
+    run.check_with(CheckId::NoNonce, c, |c| {
+        if c.contains_key("nonce") {
+            return Err(Error::claim_with_message(
+                "nonce",
+                Reason::CheckFailed,
+                "a logout token must not contain a \"nonce\" claim",
             ));
         }
-    }
-    let c = &verified.claims;
-    let sub = required_string(c, "sub")?.to_owned();
-    let jti = required_string(c, "jti")?.to_owned();
-    if jti.is_empty() {
-        return Err(Error::claim("jti", Reason::Invalid));
-    }
-    check_events(c)?;
-    // OIDC Back-Channel Logout §2.4: a nonce would let a logout token pass as an ID token.
-    if c.contains_key("nonce") {
-        return Err(Error::claim_with_message(
-            "nonce",
-            Reason::CheckFailed,
-            "a logout token must not contain a \"nonce\" claim",
-        ));
-    }
-    let sid = claims::string_claim(c, "sid")?.map(str::to_owned);
-    let exp = claims::numeric_claim(c, "exp")?.unwrap_or_default();
-    Ok(LogoutTokenClaims {
-        sub,
-        jti,
-        sid,
-        exp,
-        claims: verified.claims,
-    })
+        Ok(())
+    })?;
+    let sid = run.check_with(CheckId::Sid, c, |c| claims::string_claim(c, "sid"))?;
+
+    let (Some(_key), Some(c), Some(sub), Some(jti), Some(sid)) = (checked.key, c, sub, jti, sid)
+    else {
+        return Ok(None);
+    };
+    let verified = LogoutTokenClaims {
+        sub: sub.to_owned(),
+        jti: jti.to_owned(),
+        sid: sid.map(str::to_owned),
+        exp: claims::numeric_claim(c, "exp")
+            .ok()
+            .flatten()
+            .unwrap_or_default(),
+        claims: Map::new(),
+    };
+    // The claims map is moved in last, once nothing borrows from it.
+    Ok(checked
+        .claims
+        .map(|claims| LogoutTokenClaims { claims, ..verified }))
 }
 
 // `typ` is a media type: case-insensitive, and `application/` may be left out (RFC 7515
 // §4.1.9). One Login sends exactly `logout+jwt`.
-fn is_logout_typ(typ: &str) -> bool {
+pub(crate) fn is_logout_typ(typ: &str) -> bool {
     let lower = typ.to_ascii_lowercase();
     lower.strip_prefix("application/").unwrap_or(&lower) == "logout+jwt"
 }

@@ -12,6 +12,7 @@ pub mod core_identity;
 pub mod did;
 pub mod environment;
 pub mod id_token;
+pub mod inspect;
 pub mod logout;
 pub mod vtr;
 
@@ -48,11 +49,12 @@ fn required_string<'c>(c: &'c Map<String, Value>, name: &'static str) -> Result<
 }
 
 // Every One Login token kind is verified the same way up to its own rules: a `kid` is
-// required, `iss` and `aud` are exact, and `iat` may not be in the future.
+// required, `iss` and `aud` are exact, and `iat` may not be in the future. An issuer or client
+// ID of `None` (inspection without that input) skips its check.
 fn token_verify_options(
     algorithms: Algorithms,
-    issuer: &str,
-    client_id: &str,
+    issuer: Option<&str>,
+    client_id: Option<&str>,
     required: &[&'static str],
     now: f64,
     clock_tolerance: f64,
@@ -62,8 +64,8 @@ fn token_verify_options(
         max_token_size: DEFAULT_MAX_TOKEN_SIZE,
         require_kid: true,
         claims: ClaimRules {
-            issuer: Some(issuer.to_owned()),
-            audience: Some(client_id.to_owned()),
+            issuer: issuer.map(str::to_owned),
+            audience: client_id.map(str::to_owned),
             required: required.to_vec(),
             reject_future_iat: true,
             clock_tolerance,

@@ -1,0 +1,349 @@
+//! Inspection: every check One Login's rules make on a token, each with its own result, for
+//! the token inspector page.
+//!
+//! [`inspect_token`] recognises the token's kind and runs that kind's verifier — the very
+//! checks `verify_id_token`, `verify_core_identity` and `verify_logout_token` run (see
+//! [`crate::checks`]) — without stopping at the first failure. Inputs the caller did not give
+//! (keys, a nonce, the ID token's `sub`…) make their checks "skipped", never "passed".
+//!
+//! Claims are checked even when the signature failed or could not be checked, because a
+//! developer debugging a sign-in wants to see both problems at once; such results carry
+//! `unverified`, so a pass there only says what the token claims.
+
+use super::core_identity::{self, credential_subject, Name};
+use super::environment::Environment;
+use super::id_token::{self, NonceCheck};
+use super::logout::{self, is_logout_typ};
+use super::vtr::{LevelOfConfidence, Vtr};
+use super::{non_empty, DidDocument};
+use crate::alg::Algorithms;
+use crate::checks::{CheckResult, Run, Skip, Status};
+use crate::claims::{self, ClaimRules};
+use crate::error::{Error, Result};
+use crate::jwk::KeySet;
+use crate::jws::{self, KeyInput, DEFAULT_MAX_TOKEN_SIZE};
+use crate::jwt::{self, VerifyOptions};
+use serde_json::{Map, Value};
+
+/// What a token is, as far as One Login is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// An OIDC ID token.
+    IdToken,
+    /// A core identity credential (`https://vocab.account.gov.uk/v1/coreIdentityJWT`).
+    CoreIdentity,
+    /// A back-channel logout token.
+    LogoutToken,
+    /// One Login's access token (a JWT in practice, though documented as opaque).
+    AccessToken,
+    /// Any other JWS.
+    Jwt,
+}
+
+impl TokenKind {
+    /// `"id_token"`, `"core_identity"`, `"logout_token"`, `"access_token"` or `"jwt"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::IdToken => "id_token",
+            TokenKind::CoreIdentity => "core_identity",
+            TokenKind::LogoutToken => "logout_token",
+            TokenKind::AccessToken => "access_token",
+            TokenKind::Jwt => "jwt",
+        }
+    }
+
+    /// The kind named by [`TokenKind::as_str`].
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` for any other name.
+    pub fn from_name(name: &str) -> Result<TokenKind> {
+        [
+            TokenKind::IdToken,
+            TokenKind::CoreIdentity,
+            TokenKind::LogoutToken,
+            TokenKind::AccessToken,
+            TokenKind::Jwt,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == name)
+        .ok_or_else(|| {
+            Error::argument(
+                "\"kind\" must be id_token, core_identity, logout_token, access_token or jwt",
+            )
+        })
+    }
+}
+
+/// Recognise a token's kind from its decoded header and claims, with the reason in words.
+pub fn detect_kind(
+    header: Option<&Map<String, Value>>,
+    claims: Option<&Map<String, Value>>,
+) -> (TokenKind, &'static str) {
+    let has = |name: &str| claims.is_some_and(|c| c.contains_key(name));
+    let header_str = |name: &str| header.and_then(|h| h.get(name)).and_then(Value::as_str);
+    if has("events") || header_str("typ").is_some_and(is_logout_typ) {
+        return (
+            TokenKind::LogoutToken,
+            "it has an events claim (or typ logout+jwt)",
+        );
+    }
+    if has("vc") || header_str("kid").is_some_and(|k| k.starts_with("did:")) {
+        return (
+            TokenKind::CoreIdentity,
+            "it has a vc claim (or a kid that is a DID URL)",
+        );
+    }
+    if has("aud")
+        && ["nonce", "at_hash", "vot", "auth_time"]
+            .iter()
+            .any(|c| has(c))
+    {
+        return (
+            TokenKind::IdToken,
+            "it has an aud and nonce, at_hash, vot or auth_time",
+        );
+    }
+    if !has("aud") && (has("scope") || has("client_id")) {
+        return (
+            TokenKind::AccessToken,
+            "it has scope or client_id and no aud",
+        );
+    }
+    (TokenKind::Jwt, "it has none of the One Login token claims")
+}
+
+/// What to inspect a token against. Everything is optional: a missing input skips the
+/// checks that need it.
+#[derive(Debug, Clone, Default)]
+pub struct InspectOptions<'a> {
+    /// Inspect as this kind instead of the recognised one.
+    pub kind: Option<TokenKind>,
+    /// The JWKS (ID, logout and access tokens).
+    pub keys: Option<&'a KeySet>,
+    /// The DID document (core identity credentials).
+    pub did: Option<&'a DidDocument>,
+    /// The environment, for the expected issuer.
+    pub environment: Option<Environment>,
+    /// The expected `iss`, overriding the environment's.
+    pub issuer: Option<String>,
+    /// Your client ID.
+    pub client_id: Option<String>,
+    /// The nonce rule for ID tokens.
+    pub nonce: Option<NonceCheck>,
+    /// The `vtr` sent (default `Cl.Cm`, and `P2` for core identity).
+    pub vtr: Option<String>,
+    /// The `max_age` sent.
+    pub max_age: Option<u64>,
+    /// The access token from the same response.
+    pub access_token: Option<String>,
+    /// The ID token's `sub`, for a core identity credential.
+    pub sub: Option<String>,
+    /// The time to check at, Unix seconds.
+    pub now: f64,
+    /// Allowed clock skew in seconds.
+    pub clock_tolerance: f64,
+}
+
+impl InspectOptions<'_> {
+    /// No inputs, at `now`, with the default clock tolerance.
+    pub fn at(now: f64) -> Self {
+        InspectOptions {
+            now,
+            clock_tolerance: claims::DEFAULT_CLOCK_TOLERANCE,
+            ..InspectOptions::default()
+        }
+    }
+}
+
+/// The overall outcome of an inspection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every check ran and passed: the matching `verify_*` would accept the token.
+    Valid,
+    /// At least one check failed.
+    Invalid,
+    /// Nothing failed, but some checks could not run for want of input.
+    Incomplete,
+}
+
+impl Verdict {
+    /// `"valid"`, `"invalid"` or `"incomplete"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Valid => "valid",
+            Verdict::Invalid => "invalid",
+            Verdict::Incomplete => "incomplete",
+        }
+    }
+}
+
+/// The result of [`inspect_token`].
+#[derive(Debug, Clone)]
+pub struct Inspection {
+    /// The kind inspected as.
+    pub kind: TokenKind,
+    /// Why that kind was recognised (or that the caller chose it).
+    pub kind_reason: &'static str,
+    /// The decoded header, if it decodes.
+    pub header: Option<Map<String, Value>>,
+    /// The decoded claims, if they decode. Unverified unless [`Inspection::verdict`] is valid.
+    pub claims: Option<Map<String, Value>>,
+    /// Every check in order.
+    pub checks: Vec<CheckResult>,
+    /// For a core identity credential whose `vc` is readable: its names and birth dates.
+    pub identity: Option<(Vec<Name>, Vec<String>)>,
+}
+
+impl Inspection {
+    /// Valid, invalid or incomplete.
+    pub fn verdict(&self) -> Verdict {
+        let mut verdict = Verdict::Valid;
+        for check in &self.checks {
+            match check.status {
+                Status::Fail(_) => return Verdict::Invalid,
+                Status::Skipped(Skip::Prerequisite | Skip::MissingInput(_)) => {
+                    verdict = Verdict::Incomplete;
+                }
+                Status::Skipped(Skip::NotRequested(_)) | Status::Pass => {}
+            }
+        }
+        verdict
+    }
+
+    /// Whether the signature verified with one of the given keys.
+    pub fn signature_verified(&self) -> bool {
+        self.checks
+            .iter()
+            .any(|c| c.id == crate::checks::CheckId::Signature && c.status == Status::Pass)
+    }
+}
+
+/// Inspect a token: recognise its kind and run every check of that kind's verifier.
+///
+/// # Errors
+/// `ERR_INVALID_ARGUMENT` for unusable options (a bad `now`, tolerance or `vtr`, an empty
+/// string). Problems with the token itself are never errors here: they are failed checks.
+pub fn inspect_token(token: &str, options: &InspectOptions<'_>) -> Result<Inspection> {
+    claims::check_now(options.now)?;
+    claims::check_clock_tolerance(options.clock_tolerance)?;
+    for (name, value) in [
+        ("issuer", &options.issuer),
+        ("clientId", &options.client_id),
+        ("accessToken", &options.access_token),
+        ("sub", &options.sub),
+    ] {
+        if let Some(value) = value {
+            non_empty(name, value)?;
+        }
+    }
+    if let Some(NonceCheck::Expected(nonce)) = &options.nonce {
+        non_empty("nonce", nonce)?;
+    }
+    let vtr = match options.vtr.as_deref() {
+        Some(text) => Vtr::parse(text)?,
+        None => Vtr::default(),
+    };
+
+    // Decoded leniently, for display and recognition: a bad signature segment should not hide
+    // a readable header and payload.
+    let parts = jws::split(token, DEFAULT_MAX_TOKEN_SIZE).ok();
+    let header = parts
+        .and_then(|p| jws::decode_header(p.header).ok())
+        .map(|h| h.members);
+    let claims = parts
+        .and_then(|p| jwt::decode_payload(p.payload).ok())
+        .map(|(c, _)| c);
+    let (kind, kind_reason) = match options.kind {
+        Some(kind) => (kind, "chosen by you"),
+        None => detect_kind(header.as_ref(), claims.as_ref()),
+    };
+
+    let keys = options.keys.map_or(KeyInput::Missing, KeyInput::Keys);
+    let oidc_issuer = options
+        .issuer
+        .clone()
+        .or_else(|| options.environment.as_ref().map(|e| e.issuer().to_owned()));
+    let mut run = match kind {
+        TokenKind::AccessToken | TokenKind::Jwt => Run::inspect_generic(),
+        _ => Run::inspect(),
+    };
+    match kind {
+        TokenKind::IdToken => {
+            let rules = id_token::Rules {
+                issuer: oidc_issuer.as_deref(),
+                client_id: options.client_id.as_deref(),
+                nonce: options.nonce.as_ref(),
+                vot: vtr.expected_vot().as_str(),
+                max_age: options.max_age,
+                access_token: options.access_token.as_deref(),
+                now: options.now,
+                clock_tolerance: options.clock_tolerance,
+            };
+            id_token::steps(&mut run, token, keys, &rules)?;
+        }
+        TokenKind::CoreIdentity => {
+            let issuer = options.issuer.clone().or_else(|| {
+                options
+                    .environment
+                    .as_ref()
+                    .map(|e| e.identity_issuer().to_owned())
+            });
+            let mut levels = vtr.levels_of_confidence();
+            if levels.is_empty() {
+                levels = vec![LevelOfConfidence::P2];
+            }
+            let rules = core_identity::Rules {
+                issuer: issuer.as_deref(),
+                client_id: options.client_id.as_deref(),
+                sub: options.sub.as_deref(),
+                levels_of_confidence: &levels,
+                now: options.now,
+                clock_tolerance: options.clock_tolerance,
+            };
+            core_identity::steps(&mut run, token, options.did, &rules)?;
+        }
+        TokenKind::LogoutToken => {
+            let rules = logout::Rules {
+                issuer: oidc_issuer.as_deref(),
+                client_id: options.client_id.as_deref(),
+                now: options.now,
+                clock_tolerance: options.clock_tolerance,
+            };
+            logout::steps(&mut run, token, keys, &rules)?;
+        }
+        TokenKind::AccessToken | TokenKind::Jwt => {
+            // No One Login rule covers these beyond the core's: signature and the
+            // registered claims. One Login's access tokens carry a kid and no aud.
+            let access = kind == TokenKind::AccessToken;
+            let verify_options = VerifyOptions {
+                algorithms: Algorithms::ALL,
+                max_token_size: DEFAULT_MAX_TOKEN_SIZE,
+                require_kid: access,
+                claims: ClaimRules {
+                    issuer: oidc_issuer,
+                    audience: if access {
+                        None
+                    } else {
+                        options.client_id.clone()
+                    },
+                    clock_tolerance: options.clock_tolerance,
+                    ..ClaimRules::at(options.now)
+                },
+            };
+            jwt::steps(&mut run, token, keys, &verify_options)?;
+        }
+    }
+
+    let identity = match (kind, claims.as_ref()) {
+        (TokenKind::CoreIdentity, Some(c)) => credential_subject(c).ok(),
+        _ => None,
+    };
+    Ok(Inspection {
+        kind,
+        kind_reason,
+        header,
+        claims,
+        checks: run.results(),
+        identity,
+    })
+}
