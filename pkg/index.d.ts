@@ -256,6 +256,112 @@ export function verifyJwtWithKeySet(token: string, keys: KeySet, options?: Verif
  */
 export function verifyJwt(token: string, options: VerifyJwtOptions): JwtPayload;
 
+/** A One Login environment: `'integration'`, `'production'`, or custom values (the simulator's from `baseUrl`). */
+export type EnvironmentInput =
+  | 'integration'
+  | 'production'
+  | {
+      baseUrl?: string;
+      issuer?: string;
+      discoveryUrl?: string;
+      jwksUrl?: string;
+      authorizeUrl?: string;
+      tokenUrl?: string;
+      identityIssuer?: string;
+      didUrl?: string;
+      didId?: string;
+    };
+
+/** The URLs and identifiers of a One Login environment. */
+export interface Environment {
+  issuer: string;
+  discoveryUrl: string;
+  jwksUrl: string;
+  authorizeUrl: string;
+  tokenUrl: string;
+  identityIssuer: string;
+  didUrl: string;
+  didId: string;
+}
+
+/** The URLs and identifiers of a One Login environment. @throws {TokenError} `ERR_INVALID_ARGUMENT` */
+export function getEnvironment(environment: EnvironmentInput): Environment;
+
+/** What a token was recognised as. */
+export type TokenKind = 'id_token' | 'core_identity' | 'logout_token' | 'access_token' | 'jwt';
+
+/** Inputs for {@link inspectToken}; each one left out skips the checks that need it. */
+export interface InspectOptions {
+  /** Inspect as this kind instead of the recognised one. */
+  kind?: TokenKind | 'auto';
+  /** The JWKS (ID, logout and access tokens), as JSON text or an object. */
+  jwks?: Jwks | string;
+  /** One Login's DID document (core identity credentials), as JSON text or an object. */
+  didDocument?: object | string;
+  environment?: EnvironmentInput;
+  /** The expected `iss`, overriding the environment's. */
+  issuer?: string;
+  clientId?: string;
+  /** The nonce sent; `null` if none was sent. */
+  nonce?: string | null;
+  vtr?: string | string[];
+  maxAge?: number;
+  accessToken?: string;
+  /** The ID token's `sub`, for a core identity credential. */
+  sub?: string;
+  /** Unix seconds to check at (default: now). */
+  now?: number;
+  clockTolerance?: number;
+}
+
+/** One check of an inspection. */
+export interface InspectCheck {
+  id: string;
+  label: string;
+  status: 'pass' | 'fail' | 'skipped';
+  /** For a failure: the error code a verifier would throw. */
+  code?: ErrorCode;
+  message?: string;
+  claim?: string;
+  reason?: ClaimFailureReason;
+  /** For a skipped check: why. */
+  skipped?: 'prerequisite' | 'missing_input' | 'not_requested';
+  /** For a skipped check: the option that would let it run. */
+  input?: string;
+  /** It read claims while the signature had not verified: a pass only says what the token claims. */
+  unverified: boolean;
+}
+
+/** A name from a core identity credential. */
+export interface IdentityName {
+  givenNames: string[];
+  familyNames: string[];
+  fullName: string;
+  validFrom?: string;
+  validUntil?: string;
+}
+
+/** The result of {@link inspectToken}. */
+export interface Inspection {
+  kind: TokenKind;
+  kindReason: string;
+  /** `valid` only when every check ran and passed. */
+  verdict: 'valid' | 'invalid' | 'incomplete';
+  signatureVerified: boolean;
+  header?: JwtHeader;
+  /** The claims, verified only when `verdict` is `valid`. */
+  claims?: JwtPayload;
+  checks: InspectCheck[];
+  identity?: { currentName: IdentityName | null; historicNames: IdentityName[]; birthDates: string[] };
+}
+
+/**
+ * Run every One Login check on a token without stopping at the first failure (the same checks the
+ * verifiers run), for inspectors and debugging. Token problems are failed checks, not exceptions.
+ * @throws {TokenError} `ERR_INVALID_ARGUMENT` for bad options, `ERR_JWKS_INVALID` / `ERR_JWK_INVALID` for an unusable JWKS or DID document.
+ */
+export function inspectToken(token: string, options?: InspectOptions): Inspection;
+
 /**
  * Load the WebAssembly module. Needed once in browsers and bundlers (`await init()`); a no-op once
  * loaded, and always in Node.js. Without an argument the `.wasm` next to the glue is fetched

@@ -19,6 +19,8 @@ export {
   decodeJwt,
   KeySet,
   verifyJwtWithKeySet,
+  getEnvironment,
+  inspectToken,
 } from './wasm/govuk_one_login_tokens.js';
 export { TokenError } from './errors.js';
 

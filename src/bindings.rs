@@ -752,3 +752,126 @@ pub fn sign_request_object_with_key(key: &JsSigningKey, options: JsValue) -> JsR
         &key.inner, &request, &options,
     )?)
 }
+
+fn check_object(check: &crate::checks::CheckResult) -> JsResult<Object> {
+    use crate::checks::{Skip, Status};
+    let obj = Object::new();
+    set(&obj, "id", check.id.as_str())?;
+    set(&obj, "label", check.id.label())?;
+    match &check.status {
+        Status::Pass => set(&obj, "status", "pass")?,
+        Status::Fail(e) => {
+            set(&obj, "status", "fail")?;
+            set(&obj, "code", e.code().as_str())?;
+            set(&obj, "message", e.message())?;
+            if let Some(claim) = e.claim_name() {
+                set(&obj, "claim", claim)?;
+            }
+            if let Some(reason) = e.reason() {
+                set(&obj, "reason", reason.as_str())?;
+            }
+        }
+        Status::Skipped(why) => {
+            set(&obj, "status", "skipped")?;
+            let (kind, input) = match why {
+                Skip::Prerequisite => ("prerequisite", None),
+                Skip::MissingInput(input) => ("missing_input", Some(*input)),
+                Skip::NotRequested(input) => ("not_requested", Some(*input)),
+            };
+            set(&obj, "skipped", kind)?;
+            if let Some(input) = input {
+                set(&obj, "input", input)?;
+            }
+        }
+    }
+    set(&obj, "unverified", check.unverified)?;
+    Ok(obj)
+}
+
+/// Inspect a token against One Login's rules without stopping at the first failure:
+/// `{ kind, kindReason, verdict, signatureVerified, header?, claims?, checks, identity? }`.
+/// Every input is optional; a check whose input is missing is reported as skipped.
+#[wasm_bindgen(js_name = inspectToken)]
+pub fn inspect_token(token: &str, options: JsValue) -> JsResult<Object> {
+    use crate::onelogin::inspect::{self, InspectOptions, TokenKind};
+    let o = Options::new(options)?;
+    let kind = match o.string("kind")? {
+        None => None,
+        Some(name) if name == "auto" => None,
+        Some(name) => Some(TokenKind::from_name(&name)?),
+    };
+    let keys = match o.get("jwks")? {
+        None => None,
+        Some(v) => Some(crate::jwk::KeySet::from_json(&json_text(
+            &v,
+            "JWKS",
+            ErrorCode::JwksInvalid,
+        )?)?),
+    };
+    let did = match o.get("didDocument")? {
+        None => None,
+        Some(v) => Some(DidDocument::from_json(&json_text(
+            &v,
+            "DID document",
+            ErrorCode::JwksInvalid,
+        )?)?),
+    };
+    let nonce = match o.get("nonce")? {
+        None => None,
+        Some(v) if v.is_null() => Some(NonceCheck::NotRequested),
+        Some(v) => Some(NonceCheck::Expected(v.as_string().ok_or_else(|| {
+            invalid_option("nonce", "a string, or null if none was sent")
+        })?)),
+    };
+    let options = InspectOptions {
+        kind,
+        keys: keys.as_ref(),
+        did: did.as_ref(),
+        environment: o.environment()?,
+        issuer: o.string("issuer")?,
+        client_id: o.string("clientId")?,
+        nonce,
+        vtr: o.vtr()?,
+        max_age: o.whole_seconds("maxAge")?,
+        access_token: o.string("accessToken")?,
+        sub: o.string("sub")?,
+        now: o.now_or_clock()?,
+        clock_tolerance: o.tolerance_or_default()?,
+    };
+    let inspection = inspect::inspect_token(token, &options)?;
+    let out = Object::new();
+    set(&out, "kind", inspection.kind.as_str())?;
+    set(&out, "kindReason", inspection.kind_reason)?;
+    set(&out, "verdict", inspection.verdict().as_str())?;
+    set(&out, "signatureVerified", inspection.signature_verified())?;
+    if let Some(header) = &inspection.header {
+        set(&out, "header", to_js_object(header)?)?;
+    }
+    if let Some(claims) = &inspection.claims {
+        set(&out, "claims", to_js_object(claims)?)?;
+    }
+    let checks = inspection
+        .checks
+        .iter()
+        .map(|c| check_object(c).map(JsValue::from))
+        .collect::<JsResult<Array>>()?;
+    set(&out, "checks", checks)?;
+    if let Some((names, birth_dates)) = &inspection.identity {
+        let identity = Object::new();
+        let current = names.iter().find(|n| n.is_current());
+        match current {
+            Some(name) => set(&identity, "currentName", name_object(name)?)?,
+            None => set(&identity, "currentName", JsValue::NULL)?,
+        }
+        let historic = names
+            .iter()
+            .filter(|n| !n.is_current())
+            .map(|n| name_object(n).map(JsValue::from))
+            .collect::<JsResult<Array>>()?;
+        set(&identity, "historicNames", historic)?;
+        let births: Array = birth_dates.iter().map(|d| JsValue::from_str(d)).collect();
+        set(&identity, "birthDates", births)?;
+        set(&out, "identity", identity)?;
+    }
+    Ok(out)
+}

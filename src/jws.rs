@@ -284,7 +284,8 @@ pub(crate) fn steps<'t, 'k>(
             None => Err(Error::jws("JWS \"kid\" Header Parameter is required")),
         })?;
     }
-    let signature = run.check_with(CheckId::Signature, parts, |p| {
+    // The signature's encoding is a matter of form, reported on the format line.
+    let signature = run.check_with(CheckId::Format, parts, |p| {
         base64url::decode(p.signature)
             .map_err(|_| Error::jws("Failed to base64url decode the signature"))
     })?;

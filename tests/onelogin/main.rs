@@ -6,4 +6,5 @@ mod client_assertion;
 mod core_identity;
 mod fixtures;
 mod id_token;
+mod inspect;
 mod logout;

@@ -11,6 +11,10 @@ import init, {
   verifyJwt,
   verifyJwtWithKeySet,
   initSync,
+  inspectToken,
+  getEnvironment,
+  type Inspection,
+  type InspectCheck,
   TokenError,
   type ErrorCode,
   type ClaimFailureReason,
@@ -122,4 +126,21 @@ export function shouldNotCompile(token: string, keys: KeySet): void {
   void code;
   void method;
   void reason;
+}
+
+// The inspector's API: every input optional, results typed per check.
+export function inspectorUse(token: string): string[] {
+  const env = getEnvironment({ baseUrl: 'http://localhost:3000' });
+  const inspection: Inspection = inspectToken(token, {
+    environment: 'integration',
+    jwks: { keys: [] },
+    clientId: 'c',
+    nonce: null,
+    now: 1,
+  });
+  const failed: InspectCheck[] = inspection.checks.filter((c) => c.status === 'fail');
+  // @ts-expect-error statuses are pass, fail or skipped
+  const status: InspectCheck['status'] = 'passed';
+  void status;
+  return [env.jwksUrl, inspection.verdict, ...failed.map((c) => c.code ?? '')];
 }
