@@ -48,6 +48,10 @@ step "esbuild pkg/src/cjs.js -> pkg/index.cjs"
     "--banner:js=const __import_meta_url = require('node:url').pathToFileURL(__filename).href;" \
     --outfile=pkg/index.cjs
 
+# The inspector page's stylesheet: govuk-frontend's CSS without the GDS Transport font (www/vendor/).
+step "govuk-frontend CSS -> www/vendor/"
+node scripts/vendor-css.mjs
+
 raw=$(wc -c <"$BG")
 gz=$(gzip -9 -c "$BG" | wc -c)
 step "done: $BG  raw $raw bytes, gzip -9 $gz bytes"

@@ -31,7 +31,7 @@ const MIME = {
  * Start serving. `mounts` maps URL prefixes ("/", "/pkg/") to directories; the longest matching
  * prefix wins. Resolves to the listening `http.Server` (see `server.address().port`).
  */
-export function startServer(mounts, port = 0, { log = false } = {}) {
+export function startServer(mounts, port = 0, { log = false, headers = {} } = {}) {
   const table = Object.entries(mounts)
     .map(([prefix, dir]) => [prefix.endsWith('/') ? prefix : `${prefix}/`, path.resolve(dir)])
     .sort((a, b) => b[0].length - a[0].length);
@@ -71,6 +71,7 @@ export function startServer(mounts, port = 0, { log = false } = {}) {
         'content-length': stat.size,
         'cache-control': 'no-cache',
         'x-content-type-options': 'nosniff',
+        ...headers,
       });
       if (log) console.log(`200 ${req.method} ${req.url}`);
       if (req.method === 'HEAD') return res.end();
@@ -86,14 +87,44 @@ export function startServer(mounts, port = 0, { log = false } = {}) {
   });
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+// The inspector's Content-Security-Policy, also in www/index.html's meta tag (the e2e test checks
+// they agree). Connections: the page's own origin (the .wasm is fetched from it) and One Login's
+// four fixed key URLs, fetched only when the user presses a button. A custom environment's keys
+// are pasted, never fetched. frame-ancestors only works as a header.
+export const INSPECTOR_CSP = [
+  "default-src 'none'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'none'",
+  [
+    "connect-src 'self'",
+    'https://oidc.integration.account.gov.uk/.well-known/jwks.json',
+    'https://oidc.account.gov.uk/.well-known/jwks.json',
+    'https://identity.integration.account.gov.uk/.well-known/did.json',
+    'https://identity.account.gov.uk/.well-known/did.json',
+  ].join(' '),
+  "base-uri 'none'",
+  "form-action 'none'",
+  "object-src 'none'",
+].join('; ');
+
+/** Serve the inspector as `make inspector` does: www/ at /, pkg/ at /pkg/, with the CSP header. */
+export function startInspector(port = 0, { log = false } = {}) {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  return startServer({ '/': path.join(root, 'www'), '/pkg/': path.join(root, 'pkg') }, port, {
+    log,
+    headers: {
+      'content-security-policy': `${INSPECTOR_CSP}; frame-ancestors 'none'`,
+      'referrer-policy': 'no-referrer',
+      'cross-origin-opener-policy': 'same-origin',
+    },
+  });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const port = Number(process.env.PORT ?? 8080);
-  const server = await startServer(
-    { '/': path.join(root, 'www'), '/pkg/': path.join(root, 'pkg') },
-    port,
-    { log: true },
-  );
+  const server = await startInspector(port, { log: true });
   const { port: actual } = server.address();
   console.log(`PORT ${actual}`);
   console.log(`Serving www/ at http://127.0.0.1:${actual}/ and pkg/ at http://127.0.0.1:${actual}/pkg/ (Ctrl-C to stop)`);

@@ -7,6 +7,7 @@
 #   4. JS package tests (node --test tests/js)
 #   5. TypeScript: tsc --strict --noEmit on a consumer using every export (nodenext and bundler)
 #   6. packaging checks (node --test tests/package): pack contents, Vite 7 build, headless Chromium
+#   7. the token inspector page (node --test tests/inspector), end to end in headless Chromium
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -68,6 +69,8 @@ typecheck() {
 timed "types (tsc --strict --noEmit)" typecheck
 
 timed "packaging (node --test tests/package)" node --test tests/package/*.test.mjs
+
+timed "inspector e2e (node --test tests/inspector)" node --test tests/inspector/*.test.mjs
 
 step "summary"
 printf '  %s\n' "${SUMMARY[@]}"
