@@ -306,3 +306,26 @@ test('the page asked for nothing but its own assets, loaded no font, and serves 
   assert.equal(meta, INSPECTOR_CSP);
   assert.ok(!readFileSync(path.join(root, 'www/vendor/govuk-frontend.css'), 'utf8').includes('GDS Transport'));
 });
+
+test('keys are fetched only on request, only from the environment\'s fixed URL', async () => {
+  const page = await openPage();
+  const jwksUrl = 'https://oidc.integration.account.gov.uk/.well-known/jwks.json';
+  const seen = [];
+  // Stands in for One Login (this machine has no route out); the page's CSP still applies.
+  await page.route('https://**/*', (route) => {
+    seen.push(route.request().url());
+    route.fulfill({ status: 200, contentType: 'application/json', headers: { 'access-control-allow-origin': '*' }, body: f.jwks });
+  });
+  await page.fill('#token', f.valid);
+  await page.click('#inspect-button');
+  assert.deepEqual(seen, []);
+  await page.click('#fetch-jwks');
+  await page.waitForFunction(() => document.getElementById('jwks').value.includes('"keys"'));
+  assert.deepEqual(seen, [jwksUrl]);
+  assert.match(await page.textContent('#fetch-status'), /^Fetched/);
+  // A custom environment has no fetch buttons: its keys are pasted.
+  await page.check('#env-custom');
+  assert.equal(await page.isVisible('#fetch-jwks'), false);
+  assert.equal(await page.isVisible('#fetch-did'), false);
+  await page.close();
+});
