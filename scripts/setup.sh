@@ -41,14 +41,15 @@ else
     note cargo "ok ($(cargo --version))"
 fi
 
-if [ "$(wasm_std_route)" = rustup ]; then
+if [ "$WASM_STD_ROUTE" = rustup ]; then
     note "wasm32 std" "ok (rustup)"
 else
-    if command -v rustup >/dev/null 2>&1 && rustup target add "$WASM_TARGET" >/dev/null 2>&1 &&
-        [ "$(wasm_std_route)" = rustup ]; then
+    if [ -z "$WASM_STD_ROUTE_FORCED" ] && command -v rustup >/dev/null 2>&1 &&
+        rustup target add "$WASM_TARGET" >/dev/null 2>&1 && [ "$(wasm_std_route)" = rustup ]; then
         did+=("rustup target add $WASM_TARGET")
         note "wasm32 std" "installed (rustup target add)"
     else
+        # Fallback: build std from source with Debian's rustc (see scripts/env.sh wasm_cargo).
         missing=()
         for p in rustc-web rust-web-src lld-22; do dpkg_has "$p" || missing+=("$p"); done
         if [ "${#missing[@]}" -gt 0 ]; then
