@@ -48,7 +48,10 @@ struct Flow {
 impl Flow {
     fn load(dir: &Path) -> Result<Flow, Box<dyn std::error::Error>> {
         let params: Value = serde_json::from_str(&read(&dir.join("flow-params.json"))?)?;
-        let base = params["sim_public_url"].as_str().ok_or("sim_public_url")?;
+        let base = params
+            .get("sim_public_url")
+            .and_then(Value::as_str)
+            .ok_or("sim_public_url")?;
         let access_token = read(&dir.join("access_token.jwt"))?;
         let now = jwt::decode_unverified(&access_token, 64 * 1024)?
             .claims
@@ -66,8 +69,9 @@ impl Flow {
     }
 
     fn param(&self, name: &str) -> Result<String, String> {
-        self.params[name]
-            .as_str()
+        self.params
+            .get(name)
+            .and_then(Value::as_str)
             .map(str::to_owned)
             .ok_or_else(|| format!("flow param {name}"))
     }
