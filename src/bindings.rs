@@ -5,11 +5,19 @@
 //! `ERR_INVALID_ARGUMENT` naming the option, instead of being silently ignored. Errors become
 //! `TokenError` instances created by `pkg/errors.js` (one class identity for every entry point).
 
-use crate::alg::Algorithms;
+use crate::alg::{Algorithm, Algorithms};
 use crate::error::{Error, ErrorCode};
+use crate::jwk::{Jwk, SignatureBackend};
+use crate::onelogin::{
+    self, AuthorizationRequest, ClientAssertionOptions, CoreIdentityOptions, CustomEnvironment,
+    DidDocument, Environment, IdTokenOptions, LogoutOptions, NonceCheck, RequestObjectOptions,
+    RsaSigningKey, SigningAlgorithm, Vtr,
+};
 use crate::{jws, jwt, pkce};
 use js_sys::{Array, Object, Reflect, JSON};
 use serde_json::{Map, Value};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(raw_module = "../errors.js")]
@@ -21,6 +29,43 @@ extern "C" {
         claim: Option<String>,
         reason: Option<String>,
     ) -> JsValue;
+}
+
+#[wasm_bindgen(raw_module = "../host-crypto.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = hostVerify, catch)]
+    fn host_verify(jwk: &str, alg: &str, message: &[u8], signature: &[u8]) -> JsResult<JsValue>;
+}
+
+static HOST_CRYPTO: AtomicBool = AtomicBool::new(false);
+
+/// Node's `crypto.verify` as the signature arithmetic (see `jwk::SignatureBackend`); the
+/// Node entry points switch it on, browsers keep the built-in code because WebCrypto is
+/// asynchronous only.
+#[derive(Debug)]
+struct HostCrypto;
+
+impl SignatureBackend for HostCrypto {
+    fn verify(&self, key: &Jwk, alg: Algorithm, message: &[u8], signature: &[u8]) -> Option<bool> {
+        if !HOST_CRYPTO.load(Ordering::Relaxed) {
+            return None;
+        }
+        // A host that throws or answers anything but a boolean has not decided; the built-in
+        // arithmetic does.
+        host_verify(key.canonical_jwk(), alg.as_str(), message, signature)
+            .ok()
+            .and_then(|v| v.as_bool())
+    }
+}
+
+fn host_backend() -> Option<Arc<dyn SignatureBackend>> {
+    Some(Arc::new(HostCrypto))
+}
+
+/// Switch the host's signature arithmetic on or off (the Node entry points switch it on).
+#[wasm_bindgen(js_name = setHostCrypto)]
+pub fn set_host_crypto(enabled: bool) {
+    HOST_CRYPTO.store(enabled, Ordering::Relaxed);
 }
 
 impl From<Error> for JsValue {
@@ -208,9 +253,9 @@ impl JsKeySet {
     #[wasm_bindgen(constructor)]
     pub fn new(jwks: JsValue) -> JsResult<JsKeySet> {
         let text = json_text(&jwks, "JWKS", ErrorCode::JwksInvalid)?;
-        Ok(JsKeySet {
-            inner: crate::jwk::KeySet::from_json(&text)?,
-        })
+        let mut inner = crate::jwk::KeySet::from_json(&text)?;
+        inner.set_signature_backend(host_backend());
+        Ok(JsKeySet { inner })
     }
 
     /// How many keys in the set are usable.
@@ -271,4 +316,439 @@ pub fn verify_jwt_with_key_set(
     verify.claims.audience = options.string("audience")?;
     let verified = jwt::verify(token, &keys.inner, &verify)?;
     JSON::parse(&verified.payload_json)
+}
+
+// ---------------------------------------------------------------------------------------
+// GOV.UK One Login
+// ---------------------------------------------------------------------------------------
+
+impl Options {
+    /// `environment`: `"integration"`, `"production"`, or an object for anything else. An
+    /// object may give `baseUrl` (the simulator's derivation: `http://localhost:3000` gives
+    /// issuer `http://localhost:3000/` and DID id `did:web:localhost%3A3000`) and may override
+    /// any single value (`issuer`, `jwksUrl`, `didUrl`, `didId`, `identityIssuer`,
+    /// `authorizeUrl`, `tokenUrl`, `discoveryUrl`).
+    fn environment(&self) -> JsResult<Option<Environment>> {
+        let Some(value) = self.get("environment")? else {
+            return Ok(None);
+        };
+        if let Some(name) = value.as_string() {
+            return Ok(Some(Environment::from_name(&name)?));
+        }
+        let custom = Options::new(value)?;
+        let mut env = match (custom.string("baseUrl")?, custom.string("issuer")?) {
+            (Some(base), _) => CustomEnvironment::simulator(&base)?,
+            (None, Some(issuer)) => CustomEnvironment::simulator(&issuer)?,
+            (None, None) => {
+                return Err(invalid_option(
+                    "environment",
+                    "\"integration\", \"production\" or an object with baseUrl or issuer",
+                ))
+            }
+        };
+        let overrides: [(&str, &mut String); 8] = [
+            ("issuer", &mut env.issuer),
+            ("discoveryUrl", &mut env.discovery_url),
+            ("jwksUrl", &mut env.jwks_url),
+            ("authorizeUrl", &mut env.authorize_url),
+            ("tokenUrl", &mut env.token_url),
+            ("identityIssuer", &mut env.identity_issuer),
+            ("didUrl", &mut env.did_url),
+            ("didId", &mut env.did_id),
+        ];
+        for (name, slot) in overrides {
+            if let Some(value) = custom.string(name)? {
+                *slot = value;
+            }
+        }
+        Ok(Some(Environment::Custom(env)))
+    }
+
+    /// The issuer to expect: the `issuer` option if given, else the environment's
+    /// (`pick` chooses the OIDC or the identity issuer).
+    fn expected_issuer(&self, pick: fn(&Environment) -> &str) -> JsResult<String> {
+        if let Some(issuer) = self.string("issuer")? {
+            return Ok(issuer);
+        }
+        match self.environment()? {
+            Some(env) => Ok(pick(&env).to_owned()),
+            None => Err(Error::argument("pass \"environment\" or \"issuer\"").into()),
+        }
+    }
+
+    fn required_string(&self, name: &str) -> JsResult<String> {
+        self.string(name)?
+            .ok_or_else(|| Error::argument(format!("option \"{name}\" is required")).into())
+    }
+
+    fn now_or_clock(&self) -> JsResult<f64> {
+        Ok(self.number("now")?.unwrap_or_else(now_seconds))
+    }
+
+    fn whole_seconds(&self, name: &str) -> JsResult<Option<u64>> {
+        match self.number(name)? {
+            None => Ok(None),
+            Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= 1e15 => {
+                Ok(Some(n as u64))
+            }
+            Some(_) => Err(invalid_option(
+                name,
+                "a whole, non-negative number of seconds",
+            )),
+        }
+    }
+
+    /// `vtr` as sent (a JSON array string), as one vector, or as an array of vectors.
+    fn vtr(&self) -> JsResult<Option<String>> {
+        let Some(value) = self.get("vtr")? else {
+            return Ok(None);
+        };
+        if let Some(s) = value.as_string() {
+            return Ok(Some(s));
+        }
+        if Array::is_array(&value) {
+            return Ok(Some(json_text(&value, "vtr", ErrorCode::InvalidArgument)?));
+        }
+        Err(invalid_option("vtr", "a string or an array of strings"))
+    }
+
+    fn tolerance_or_default(&self) -> JsResult<f64> {
+        Ok(self
+            .number("clockTolerance")?
+            .unwrap_or(crate::claims::DEFAULT_CLOCK_TOLERANCE))
+    }
+}
+
+fn environment_object(env: &Environment) -> JsResult<Object> {
+    let obj = Object::new();
+    for (name, value) in [
+        ("issuer", env.issuer()),
+        ("discoveryUrl", env.discovery_url()),
+        ("jwksUrl", env.jwks_url()),
+        ("authorizeUrl", env.authorize_url()),
+        ("tokenUrl", env.token_url()),
+        ("identityIssuer", env.identity_issuer()),
+        ("didUrl", env.did_url()),
+        ("didId", env.did_id()),
+    ] {
+        set(&obj, name, value)?;
+    }
+    Ok(obj)
+}
+
+/// The URLs and identifiers of a One Login environment: `{ issuer, discoveryUrl, jwksUrl,
+/// authorizeUrl, tokenUrl, identityIssuer, didUrl, didId }`.
+#[wasm_bindgen(js_name = getEnvironment)]
+pub fn get_environment(environment: JsValue) -> JsResult<Object> {
+    let holder = Object::new();
+    set(&holder, "environment", environment)?;
+    let env = Options::new(holder.into())?
+        .environment()?
+        .ok_or_else(|| JsValue::from(Error::argument("an environment is required")))?;
+    environment_object(&env)
+}
+
+/// Verify a One Login ID token; returns its claims.
+#[wasm_bindgen(js_name = verifyIdTokenWithKeySet)]
+pub fn verify_id_token_with_key_set(
+    token: &str,
+    keys: &JsKeySet,
+    options: JsValue,
+) -> JsResult<JsValue> {
+    let o = Options::new(options)?;
+    let nonce =
+        match o.get("nonce")? {
+            Some(v) if v.is_null() => NonceCheck::NotRequested,
+            Some(v) => NonceCheck::Expected(
+                v.as_string()
+                    .ok_or_else(|| invalid_option("nonce", "a string, or null if none was sent"))?,
+            ),
+            None => return Err(Error::argument(
+                "option \"nonce\" is required: pass the nonce you sent, or null if you sent none",
+            )
+            .into()),
+        };
+    let options = IdTokenOptions {
+        issuer: o.expected_issuer(Environment::issuer)?,
+        client_id: o.required_string("clientId")?,
+        nonce,
+        vtr: o.vtr()?,
+        max_age: o.whole_seconds("maxAge")?,
+        access_token: o.string("accessToken")?,
+        now: o.now_or_clock()?,
+        clock_tolerance: o.tolerance_or_default()?,
+    };
+    let verified = onelogin::verify_id_token(token, &keys.inner, &options)?;
+    to_js_object(&verified.claims)
+}
+
+/// A DID document (One Login's core identity signing keys), parsed once.
+#[wasm_bindgen(js_name = DidDocument)]
+pub struct JsDidDocument {
+    inner: DidDocument,
+}
+
+#[wasm_bindgen(js_class = DidDocument)]
+impl JsDidDocument {
+    /// Parse a DID document given as JSON text or as an object.
+    #[wasm_bindgen(constructor)]
+    pub fn new(document: JsValue) -> JsResult<JsDidDocument> {
+        let text = json_text(&document, "DID document", ErrorCode::JwksInvalid)?;
+        let mut inner = DidDocument::from_json(&text)?;
+        inner.set_signature_backend(host_backend());
+        Ok(JsDidDocument { inner })
+    }
+
+    /// The document's `id` (e.g. `did:web:identity.integration.account.gov.uk`).
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> String {
+        self.inner.id().to_owned()
+    }
+
+    /// The `id`s of the `assertionMethod` entries (the full `kid`s tokens may name).
+    #[wasm_bindgen(getter, js_name = assertionMethodIds)]
+    pub fn assertion_method_ids(&self) -> Array {
+        self.inner
+            .assertion_methods()
+            .iter()
+            .map(|m| JsValue::from_str(&m.id))
+            .collect()
+    }
+}
+
+fn name_object(name: &onelogin::Name) -> JsResult<Object> {
+    let obj = Object::new();
+    let strings = |items: Vec<&str>| items.into_iter().map(JsValue::from_str).collect::<Array>();
+    set(&obj, "givenNames", strings(name.given_names()))?;
+    set(&obj, "familyNames", strings(name.family_names()))?;
+    let full: Vec<&str> = name.parts.iter().map(|(_, v)| v.as_str()).collect();
+    set(&obj, "fullName", full.join(" "))?;
+    if let Some(from) = &name.valid_from {
+        set(&obj, "validFrom", from.as_str())?;
+    }
+    if let Some(until) = &name.valid_until {
+        set(&obj, "validUntil", until.as_str())?;
+    }
+    Ok(obj)
+}
+
+/// Verify a core identity credential JWT against One Login's DID document; returns
+/// `{ claims, identity }` where `identity` is a typed view of the person.
+#[wasm_bindgen(js_name = verifyCoreIdentityWithDidDocument)]
+pub fn verify_core_identity_with_did_document(
+    token: &str,
+    did: &JsDidDocument,
+    options: JsValue,
+) -> JsResult<Object> {
+    let o = Options::new(options)?;
+    let levels = match o.vtr()? {
+        Some(vtr) => {
+            let levels = Vtr::parse(&vtr)?.levels_of_confidence();
+            if levels.is_empty() {
+                return Err(Error::argument(
+                    "\"vtr\" requests no identity (P1-P3), so no core identity credential is expected",
+                )
+                .into());
+            }
+            levels
+        }
+        None => vec![onelogin::LevelOfConfidence::P2],
+    };
+    let options = CoreIdentityOptions {
+        issuer: o.expected_issuer(Environment::identity_issuer)?,
+        client_id: o.required_string("clientId")?,
+        sub: o.required_string("sub")?,
+        levels_of_confidence: levels,
+        now: o.now_or_clock()?,
+        clock_tolerance: o.tolerance_or_default()?,
+    };
+    let verified = onelogin::verify_core_identity(token, &did.inner, &options)?;
+    let identity = Object::new();
+    match verified.current_name() {
+        Some(name) => set(&identity, "currentName", name_object(name)?)?,
+        None => set(&identity, "currentName", JsValue::NULL)?,
+    }
+    let historic = verified
+        .historic_names()
+        .into_iter()
+        .map(|n| name_object(n).map(JsValue::from))
+        .collect::<JsResult<Array>>()?;
+    set(&identity, "historicNames", historic)?;
+    let births: Array = verified
+        .birth_dates
+        .iter()
+        .map(|d| JsValue::from_str(d))
+        .collect();
+    set(&identity, "birthDates", births)?;
+    match verified.birth_date() {
+        Some(d) => set(&identity, "birthDate", d)?,
+        None => set(&identity, "birthDate", JsValue::NULL)?,
+    }
+    set(&identity, "levelOfConfidence", verified.vot.as_str())?;
+    let result = Object::new();
+    set(&result, "claims", to_js_object(&verified.claims)?)?;
+    set(&result, "identity", identity)?;
+    Ok(result)
+}
+
+/// Verify a back-channel logout token; returns its claims (with `jti` for replay checks).
+#[wasm_bindgen(js_name = verifyLogoutTokenWithKeySet)]
+pub fn verify_logout_token_with_key_set(
+    token: &str,
+    keys: &JsKeySet,
+    options: JsValue,
+) -> JsResult<JsValue> {
+    let o = Options::new(options)?;
+    let options = LogoutOptions {
+        issuer: o.expected_issuer(Environment::issuer)?,
+        client_id: o.required_string("clientId")?,
+        now: o.now_or_clock()?,
+        clock_tolerance: o.tolerance_or_default()?,
+    };
+    let verified = onelogin::verify_logout_token(token, &keys.inner, &options)?;
+    to_js_object(&verified.claims)
+}
+
+/// An RSA private key for `private_key_jwt` and request objects, parsed once.
+#[wasm_bindgen(js_name = SigningKey)]
+pub struct JsSigningKey {
+    inner: RsaSigningKey,
+}
+
+#[wasm_bindgen(js_class = SigningKey)]
+impl JsSigningKey {
+    /// Parse a PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`) or an RSA private JWK (text or
+    /// object).
+    #[wasm_bindgen(constructor)]
+    pub fn new(key: JsValue) -> JsResult<JsSigningKey> {
+        let text = json_text(&key, "private key", ErrorCode::InvalidArgument)?;
+        Ok(JsSigningKey {
+            inner: RsaSigningKey::from_pem_or_jwk(&text)?,
+        })
+    }
+
+    /// The modulus size in bits.
+    #[wasm_bindgen(getter)]
+    pub fn bits(&self) -> usize {
+        self.inner.bits()
+    }
+
+    /// The `kid` from the JWK, if it had one.
+    #[wasm_bindgen(getter)]
+    pub fn kid(&self) -> Option<String> {
+        self.inner.kid().map(str::to_owned)
+    }
+}
+
+fn now_whole_seconds(o: &Options) -> JsResult<u64> {
+    Ok(match o.whole_seconds("now")? {
+        Some(now) => now,
+        None => now_seconds().floor() as u64,
+    })
+}
+
+/// Sign a `private_key_jwt` client assertion for the token endpoint.
+#[wasm_bindgen(js_name = signClientAssertionWithKey)]
+pub fn sign_client_assertion_with_key(key: &JsSigningKey, options: JsValue) -> JsResult<String> {
+    let o = Options::new(options)?;
+    let audience = match o.string("audience")? {
+        Some(audience) => audience,
+        None => o
+            .environment()?
+            .map(|env| env.token_url().to_owned())
+            .ok_or_else(|| {
+                JsValue::from(Error::argument("pass \"audience\" or \"environment\""))
+            })?,
+    };
+    let mut options = ClientAssertionOptions::new(
+        &o.required_string("clientId")?,
+        &audience,
+        now_whole_seconds(&o)?,
+    );
+    if let Some(alg) = o.string("alg")? {
+        options.alg = SigningAlgorithm::from_name(&alg)?;
+    }
+    if let Some(lifetime) = o.whole_seconds("lifetime")? {
+        options.lifetime = lifetime;
+    }
+    options.jti = o.string("jti")?;
+    options.kid = o.string("kid")?;
+    Ok(onelogin::sign_client_assertion(&key.inner, &options)?)
+}
+
+fn authorization_request(o: &Options) -> JsResult<AuthorizationRequest> {
+    let scope = match o.get("scope")? {
+        Some(v) if Array::is_array(&v) => Array::from(&v)
+            .iter()
+            .map(|s| {
+                s.as_string()
+                    .ok_or_else(|| invalid_option("scope", "a string or an array of strings"))
+            })
+            .collect::<JsResult<Vec<_>>>()?
+            .join(" "),
+        Some(v) => v
+            .as_string()
+            .ok_or_else(|| invalid_option("scope", "a string or an array of strings"))?,
+        None => "openid".to_owned(),
+    };
+    let claims = match o.get("claims")? {
+        None => None,
+        Some(v) => Some(json_text(&v, "claims", ErrorCode::InvalidArgument)?),
+    };
+    Ok(AuthorizationRequest {
+        client_id: o.required_string("clientId")?,
+        redirect_uri: o.required_string("redirectUri")?,
+        scope,
+        state: o.required_string("state")?,
+        nonce: o.required_string("nonce")?,
+        code_challenge: o.required_string("codeChallenge")?,
+        vtr: o.vtr()?,
+        claims,
+        ui_locales: o.string("uiLocales")?,
+        prompt: o.string("prompt")?,
+        max_age: o.whole_seconds("maxAge")?,
+    })
+}
+
+fn authorize_url(o: &Options) -> JsResult<String> {
+    match o.string("authorizeUrl")? {
+        Some(url) => Ok(url),
+        None => o
+            .environment()?
+            .map(|env| env.authorize_url().to_owned())
+            .ok_or_else(|| Error::argument("pass \"environment\" or \"authorizeUrl\"").into()),
+    }
+}
+
+/// Build the `/authorize` URL with every parameter correctly encoded.
+#[wasm_bindgen(js_name = buildAuthorizationUrl)]
+pub fn build_authorization_url(options: JsValue) -> JsResult<String> {
+    let o = Options::new(options)?;
+    Ok(onelogin::build_authorization_url(
+        &authorize_url(&o)?,
+        &authorization_request(&o)?,
+    )?)
+}
+
+/// Sign a JWT-secured authorization request (RS256) carrying the same parameters as
+/// `buildAuthorizationUrl`.
+#[wasm_bindgen(js_name = signRequestObjectWithKey)]
+pub fn sign_request_object_with_key(key: &JsSigningKey, options: JsValue) -> JsResult<String> {
+    let o = Options::new(options)?;
+    let request = authorization_request(&o)?;
+    let audience = match o.string("audience")? {
+        Some(audience) => audience,
+        None => authorize_url(&o)?,
+    };
+    let options = RequestObjectOptions {
+        audience,
+        now: now_whole_seconds(&o)?,
+        lifetime: o
+            .whole_seconds("lifetime")?
+            .unwrap_or(onelogin::client_assertion::DEFAULT_LIFETIME),
+        kid: o.string("kid")?,
+    };
+    Ok(onelogin::sign_request_object(
+        &key.inner, &request, &options,
+    )?)
 }

@@ -15,7 +15,9 @@ use p256::ecdsa::signature::Verifier;
 use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, RsaPublicKey};
 use serde_json::{Map, Value};
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::sync::Arc;
 
 /// Smallest RSA modulus accepted, in bits (RFC 7518 §3.3).
 pub const MIN_RSA_BITS: usize = 2048;
@@ -73,24 +75,14 @@ impl PublicKey {
     /// `ERR_JWS_SIGNATURE_VERIFICATION_FAILED` for every kind of failure, including a key that
     /// does not fit `alg`.
     pub fn verify(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Result<()> {
+        self.check_signature_form(alg, signature)?;
         match (self, alg) {
             (PublicKey::P256(key), Algorithm::Es256) => {
-                if signature.len() != 64 {
-                    return Err(Error::signature());
-                }
-                // from_slice rejects r or s equal to zero or not below the group order,
-                // which is what CVE-2022-21449 ("psychic signatures") skipped.
                 let sig = p256::ecdsa::Signature::from_slice(signature)
                     .map_err(|_| Error::signature())?;
                 key.verify(message, &sig).map_err(|_| Error::signature())
             }
             (PublicKey::Rsa(key), Algorithm::Rs256) => {
-                // A signature must be exactly k bytes and, as an integer, below n
-                // (RFC 8017 §8.2.2); otherwise s and s + n would both verify.
-                if signature.len() != key.modulus_be.len() || signature >= key.modulus_be.as_slice()
-                {
-                    return Err(Error::signature());
-                }
                 let sig = rsa::pkcs1v15::Signature::try_from(signature)
                     .map_err(|_| Error::signature())?;
                 key.verifier
@@ -99,6 +91,61 @@ impl PublicKey {
             }
             _ => Err(Error::signature()),
         }
+    }
+
+    /// The checks on a signature's encoding that come before any arithmetic, whoever does
+    /// the arithmetic (see [`SignatureBackend`]).
+    ///
+    /// # Errors
+    /// `ERR_JWS_SIGNATURE_VERIFICATION_FAILED` for a key that does not fit `alg`, an ES256
+    /// signature that is not 64 bytes with `r` and `s` in `[1, n-1]`, or an RS256 signature
+    /// that is not exactly the modulus length or not below the modulus.
+    pub fn check_signature_form(&self, alg: Algorithm, signature: &[u8]) -> Result<()> {
+        let well_formed = match (self, alg) {
+            // from_slice rejects r or s equal to zero or not below the group order, which is
+            // what CVE-2022-21449 ("psychic signatures") skipped.
+            (PublicKey::P256(_), Algorithm::Es256) => {
+                signature.len() == 64 && p256::ecdsa::Signature::from_slice(signature).is_ok()
+            }
+            // A signature must be exactly k bytes and, as an integer, below n (RFC 8017
+            // §8.2.2); otherwise s and s + n would both verify.
+            (PublicKey::Rsa(key), Algorithm::Rs256) => {
+                signature.len() == key.modulus_be.len() && signature < key.modulus_be.as_slice()
+            }
+            _ => false,
+        };
+        if well_formed {
+            Ok(())
+        } else {
+            Err(Error::signature())
+        }
+    }
+
+    /// The public key as a JWK with only its required members in lexicographic order
+    /// (RFC 7638 §3.2): stable text for hosts to import and for thumbprints.
+    pub fn canonical_jwk(&self) -> String {
+        match self {
+            PublicKey::P256(key) => {
+                let point = key.to_encoded_point(false);
+                let coordinate =
+                    |c: Option<&p256::FieldBytes>| base64url::encode(c.map_or(&[][..], |c| &c[..]));
+                format!(
+                    r#"{{"crv":"P-256","kty":"EC","x":"{}","y":"{}"}}"#,
+                    coordinate(point.x()),
+                    coordinate(point.y())
+                )
+            }
+            PublicKey::Rsa(key) => format!(
+                r#"{{"e":"{}","kty":"RSA","n":"{}"}}"#,
+                base64url::encode(&key.verifier.as_ref().e().to_bytes_be()),
+                base64url::encode(&key.modulus_be)
+            ),
+        }
+    }
+
+    /// The RFC 7638 JWK thumbprint (SHA-256, base64url).
+    pub fn thumbprint(&self) -> String {
+        base64url::encode(&Sha256::digest(self.canonical_jwk().as_bytes()))
     }
 }
 
@@ -109,6 +156,7 @@ pub struct Jwk {
     alg: Option<String>,
     usable_for_signatures: bool,
     key: PublicKey,
+    canonical: std::sync::OnceLock<String>,
 }
 
 impl Jwk {
@@ -157,6 +205,7 @@ impl Jwk {
             alg,
             usable_for_signatures,
             key,
+            canonical: std::sync::OnceLock::new(),
         })
     }
 
@@ -167,6 +216,7 @@ impl Jwk {
             alg: alg.map(|a| a.as_str().to_owned()),
             usable_for_signatures: true,
             key,
+            canonical: std::sync::OnceLock::new(),
         }
     }
 
@@ -183,6 +233,12 @@ impl Jwk {
     /// The typed public key.
     pub fn public_key(&self) -> &PublicKey {
         &self.key
+    }
+
+    /// [`PublicKey::canonical_jwk`], computed once: hosts that import the key for their own
+    /// arithmetic use it as a cache key on every verification.
+    pub fn canonical_jwk(&self) -> &str {
+        self.canonical.get_or_init(|| self.key.canonical_jwk())
     }
 
     /// Whether this key may verify a token signed with `alg` (jose's `isUsableJWK` rules):
@@ -323,6 +379,18 @@ fn optional_string(map: &Map<String, Value>, name: &'static str) -> Result<Optio
     }
 }
 
+/// Signature arithmetic supplied by the host, such as Node's `crypto.verify`, which is an
+/// order of magnitude faster than portable Rust compiled to wasm.
+///
+/// The backend only does arithmetic: the allow-list, key selection and the signature-form
+/// checks ([`PublicKey::check_signature_form`]) always run in this crate first, and every
+/// other step (claims, One Login rules) is unchanged.
+pub trait SignatureBackend: Send + Sync + fmt::Debug {
+    /// Verify `signature` over `message` with `key` and `alg`. `Some(valid)` is final;
+    /// `None` means "not available here", and the built-in code decides.
+    fn verify(&self, key: &Jwk, alg: Algorithm, message: &[u8], signature: &[u8]) -> Option<bool>;
+}
+
 /// A key from the set that could not be used, kept so lookups can explain themselves.
 #[derive(Debug, Clone)]
 struct RejectedKey {
@@ -335,6 +403,7 @@ struct RejectedKey {
 pub struct KeySet {
     keys: Vec<Jwk>,
     rejected: Vec<RejectedKey>,
+    backend: Option<Arc<dyn SignatureBackend>>,
 }
 
 impl KeySet {
@@ -377,6 +446,36 @@ impl KeySet {
         KeySet {
             keys,
             rejected: Vec::new(),
+            backend: None,
+        }
+    }
+
+    /// Use `backend` for the signature arithmetic of this set's keys.
+    pub fn set_signature_backend(&mut self, backend: Option<Arc<dyn SignatureBackend>>) {
+        self.backend = backend;
+    }
+
+    /// Verify a signature with `key` (one of this set's): the form checks, then the host
+    /// backend if one is set and willing, else the built-in arithmetic.
+    ///
+    /// # Errors
+    /// `ERR_JWS_SIGNATURE_VERIFICATION_FAILED`.
+    pub fn verify_signature(
+        &self,
+        key: &Jwk,
+        alg: Algorithm,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<()> {
+        key.public_key().check_signature_form(alg, signature)?;
+        match self
+            .backend
+            .as_ref()
+            .and_then(|b| b.verify(key, alg, message, signature))
+        {
+            Some(true) => Ok(()),
+            Some(false) => Err(Error::signature()),
+            None => key.public_key().verify(alg, message, signature),
         }
     }
 

@@ -238,8 +238,7 @@ pub fn verify_compact<'t, 'k>(
     let signature = base64url::decode(parts.signature)
         .map_err(|_| Error::jws("Failed to base64url decode the signature"))?;
     let key = keys.select(alg, header.kid.as_deref())?;
-    key.public_key()
-        .verify(alg, parts.signing_input.as_bytes(), &signature)?;
+    keys.verify_signature(key, alg, parts.signing_input.as_bytes(), &signature)?;
     Ok(VerifiedJws {
         header,
         alg,

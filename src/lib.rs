@@ -39,6 +39,7 @@ pub mod json;
 pub mod jwk;
 pub mod jws;
 pub mod jwt;
+pub mod onelogin;
 pub mod pkce;
 
 #[cfg(feature = "js")]

@@ -308,3 +308,83 @@ fn decode_without_verification_is_strict_about_form() {
         assert!(jwt::decode_unverified(bad, 65_536).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn rfc7638_thumbprint_of_the_rfc7517_rsa_key() {
+    let jwk = r#"{"kty":"RSA","e":"AQAB","alg":"RS256","kid":"2011-04-29","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw"}"#;
+    let key = govuk_one_login_tokens::Jwk::from_json(jwk).unwrap_or_else(|e| unreachable!("{e}"));
+    assert_eq!(
+        key.public_key().thumbprint(),
+        "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+    );
+}
+
+/// A backend that answers every question the same way, and counts what it was asked.
+#[derive(Debug, Default)]
+struct FixedBackend {
+    answer: Option<bool>,
+    calls: std::sync::atomic::AtomicUsize,
+}
+
+impl govuk_one_login_tokens::jwk::SignatureBackend for FixedBackend {
+    fn verify(
+        &self,
+        key: &govuk_one_login_tokens::Jwk,
+        _: Algorithm,
+        _: &[u8],
+        _: &[u8],
+    ) -> Option<bool> {
+        assert!(key.public_key().canonical_jwk().starts_with('{'));
+        self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.answer
+    }
+}
+
+#[test]
+fn host_signature_backend_is_consulted_only_after_the_form_checks() {
+    use std::sync::{atomic::Ordering, Arc};
+    let mut keys = keyset(A3_JWK);
+    let options = jwt::VerifyOptions::at(BEFORE_EXP);
+
+    // The backend's verdict is final, both ways.
+    let refusing = Arc::new(FixedBackend {
+        answer: Some(false),
+        ..Default::default()
+    });
+    keys.set_signature_backend(Some(refusing.clone()));
+    assert_eq!(
+        verify_code(A3_TOKEN, &keys, &options),
+        Some(ErrorCode::SignatureVerificationFailed)
+    );
+    assert_eq!(refusing.calls.load(Ordering::SeqCst), 1);
+
+    let (input, _) = A3_TOKEN.rsplit_once('.').unwrap_or_default();
+    let wrong_but_well_formed = format!(
+        "{input}.{}",
+        govuk_one_login_tokens::base64url::encode(&[1u8; 64])
+    );
+    let accepting = Arc::new(FixedBackend {
+        answer: Some(true),
+        ..Default::default()
+    });
+    keys.set_signature_backend(Some(accepting.clone()));
+    assert!(jwt::verify(&wrong_but_well_formed, &keys, &options).is_ok());
+
+    // Malformed signatures never reach it: r = 0, a DER-length signature.
+    for bad in [[0u8; 64].to_vec(), vec![1u8; 70]] {
+        let token = format!(
+            "{input}.{}",
+            govuk_one_login_tokens::base64url::encode(&bad)
+        );
+        assert_eq!(
+            verify_code(&token, &keys, &options),
+            Some(ErrorCode::SignatureVerificationFailed)
+        );
+    }
+    assert_eq!(accepting.calls.load(Ordering::SeqCst), 1);
+
+    // `None` falls back to the built-in arithmetic.
+    keys.set_signature_backend(Some(Arc::new(FixedBackend::default())));
+    assert!(jwt::verify(A3_TOKEN, &keys, &options).is_ok());
+    assert!(jwt::verify(&wrong_but_well_formed, &keys, &options).is_err());
+}

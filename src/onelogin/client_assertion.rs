@@ -1,0 +1,352 @@
+//! Signing for the token and authorization endpoints: `private_key_jwt` client assertions
+//! and JWT-secured authorization requests (JAR, RFC 9101).
+//!
+//! One Login accepts only RSA keys here (its discovery lists RS256–RS512 and PS256–PS512, no
+//! ES*), so this module signs with RS256 (the default) or PS256.
+//!
+//! Security note: RUSTSEC-2023-0071 ("Marvin") is a timing side channel in the `rsa` crate's
+//! private-key operations, unfixed in 0.9.x. Signing here uses the blinded, randomised
+//! signers, but do not sign on a host where an attacker can time many signatures, and keep
+//! the private key out of browsers.
+
+use super::authorize::AuthorizationRequest;
+use super::non_empty;
+use crate::base64url;
+use crate::error::{Error, ErrorCode, Result};
+use crate::json;
+use crate::jwk::MIN_RSA_BITS;
+use crate::pkce;
+use rand_core::OsRng;
+use rsa::pkcs8::DecodePrivateKey;
+use rsa::signature::{RandomizedSigner, SignatureEncoding};
+use rsa::traits::PublicKeyParts;
+use rsa::{BigUint, RsaPrivateKey};
+use serde_json::{Map, Value};
+use sha2::Sha256;
+
+/// The default lifetime of an assertion or request object: the docs recommend five minutes.
+pub const DEFAULT_LIFETIME: u64 = 300;
+
+/// The longest lifetime accepted, in seconds.
+pub const MAX_LIFETIME: u64 = 3600;
+
+/// The signature algorithm for client assertions and request objects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SigningAlgorithm {
+    /// RSASSA-PKCS1-v1_5 with SHA-256.
+    #[default]
+    Rs256,
+    /// RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt.
+    Ps256,
+}
+
+impl SigningAlgorithm {
+    /// The JOSE name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SigningAlgorithm::Rs256 => "RS256",
+            SigningAlgorithm::Ps256 => "PS256",
+        }
+    }
+
+    /// Parse `RS256` or `PS256`.
+    ///
+    /// # Errors
+    /// `ERR_JOSE_NOT_SUPPORTED` for anything else (One Login refuses EC client keys).
+    pub fn from_name(name: &str) -> Result<SigningAlgorithm> {
+        match name {
+            "RS256" => Ok(SigningAlgorithm::Rs256),
+            "PS256" => Ok(SigningAlgorithm::Ps256),
+            other => Err(Error::new(
+                ErrorCode::NotSupported,
+                format!("cannot sign with {other:?}: One Login accepts RS256 or PS256 here"),
+            )),
+        }
+    }
+}
+
+/// An RSA private key (2048 bits or more) for signing.
+#[derive(Clone)]
+pub struct RsaSigningKey {
+    key: RsaPrivateKey,
+    kid: Option<String>,
+}
+
+impl std::fmt::Debug for RsaSigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print private key material.
+        f.debug_struct("RsaSigningKey")
+            .field("bits", &self.bits())
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RsaSigningKey {
+    /// A PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), as `openssl genpkey` writes it.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` for anything else, or an RSA key under 2048 bits.
+    pub fn from_pkcs8_pem(pem: &str) -> Result<RsaSigningKey> {
+        if pem.contains("BEGIN RSA PRIVATE KEY") {
+            return Err(Error::argument(
+                "PKCS#1 key: convert it with `openssl pkcs8 -topk8 -nocrypt` to PKCS#8",
+            ));
+        }
+        let key = RsaPrivateKey::from_pkcs8_pem(pem.trim())
+            .map_err(|_| Error::argument("not a PKCS#8 PEM RSA private key"))?;
+        RsaSigningKey::checked(key, None)
+    }
+
+    /// A private RSA JWK (`kty` `RSA` with `n`, `e`, `d` and, usually, `p` and `q`). Its `kid`,
+    /// if any, is used in headers unless the options name another.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` for a malformed or inconsistent key or one under 2048 bits.
+    pub fn from_jwk(jwk: &str) -> Result<RsaSigningKey> {
+        let map =
+            json::parse_object(jwk).map_err(|e| Error::argument(format!("private JWK is {e}")))?;
+        if map.get("kty").and_then(Value::as_str) != Some("RSA") {
+            return Err(Error::argument("private JWK must have \"kty\": \"RSA\""));
+        }
+        let int = |name: &str| -> Result<Option<BigUint>> {
+            match map.get(name) {
+                None => Ok(None),
+                Some(Value::String(s)) => base64url::decode(s)
+                    .map(|b| Some(BigUint::from_bytes_be(&b)))
+                    .map_err(|_| {
+                        Error::argument(format!("private JWK \"{name}\" is not base64url"))
+                    }),
+                Some(_) => Err(Error::argument(format!(
+                    "private JWK \"{name}\" must be a string"
+                ))),
+            }
+        };
+        let need = |name: &str| {
+            int(name)?.ok_or_else(|| Error::argument(format!("private JWK needs \"{name}\"")))
+        };
+        let (n, e, d) = (need("n")?, need("e")?, need("d")?);
+        let primes = match (int("p")?, int("q")?) {
+            (Some(p), Some(q)) => vec![p, q],
+            (None, None) => Vec::new(),
+            _ => {
+                return Err(Error::argument(
+                    "private JWK needs both \"p\" and \"q\", or neither",
+                ))
+            }
+        };
+        let key = RsaPrivateKey::from_components(n, e, d, primes)
+            .map_err(|_| Error::argument("private JWK is not a consistent RSA key"))?;
+        let kid = match map.get("kid") {
+            None => None,
+            Some(Value::String(k)) => Some(k.clone()),
+            Some(_) => return Err(Error::argument("private JWK \"kid\" must be a string")),
+        };
+        RsaSigningKey::checked(key, kid)
+    }
+
+    /// A PKCS#8 PEM or a private JWK, told apart by their first character.
+    ///
+    /// # Errors
+    /// As [`RsaSigningKey::from_pkcs8_pem`] and [`RsaSigningKey::from_jwk`].
+    pub fn from_pem_or_jwk(text: &str) -> Result<RsaSigningKey> {
+        if text.trim_start().starts_with('{') {
+            RsaSigningKey::from_jwk(text)
+        } else {
+            RsaSigningKey::from_pkcs8_pem(text)
+        }
+    }
+
+    fn checked(key: RsaPrivateKey, kid: Option<String>) -> Result<RsaSigningKey> {
+        let bits = key.n().bits();
+        if bits < MIN_RSA_BITS {
+            return Err(Error::argument(format!(
+                "RSA key of {bits} bits is below the {MIN_RSA_BITS}-bit minimum"
+            )));
+        }
+        Ok(RsaSigningKey { key, kid })
+    }
+
+    /// The modulus size in bits.
+    pub fn bits(&self) -> usize {
+        self.key.n().bits()
+    }
+
+    /// The `kid` from the JWK, if it had one.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    /// The public half (to publish in your JWKS or register with One Login).
+    pub fn public_key(&self) -> rsa::RsaPublicKey {
+        self.key.to_public_key()
+    }
+
+    fn sign(&self, alg: SigningAlgorithm, message: &[u8]) -> Result<Vec<u8>> {
+        // With a valid key and a SHA-256 digest, the one way signing fails is the RNG.
+        let failed = |_| Error::new(ErrorCode::RandomUnavailable, "RSA signing failed");
+        // Both signers take the RNG for blinding, which is the mitigation `rsa` offers against
+        // timing attacks on the private key.
+        match alg {
+            SigningAlgorithm::Rs256 => rsa::pkcs1v15::SigningKey::<Sha256>::new(self.key.clone())
+                .try_sign_with_rng(&mut OsRng, message)
+                .map(|s| s.to_vec())
+                .map_err(failed),
+            SigningAlgorithm::Ps256 => rsa::pss::BlindedSigningKey::<Sha256>::new(self.key.clone())
+                .try_sign_with_rng(&mut OsRng, message)
+                .map(|s| s.to_vec())
+                .map_err(failed),
+        }
+    }
+}
+
+/// What goes into a `private_key_jwt` client assertion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientAssertionOptions {
+    /// Your client ID: both `iss` and `sub`.
+    pub client_id: String,
+    /// `aud`: the token endpoint, e.g. [`Environment::token_url`](super::Environment::token_url).
+    pub audience: String,
+    /// RS256 (default) or PS256.
+    pub alg: SigningAlgorithm,
+    /// `iat`, Unix seconds.
+    pub now: u64,
+    /// `exp - iat` in seconds (default 300).
+    pub lifetime: u64,
+    /// `jti`; `None` draws 256 random bits. One Login requires it to be single-use.
+    pub jti: Option<String>,
+    /// Header `kid` (required when One Login reads your keys from a JWKS URL); `None` uses
+    /// the JWK's own `kid` if the key came from one.
+    pub kid: Option<String>,
+}
+
+impl ClientAssertionOptions {
+    /// RS256, five minutes, a random `jti`.
+    pub fn new(client_id: &str, audience: &str, now: u64) -> Self {
+        ClientAssertionOptions {
+            client_id: client_id.to_owned(),
+            audience: audience.to_owned(),
+            alg: SigningAlgorithm::Rs256,
+            now,
+            lifetime: DEFAULT_LIFETIME,
+            jti: None,
+            kid: None,
+        }
+    }
+}
+
+/// Sign a client assertion for `client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer`.
+///
+/// # Errors
+/// `ERR_INVALID_ARGUMENT` for empty values or a lifetime outside 1..=3600 seconds;
+/// `ERR_RANDOM_UNAVAILABLE` without a random source.
+pub fn sign_client_assertion(
+    key: &RsaSigningKey,
+    options: &ClientAssertionOptions,
+) -> Result<String> {
+    non_empty("clientId", &options.client_id)?;
+    non_empty("audience", &options.audience)?;
+    let exp = expiry(options.now, options.lifetime)?;
+    let jti = match options.jti.as_deref() {
+        Some(jti) => {
+            non_empty("jti", jti)?;
+            jti.to_owned()
+        }
+        None => pkce::random_base64url(32)?,
+    };
+    let mut claims = Map::new();
+    claims.insert("iss".into(), options.client_id.clone().into());
+    claims.insert("sub".into(), options.client_id.clone().into());
+    claims.insert("aud".into(), options.audience.clone().into());
+    claims.insert("jti".into(), jti.into());
+    claims.insert("iat".into(), options.now.into());
+    claims.insert("exp".into(), exp.into());
+    sign_jwt(
+        key,
+        options.alg,
+        options.kid.as_deref(),
+        Some("JWT"),
+        &claims,
+    )
+}
+
+/// What goes into a request object besides the authorization parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestObjectOptions {
+    /// `aud`: the authorization endpoint, e.g.
+    /// [`Environment::authorize_url`](super::Environment::authorize_url).
+    pub audience: String,
+    /// `iat` (and `nbf`), Unix seconds.
+    pub now: u64,
+    /// `exp - iat` in seconds (default 300).
+    pub lifetime: u64,
+    /// Header `kid`; `None` uses the JWK's own `kid` if the key came from one.
+    pub kid: Option<String>,
+}
+
+/// Sign a request object (RS256) carrying `request`'s parameters, with `iss` and `client_id`
+/// set to the client ID and `response_type` `code`. Send it as the `request` parameter with
+/// `response_type`, `scope` and `client_id` repeated in the query.
+///
+/// # Errors
+/// As [`build_authorization_url`](super::build_authorization_url) for the parameters, plus
+/// `ERR_INVALID_ARGUMENT` for an empty audience or a bad lifetime.
+pub fn sign_request_object(
+    key: &RsaSigningKey,
+    request: &AuthorizationRequest,
+    options: &RequestObjectOptions,
+) -> Result<String> {
+    non_empty("audience", &options.audience)?;
+    let exp = expiry(options.now, options.lifetime)?;
+    let mut claims = request.to_request_object_claims()?;
+    claims.insert("aud".into(), options.audience.clone().into());
+    claims.insert("iss".into(), request.client_id.clone().into());
+    claims.insert("iat".into(), options.now.into());
+    claims.insert("nbf".into(), options.now.into());
+    claims.insert("exp".into(), exp.into());
+    claims.insert("jti".into(), pkce::random_base64url(32)?.into());
+    // No `typ`: the docs' example request object has none, and RFC 9101's
+    // `oauth-authz-req+jwt` is not something One Login documents accepting.
+    sign_jwt(
+        key,
+        SigningAlgorithm::Rs256,
+        options.kid.as_deref(),
+        None,
+        &claims,
+    )
+}
+
+fn expiry(now: u64, lifetime: u64) -> Result<u64> {
+    if !(1..=MAX_LIFETIME).contains(&lifetime) {
+        return Err(Error::argument(format!(
+            "\"lifetime\" must be 1 to {MAX_LIFETIME} seconds"
+        )));
+    }
+    now.checked_add(lifetime)
+        .ok_or_else(|| Error::argument("\"now\" is out of range"))
+}
+
+fn sign_jwt(
+    key: &RsaSigningKey,
+    alg: SigningAlgorithm,
+    kid: Option<&str>,
+    typ: Option<&str>,
+    claims: &Map<String, Value>,
+) -> Result<String> {
+    let mut header = Map::new();
+    header.insert("alg".into(), alg.as_str().into());
+    if let Some(typ) = typ {
+        header.insert("typ".into(), typ.into());
+    }
+    if let Some(kid) = kid.or(key.kid()) {
+        non_empty("kid", kid)?;
+        header.insert("kid".into(), kid.into());
+    }
+    let signing_input = format!(
+        "{}.{}",
+        base64url::encode(Value::Object(header).to_string().as_bytes()),
+        base64url::encode(Value::Object(claims.clone()).to_string().as_bytes())
+    );
+    let signature = key.sign(alg, signing_input.as_bytes())?;
+    Ok(format!("{signing_input}.{}", base64url::encode(&signature)))
+}

@@ -1,0 +1,236 @@
+//! Where One Login lives: issuers, endpoints and DID identifiers per environment.
+//!
+//! All constants are in [`INTEGRATION`] and [`PRODUCTION`] below and nowhere else. Production's
+//! issuer and JWKS URL are not printed in the docs (only its discovery URL is); they follow the
+//! same pattern as integration in One Login's code. Callers should still prefer `issuer` and
+//! `jwks_uri` from the discovery document when they fetch it.
+
+use crate::error::{Error, Result};
+
+/// The fixed facts of one One Login environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnvironmentData {
+    /// OIDC issuer (`iss` of ID and logout tokens), with its trailing slash.
+    pub issuer: &'static str,
+    /// The OIDC discovery document.
+    pub discovery_url: &'static str,
+    /// The JWKS with the ID-token and logout-token signing keys.
+    pub jwks_url: &'static str,
+    /// The authorization endpoint.
+    pub authorize_url: &'static str,
+    /// The token endpoint (the usual `aud` of a client assertion).
+    pub token_url: &'static str,
+    /// `iss` of core identity credentials.
+    pub identity_issuer: &'static str,
+    /// The only URL the DID document with the core-identity keys may be fetched from.
+    pub did_url: &'static str,
+    /// The DID document's `id` (`did:web:…`), which also prefixes every core-identity `kid`.
+    pub did_id: &'static str,
+}
+
+/// One Login's integration (test) environment.
+pub const INTEGRATION: EnvironmentData = EnvironmentData {
+    issuer: "https://oidc.integration.account.gov.uk/",
+    discovery_url: "https://oidc.integration.account.gov.uk/.well-known/openid-configuration",
+    jwks_url: "https://oidc.integration.account.gov.uk/.well-known/jwks.json",
+    authorize_url: "https://oidc.integration.account.gov.uk/authorize",
+    token_url: "https://oidc.integration.account.gov.uk/token",
+    identity_issuer: "https://identity.integration.account.gov.uk/",
+    did_url: "https://identity.integration.account.gov.uk/.well-known/did.json",
+    did_id: "did:web:identity.integration.account.gov.uk",
+};
+
+/// One Login's production environment.
+pub const PRODUCTION: EnvironmentData = EnvironmentData {
+    issuer: "https://oidc.account.gov.uk/",
+    discovery_url: "https://oidc.account.gov.uk/.well-known/openid-configuration",
+    jwks_url: "https://oidc.account.gov.uk/.well-known/jwks.json",
+    authorize_url: "https://oidc.account.gov.uk/authorize",
+    token_url: "https://oidc.account.gov.uk/token",
+    // The docs give only the integration value; production follows the same pattern.
+    identity_issuer: "https://identity.account.gov.uk/",
+    did_url: "https://identity.account.gov.uk/.well-known/did.json",
+    did_id: "did:web:identity.account.gov.uk",
+};
+
+/// Caller-provided values for anything that is not integration or production, such as the
+/// One Login simulator or a test double.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomEnvironment {
+    /// OIDC issuer, exactly as it appears in `iss`.
+    pub issuer: String,
+    /// The OIDC discovery document.
+    pub discovery_url: String,
+    /// The JWKS URL.
+    pub jwks_url: String,
+    /// The authorization endpoint.
+    pub authorize_url: String,
+    /// The token endpoint.
+    pub token_url: String,
+    /// `iss` of core identity credentials.
+    pub identity_issuer: String,
+    /// The DID document URL.
+    pub did_url: String,
+    /// The DID document's `id`.
+    pub did_id: String,
+}
+
+impl CustomEnvironment {
+    /// The values the One Login simulator derives from its public base URL (its
+    /// `SIMULATOR_URL`, e.g. `http://localhost:3000`).
+    ///
+    /// Unlike the real service, the simulator signs core identity credentials with
+    /// `iss` equal to its OIDC issuer, and its DID id percent-encodes the port's colon
+    /// (`did:web:localhost%3A3000`), as `did:web` requires.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` unless `base_url` is an `http://` or `https://` URL with a host
+    /// and no path, query or fragment.
+    pub fn simulator(base_url: &str) -> Result<CustomEnvironment> {
+        let base = base_url.strip_suffix('/').unwrap_or(base_url);
+        let authority = base
+            .strip_prefix("http://")
+            .or_else(|| base.strip_prefix("https://"))
+            .filter(|a| !a.is_empty() && !a.contains(['/', '?', '#', '@', ' ']))
+            .ok_or_else(|| {
+                Error::argument(
+                    "simulator base URL must look like http://localhost:3000 (scheme and host only)",
+                )
+            })?;
+        let issuer = format!("{base}/");
+        Ok(CustomEnvironment {
+            discovery_url: format!("{base}/.well-known/openid-configuration"),
+            jwks_url: format!("{base}/.well-known/jwks.json"),
+            authorize_url: format!("{base}/authorize"),
+            token_url: format!("{base}/token"),
+            identity_issuer: issuer.clone(),
+            did_url: format!("{base}/.well-known/did.json"),
+            did_id: format!("did:web:{}", authority.replace(':', "%3A")),
+            issuer,
+        })
+    }
+}
+
+/// A One Login environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Environment {
+    /// `oidc.integration.account.gov.uk`.
+    Integration,
+    /// `oidc.account.gov.uk`.
+    Production,
+    /// Anything else (the simulator, a test double).
+    Custom(CustomEnvironment),
+}
+
+impl Environment {
+    /// `"integration"` or `"production"`, as a JavaScript caller or a CLI flag names them.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` for any other name.
+    pub fn from_name(name: &str) -> Result<Environment> {
+        match name {
+            "integration" => Ok(Environment::Integration),
+            "production" => Ok(Environment::Production),
+            other => Err(Error::argument(format!(
+                "unknown environment {other:?}: expected \"integration\" or \"production\""
+            ))),
+        }
+    }
+
+    fn pick(
+        &self,
+        preset: fn(&EnvironmentData) -> &'static str,
+        custom: fn(&CustomEnvironment) -> &str,
+    ) -> &str {
+        match self {
+            Environment::Integration => preset(&INTEGRATION),
+            Environment::Production => preset(&PRODUCTION),
+            Environment::Custom(c) => custom(c),
+        }
+    }
+
+    /// OIDC issuer (`iss` of ID and logout tokens).
+    pub fn issuer(&self) -> &str {
+        self.pick(|d| d.issuer, |c| &c.issuer)
+    }
+
+    /// The OIDC discovery URL.
+    pub fn discovery_url(&self) -> &str {
+        self.pick(|d| d.discovery_url, |c| &c.discovery_url)
+    }
+
+    /// The JWKS URL.
+    pub fn jwks_url(&self) -> &str {
+        self.pick(|d| d.jwks_url, |c| &c.jwks_url)
+    }
+
+    /// The authorization endpoint.
+    pub fn authorize_url(&self) -> &str {
+        self.pick(|d| d.authorize_url, |c| &c.authorize_url)
+    }
+
+    /// The token endpoint.
+    pub fn token_url(&self) -> &str {
+        self.pick(|d| d.token_url, |c| &c.token_url)
+    }
+
+    /// `iss` of core identity credentials.
+    pub fn identity_issuer(&self) -> &str {
+        self.pick(|d| d.identity_issuer, |c| &c.identity_issuer)
+    }
+
+    /// The DID document URL (never resolve `did:web` any other way).
+    pub fn did_url(&self) -> &str {
+        self.pick(|d| d.did_url, |c| &c.did_url)
+    }
+
+    /// The DID document's `id`.
+    pub fn did_id(&self) -> &str {
+        self.pick(|d| d.did_id, |c| &c.did_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simulator_values() {
+        let env = CustomEnvironment::simulator("http://localhost:3000").map(Environment::Custom);
+        let Ok(env) = env else {
+            unreachable!("valid base URL")
+        };
+        assert_eq!(env.issuer(), "http://localhost:3000/");
+        assert_eq!(env.identity_issuer(), "http://localhost:3000/");
+        assert_eq!(env.did_id(), "did:web:localhost%3A3000");
+        assert_eq!(
+            env.jwks_url(),
+            "http://localhost:3000/.well-known/jwks.json"
+        );
+        assert_eq!(
+            CustomEnvironment::simulator("http://localhost:3000/").map(|c| c.did_id),
+            Ok("did:web:localhost%3A3000".to_owned())
+        );
+        for bad in ["", "localhost:3000", "http://", "http://a/b", "ftp://x"] {
+            assert!(CustomEnvironment::simulator(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn presets_end_issuers_with_a_slash() {
+        for env in [Environment::Integration, Environment::Production] {
+            assert!(env.issuer().ends_with('/'));
+            assert!(env.identity_issuer().ends_with('/'));
+            assert!(env.did_url().starts_with("https://identity."));
+            assert_eq!(
+                env.did_id(),
+                format!(
+                    "did:web:{}",
+                    env.did_url()
+                        .trim_start_matches("https://")
+                        .trim_end_matches("/.well-known/did.json")
+                )
+            );
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! ID tokens: the docs' "Validate your ID token" checks, in the docs' order.
+//!
+//! Signature first (ES256 or RS256, key chosen by `kid` from the caller's JWKS, the header
+//! `alg` must fit the key and equal the key's own `alg`), then `iss`, `aud`, `exp` and `iat`
+//! (the core's one claims function), then `azp` (OIDC Core's rule for several audiences, which
+//! the docs do not mention), `nonce`, `vot`, `auth_time` (with `max_age`) and `at_hash` (with
+//! an access token).
+
+use super::environment::Environment;
+use super::vtr::Vtr;
+use super::{non_empty, required_string};
+use crate::alg::{Algorithm, Algorithms};
+use crate::base64url;
+use crate::claims::{self};
+use crate::error::{Error, Reason, Result};
+use crate::jwk::KeySet;
+use crate::jwt::{self};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+/// The claims every One Login ID token has.
+pub const REQUIRED_CLAIMS: [&str; 5] = ["iss", "aud", "exp", "iat", "sub"];
+
+/// What to do about `nonce`. There is no default: the docs require a nonce in every
+/// authorization request, and a client allowed to omit it (One Login's `PermitMissingNonce`)
+/// must say so explicitly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NonceCheck {
+    /// The `nonce` sent in the authorization request; the token's must equal it.
+    Expected(String),
+    /// No `nonce` was sent; a token carrying one is refused, since it belongs to another
+    /// request.
+    NotRequested,
+}
+
+/// What an ID token must satisfy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdTokenOptions {
+    /// The OIDC issuer, e.g. [`Environment::issuer`]; compared exactly.
+    pub issuer: String,
+    /// Your client ID.
+    pub client_id: String,
+    /// The nonce rule.
+    pub nonce: NonceCheck,
+    /// The `vtr` you sent, as sent (`["Cl.Cm.P2"]`) or as one vector; `None` means you sent
+    /// none, so `vot` must be One Login's default `Cl.Cm`.
+    pub vtr: Option<String>,
+    /// The `max_age` you sent, in seconds; makes `auth_time` required and checked.
+    pub max_age: Option<u64>,
+    /// The access token from the same token response; makes `at_hash` required and checked.
+    pub access_token: Option<String>,
+    /// The current time, Unix seconds.
+    pub now: f64,
+    /// Allowed clock skew in seconds.
+    pub clock_tolerance: f64,
+}
+
+impl IdTokenOptions {
+    /// Options for `environment` with the default `vtr`, no `max_age`, no access token and the
+    /// default clock tolerance.
+    pub fn new(environment: &Environment, client_id: &str, nonce: NonceCheck, now: f64) -> Self {
+        IdTokenOptions {
+            issuer: environment.issuer().to_owned(),
+            client_id: client_id.to_owned(),
+            nonce,
+            vtr: None,
+            max_age: None,
+            access_token: None,
+            now,
+            clock_tolerance: claims::DEFAULT_CLOCK_TOLERANCE,
+        }
+    }
+}
+
+/// A verified ID token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdTokenClaims {
+    /// The algorithm it was signed with.
+    pub alg: Algorithm,
+    /// The `kid` of the key that verified it.
+    pub kid: String,
+    /// `sub`: the user's pairwise identifier for your service.
+    pub sub: String,
+    /// `iss`.
+    pub iss: String,
+    /// `aud`, as a list.
+    pub aud: Vec<String>,
+    /// `exp`.
+    pub exp: f64,
+    /// `iat`.
+    pub iat: f64,
+    /// `vot`: `Cl` or `Cl.Cm`.
+    pub vot: String,
+    /// `nonce`, if present.
+    pub nonce: Option<String>,
+    /// `sid`: One Login's journey id, if present.
+    pub sid: Option<String>,
+    /// `auth_time`, if present (older tokens lack it).
+    pub auth_time: Option<f64>,
+    /// `vtm`: the trustmark URL, if present.
+    pub vtm: Option<String>,
+    /// Every claim.
+    pub claims: Map<String, Value>,
+}
+
+/// `at_hash` of an access token: base64url of the left half of its SHA-256 (One Login uses
+/// SHA-256 for both ES256 and RS256 tokens).
+pub fn at_hash(access_token: &str) -> String {
+    let digest = Sha256::digest(access_token.as_bytes());
+    base64url::encode(digest.get(..16).unwrap_or_default())
+}
+
+/// Verify an ID token.
+///
+/// # Errors
+/// `ERR_INVALID_ARGUMENT` for unusable options (checked before the token); the JWS errors of
+/// the core (`ERR_JOSE_ALG_NOT_ALLOWED`, `ERR_JWKS_NO_MATCHING_KEY`,
+/// `ERR_JWS_SIGNATURE_VERIFICATION_FAILED`, …; a missing `kid` is `ERR_JWS_INVALID`);
+/// `ERR_JWT_EXPIRED` for `exp`; `ERR_JWT_CLAIM_VALIDATION_FAILED` naming `iss`, `aud`,
+/// `azp`, `iat`, `sub`, `nonce`, `vot`, `auth_time` or `at_hash` otherwise.
+pub fn verify_id_token(
+    token: &str,
+    keys: &KeySet,
+    options: &IdTokenOptions,
+) -> Result<IdTokenClaims> {
+    let checks = Checks::new(options)?;
+    let verify_options = super::token_verify_options(
+        Algorithms::ALL,
+        &options.issuer,
+        &options.client_id,
+        &REQUIRED_CLAIMS,
+        options.now,
+        options.clock_tolerance,
+    );
+    // Signature, then iss, aud, exp and iat in that order (the core's one claims function).
+    let verified = jwt::verify(token, keys, &verify_options)?;
+    let c = &verified.claims;
+    let aud = claims::audience_claim(c)?.unwrap_or_default();
+    check_azp(c, &aud, &options.client_id)?;
+    let sub = required_string(c, "sub")?;
+    let nonce = check_nonce(c, &options.nonce)?;
+    let vot = required_string(c, "vot")?;
+    if vot != checks.vot {
+        return Err(Error::claim_with_message(
+            "vot",
+            Reason::CheckFailed,
+            format!("unexpected \"vot\" claim value: expected {:?}", checks.vot),
+        ));
+    }
+    let auth_time = claims::numeric_claim(c, "auth_time")?;
+    if let Some(max_age) = options.max_age {
+        let Some(auth_time) = auth_time else {
+            return Err(Error::claim("auth_time", Reason::Missing));
+        };
+        // max_age is an integer of seconds; as f64 it is exact far beyond any real value.
+        if auth_time < options.now - max_age as f64 - options.clock_tolerance {
+            return Err(Error::claim_with_message(
+                "auth_time",
+                Reason::CheckFailed,
+                "\"auth_time\" claim is older than \"max_age\" allows: authenticate again",
+            ));
+        }
+    }
+    let hash = claims::string_claim(c, "at_hash")?;
+    if let Some(access_token) = options.access_token.as_deref() {
+        let Some(hash) = hash else {
+            return Err(Error::claim("at_hash", Reason::Missing));
+        };
+        if hash != at_hash(access_token) {
+            return Err(Error::claim_with_message(
+                "at_hash",
+                Reason::CheckFailed,
+                "\"at_hash\" claim does not match the access token",
+            ));
+        }
+    }
+    Ok(IdTokenClaims {
+        alg: verified.alg,
+        kid: verified.header.kid.clone().unwrap_or_default(),
+        sub: sub.to_owned(),
+        iss: claims::string_claim(c, "iss")?
+            .unwrap_or_default()
+            .to_owned(),
+        aud: aud.iter().map(|a| (*a).to_owned()).collect(),
+        exp: claims::numeric_claim(c, "exp")?.unwrap_or_default(),
+        iat: claims::numeric_claim(c, "iat")?.unwrap_or_default(),
+        vot: vot.to_owned(),
+        nonce: nonce.map(str::to_owned),
+        sid: claims::string_claim(c, "sid")?.map(str::to_owned),
+        auth_time,
+        vtm: claims::string_claim(c, "vtm")?.map(str::to_owned),
+        claims: verified.claims,
+    })
+}
+
+/// The options, checked and derived once before the token is looked at.
+struct Checks {
+    vot: &'static str,
+}
+
+impl Checks {
+    fn new(options: &IdTokenOptions) -> Result<Checks> {
+        non_empty("issuer", &options.issuer)?;
+        non_empty("clientId", &options.client_id)?;
+        if let NonceCheck::Expected(nonce) = &options.nonce {
+            non_empty("nonce", nonce)?;
+        }
+        if let Some(token) = options.access_token.as_deref() {
+            if token.is_empty() || !token.is_ascii() {
+                return Err(Error::argument(
+                    "\"accessToken\" must be the non-empty ASCII access token",
+                ));
+            }
+        }
+        let vtr = match options.vtr.as_deref() {
+            Some(text) => Vtr::parse(text)?,
+            None => Vtr::default(),
+        };
+        claims::check_now(options.now)?;
+        claims::check_clock_tolerance(options.clock_tolerance)?;
+        Ok(Checks {
+            vot: vtr.expected_vot().as_str(),
+        })
+    }
+}
+
+// OIDC Core §3.1.3.7: with several audiences, `azp` must name this client; when `azp` is
+// present at all, it must be this client. One Login sends a single audience and no `azp`.
+// The core has already checked that `aud` contains the client.
+fn check_azp(c: &Map<String, Value>, aud: &[&str], client_id: &str) -> Result<()> {
+    let azp = claims::string_claim(c, "azp")?;
+    match azp {
+        Some(azp) if azp != client_id => Err(Error::claim_with_message(
+            "azp",
+            Reason::CheckFailed,
+            "unexpected \"azp\" claim value",
+        )),
+        None if aud.len() > 1 => Err(Error::claim_with_message(
+            "azp",
+            Reason::Missing,
+            "missing \"azp\" claim: required with several audiences",
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn check_nonce<'c>(c: &'c Map<String, Value>, rule: &NonceCheck) -> Result<Option<&'c str>> {
+    let nonce = claims::string_claim(c, "nonce")?;
+    match (rule, nonce) {
+        (NonceCheck::Expected(_), None) => Err(Error::claim("nonce", Reason::Missing)),
+        (NonceCheck::Expected(expected), Some(actual)) if actual != expected => {
+            Err(Error::claim_with_message(
+                "nonce",
+                Reason::CheckFailed,
+                "unexpected \"nonce\" claim value",
+            ))
+        }
+        (NonceCheck::NotRequested, Some(_)) => Err(Error::claim_with_message(
+            "nonce",
+            Reason::CheckFailed,
+            "unexpected \"nonce\" claim: none was requested",
+        )),
+        _ => Ok(nonce),
+    }
+}

@@ -1,0 +1,73 @@
+//! GOV.UK One Login's own rules on top of the JOSE core: which issuer, which keys, which claims
+//! and in which order, so that a service team gets them right by calling one function.
+//!
+//! The facts come from One Login's technical documentation ("the docs"); where the real service
+//! or the simulator behaves differently, the code follows the docs and says so at the spot.
+//! Nothing here reads a clock or the network: callers pass `now`, the JWKS and the DID
+//! document (see [`Environment`] for where to fetch them).
+
+pub mod authorize;
+pub mod client_assertion;
+pub mod core_identity;
+pub mod did;
+pub mod environment;
+pub mod id_token;
+pub mod logout;
+pub mod vtr;
+
+use crate::alg::Algorithms;
+use crate::claims::{self, ClaimRules};
+use crate::error::{Error, Reason, Result};
+use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
+use crate::jwt::VerifyOptions;
+use serde_json::{Map, Value};
+
+pub use authorize::{build_authorization_url, AuthorizationRequest};
+pub use client_assertion::{
+    sign_client_assertion, sign_request_object, ClientAssertionOptions, RequestObjectOptions,
+    RsaSigningKey, SigningAlgorithm,
+};
+pub use core_identity::{verify_core_identity, CoreIdentityClaims, CoreIdentityOptions, Name};
+pub use did::DidDocument;
+pub use environment::{CustomEnvironment, Environment};
+pub use id_token::{verify_id_token, IdTokenClaims, IdTokenOptions, NonceCheck};
+pub use logout::{verify_logout_token, LogoutOptions, LogoutTokenClaims};
+pub use vtr::{CredentialTrust, LevelOfConfidence, VectorOfTrust, Vtr};
+
+// A required option that is empty is a programming error, reported before any token check.
+fn non_empty(name: &str, value: &str) -> Result<()> {
+    if value.is_empty() {
+        return Err(Error::argument(format!("\"{name}\" must not be empty")));
+    }
+    Ok(())
+}
+
+// A claim a rule depends on: absent is `missing`, any type but a string is `invalid`.
+fn required_string<'c>(c: &'c Map<String, Value>, name: &'static str) -> Result<&'c str> {
+    claims::string_claim(c, name)?.ok_or_else(|| Error::claim(name, Reason::Missing))
+}
+
+// Every One Login token kind is verified the same way up to its own rules: a `kid` is
+// required, `iss` and `aud` are exact, and `iat` may not be in the future.
+fn token_verify_options(
+    algorithms: Algorithms,
+    issuer: &str,
+    client_id: &str,
+    required: &[&'static str],
+    now: f64,
+    clock_tolerance: f64,
+) -> VerifyOptions {
+    VerifyOptions {
+        algorithms,
+        max_token_size: DEFAULT_MAX_TOKEN_SIZE,
+        require_kid: true,
+        claims: ClaimRules {
+            issuer: Some(issuer.to_owned()),
+            audience: Some(client_id.to_owned()),
+            required: required.to_vec(),
+            reject_future_iat: true,
+            clock_tolerance,
+            ..ClaimRules::at(now)
+        },
+    }
+}

@@ -1,0 +1,9 @@
+//! Generated fixtures for One Login's rules: the tests make their own keys, sign their own
+//! tokens, and check that every negative fails with the expected code and claim.
+
+mod authorize;
+mod client_assertion;
+mod core_identity;
+mod fixtures;
+mod id_token;
+mod logout;
