@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh [seconds-per-target] [target ...]
 #
 # Targets: decode, jwks, did, verify (all by default); 60 seconds each by default.
-# The seed corpora are regenerated from fixed keys on every run (fuzz/src/bin/seeds.rs) and
+# The seed corpora are regenerated from fixed keys on every run (fuzz/examples/seeds.rs) and
 # grow in fuzz/corpus/; both that and fuzz/artifacts/ are git-ignored. A crash stops the run
 # with libFuzzer's reproducer path; replay it with
 #   RUSTC_BOOTSTRAP=1 cargo fuzz run -O -a <target> fuzz/artifacts/<target>/crash-…
@@ -28,7 +28,7 @@ export RUSTC_BOOTSTRAP=1
 # dependencies' unsafe code; the crate itself forbids unsafe.
 flags=(-O -a)
 
-cargo run --quiet --release --bin seeds -- corpus
+cargo run --quiet --release --example seeds -- corpus
 cargo fuzz build "${flags[@]}"
 
 mkdir -p artifacts/logs
