@@ -58,8 +58,8 @@ fn main() {
         let mut raw = vec![0u8];
         raw.extend_from_slice(token.as_bytes());
         write(&verify, &format!("raw-{i}"), &raw);
-        // Mode 3: token i with one harmless-looking edit (which must still fail).
-        write(&verify, &format!("edit-{i}"), &[3, i as u8, 0, 5, b'A']);
+        // Mode 6: token i with one harmless-looking edit (which must still fail).
+        write(&verify, &format!("edit-{i}"), &[6, i as u8, 0, 5, b'A']);
     }
     let headers = [
         json!({"alg": "ES256", "kid": "ec-1"}),
@@ -69,7 +69,7 @@ fn main() {
     let payload = json!({"iss": ISSUER, "aud": AUDIENCE, "sub": "s", "exp": NOW + 600.0, "iat": NOW,
                          "vc": {"credentialSubject": {"name": [{"nameParts": [{"value": "A"}]}]}}});
     for (i, header) in headers.iter().enumerate() {
-        for mode in [1u8, 2] {
+        for mode in [2u8, 5] {
             let mut raw = vec![mode];
             raw.extend_from_slice(header.to_string().as_bytes());
             raw.push(0);
