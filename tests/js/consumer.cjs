@@ -18,6 +18,7 @@ process.stdout.write(
     exports: Object.keys(pkg).sort(),
     payload,
     pkce: pkg.createPkce().codeChallengeMethod,
+    random: pkg.randomState().length > 20 && pkg.randomNonce().length > 20,
     code,
   }),
 );

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -56,22 +57,28 @@ test('CommonJS require (in this process) resolves to index.cjs and works synchro
   assert.throws(() => cjs.decodeJwt('x'), (e) => e instanceof cjs.TokenError && e.code === 'ERR_JWS_INVALID');
 });
 
-test('CommonJS require in a plain .cjs script (no await anywhere)', () => {
-  const out = execFileSync(process.execPath, [path.join(here, 'consumer.cjs'), JSON.stringify({ A3, RFC7515_NOW })], {
-    cwd: here,
-    encoding: 'utf8',
-  });
-  const result = JSON.parse(out);
-  assert.match(result.resolved, /index\.cjs$/);
-  assert.deepEqual(result.exports, API);
-  assert.deepEqual(result.payload, RFC7515_PAYLOAD);
-  assert.equal(result.pkce, 'S256');
-  assert.equal(result.code, 'ERR_JWT_EXPIRED');
-});
-
-test('ESM in a fresh process: top-level use with no await', () => {
-  const script = `import { createPkce, randomState } from 'govuk-one-login-tokens';
-    process.stdout.write(JSON.stringify([createPkce().codeChallengeMethod, randomState().length > 20]));`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: here, encoding: 'utf8' });
-  assert.deepEqual(JSON.parse(out), ['S256', true]);
-});
+// Each consumer script runs in a fresh process on this Node and on Node 18, the oldest supported
+// (scripts/setup.sh installs it into .tools/node18; NODE18 points at it).
+const NODES = [
+  ['this Node', process.execPath],
+  ['Node 18', process.env.NODE18],
+];
+for (const [label, node] of NODES) {
+  for (const script of ['consumer.cjs', 'consumer.mjs']) {
+    const kind = script.endsWith('.cjs') ? 'CommonJS require' : 'ESM import';
+    test(`${kind} in a plain script on ${label}, used at once (no await anywhere)`, (t) => {
+      if (!node || !existsSync(node)) return t.skip(`${label} is not installed (run make setup)`);
+      const out = execFileSync(node, [path.join(here, script), JSON.stringify({ A3, RFC7515_NOW })], {
+        cwd: here,
+        encoding: 'utf8',
+      });
+      const result = JSON.parse(out);
+      if (result.resolved) assert.match(result.resolved, /index\.cjs$/);
+      assert.deepEqual(result.exports, API);
+      assert.deepEqual(result.payload, RFC7515_PAYLOAD);
+      assert.equal(result.pkce, 'S256');
+      assert.equal(result.random, true);
+      assert.equal(result.code, 'ERR_JWT_EXPIRED');
+    });
+  }
+}
