@@ -1,0 +1,40 @@
+# Everything a developer or CI runs. Toolchain quirks live in scripts/env.sh (sourced by every
+# script); scripts/setup.sh installs only what is missing.
+SHELL := /usr/bin/env bash
+PORT ?= 8080
+
+.PHONY: setup build test lint fmt inspector bench clean
+
+## setup: install missing tools (wasm32 std, wasm-bindgen-cli, npm dev tools, Chromium)
+setup:
+	@bash scripts/setup.sh
+
+## build: the npm package in pkg/ (wasm + glue + index.cjs)
+build: setup
+	@bash scripts/build.sh
+
+## lint: rustfmt check, clippy (native, all targets and features; wasm32 with the js feature)
+lint: setup
+	@bash scripts/lint.sh
+
+## fmt: format the Rust code
+fmt:
+	cargo fmt
+
+## test: build, lint, then native + wasm Rust tests, JS package tests, types and packaging checks
+test: setup build lint
+	@bash scripts/test.sh
+
+## inspector: serve www/ at / and pkg/ at /pkg/ on 127.0.0.1:$(PORT)
+inspector: setup build
+	@PORT=$(PORT) node scripts/serve.mjs
+
+## bench: this package against jose (benches/verify.mjs), on the packed package
+bench: setup build
+	@bash scripts/pack.sh benches
+	node benches/verify.mjs
+
+## clean: remove build outputs and test artifacts (keeps node_modules and installed tools)
+clean:
+	cargo clean
+	rm -rf pkg/wasm pkg/index.cjs pkg/*.tgz tests/artifacts tests/node_modules benches/node_modules

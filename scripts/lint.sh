@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# rustfmt check + clippy with warnings as errors, natively (all targets, all features) and for
+# wasm32 with the `js` feature (the code that only compiles there: src/bindings.rs, getrandom js).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy --all-targets --all-features -- -D warnings"
+cargo clippy --quiet --all-targets --all-features -- -D warnings
+
+if [ "$WASM_STD_ROUTE" = rustup ]; then
+    step "cargo clippy --target $WASM_TARGET --all-targets --features js -- -D warnings"
+    wasm_cargo clippy --quiet --all-targets --features js -- -D warnings
+else
+    # rustup's clippy cannot lint against Debian's build-std sysroot; native clippy above still ran.
+    step "wasm32 clippy skipped: no prebuilt wasm32 std (build-std route)"
+fi

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The test suite (run by `make test` after setup, build and lint):
+#   1. cargo test, native
+#   2. the crate's tests compiled to wasm32, run by wasm-bindgen-test-runner under Node (--release)
+#   3. npm pack pkg/ and unpack the tarball as tests/node_modules/govuk-one-login-tokens, so every
+#      JS check imports the package by name from exactly the published file list
+#   4. JS package tests (node --test tests/js)
+#   5. TypeScript: tsc --strict --noEmit on a consumer using every export (nodenext and bundler)
+#   6. packaging checks (node --test tests/package): pack contents, Vite 7 build, headless Chromium
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+
+ART=tests/artifacts
+mkdir -p "$ART"
+SUMMARY=()
+PASSED=0
+FAILED=0
+# timed NAME CMD...: run a step, keep its output in $ART/NAME.log, add its time and test counts
+# (cargo's "test result:" lines, node's "pass N"/"fail N" lines) to the summary.
+timed() {
+    local name="$1"
+    shift
+    step "$name"
+    local t0=$SECONDS log
+    log="$ART/$(echo "$name" | tr -c 'a-zA-Z0-9\n' '_').log"
+    "$@" 2>&1 | tee "$log"
+    local counts p f
+    counts="$(awk '
+        /^test result: / { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed;?$/) p += $i; if ($(i+1) ~ /^failed;?$/) f += $i } }
+        /^(# |ℹ )pass [0-9]+$/ { p += $NF }
+        /^(# |ℹ )fail [0-9]+$/ { f += $NF }
+        END { printf "%d %d", p, f }' "$log")"
+    read -r p f <<<"$counts"
+    PASSED=$((PASSED + p))
+    FAILED=$((FAILED + f))
+    SUMMARY+=("$(printf '%-40s %4ss  %4s passed' "$name" $((SECONDS - t0)) "$p")")
+}
+
+timed "cargo test (native)" cargo test
+
+run_wasm_tests() {
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+        wasm_cargo test --release --tests
+}
+timed "cargo test (wasm32, Node)" run_wasm_tests
+
+timed "npm pack + install into tests/" bash scripts/pack.sh tests
+
+timed "JS tests (node --test tests/js)" node --test tests/js/*.test.mjs
+
+typecheck() {
+    "$NODE_BIN/tsc" -p tests/types/tsconfig.json
+    "$NODE_BIN/tsc" -p tests/types/tsconfig.bundler.json
+    echo "tsc --strict: ok (nodenext and bundler resolution)"
+}
+timed "types (tsc --strict --noEmit)" typecheck
+
+timed "packaging (node --test tests/package)" node --test tests/package/*.test.mjs
+
+step "summary"
+printf '  %s\n' "${SUMMARY[@]}"
+echo "total: $PASSED passed, $FAILED failed"

@@ -1,0 +1,116 @@
+// Browsers and bundlers: a Vite 7 production build of a tiny app emits a hashed .wasm asset, and
+// headless Chromium verifies generated tokens both in that build and in a plain page that imports
+// the installed package as an ES module (import map, no bundler). Servers bind 127.0.0.1:0.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../scripts/serve.mjs';
+import { makeKey, jwksOf, claims, signJwt, verifyOpts, NOW } from '../js/fixtures.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const dist = path.join(root, 'tests/artifacts/vite-dist');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+let browser;
+const servers = [];
+let fixtures;
+
+before(async () => {
+  const [es, rs] = await Promise.all([makeKey('ES256'), makeKey('RS256')]);
+  fixtures = {
+    es: await signJwt(es, claims({ nonce: 'browser-es' })),
+    rs: await signJwt(rs, claims({ nonce: 'browser-rs' })),
+    expired: await signJwt(es, claims({ exp: NOW - 3600 })),
+    jwks: jwksOf(es, rs),
+    opts: verifyOpts(),
+  };
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+async function serve(mounts) {
+  const server = await startServer(mounts, 0);
+  servers.push(server);
+  return `http://127.0.0.1:${server.address().port}/`;
+}
+
+/** Load the page, wait for the package to initialise, verify the fixtures inside the page. */
+async function verifyInPage(url) {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  // Failed loads are reported by the response listener (which can tell the favicon apart).
+  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`console: ${m.text()}`));
+  page.on('response', (r) => r.status() >= 400 && !r.url().endsWith('/favicon.ico') && problems.push(`${r.status()} ${r.url()}`));
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => window.__ready === true, null, { timeout: 15_000 });
+    const result = await page.evaluate((f) => {
+      const { verifyJwt, KeySet, TokenError, decodeJwt, createPkce } = window.lib;
+      const keys = new KeySet(f.jwks);
+      const out = {
+        es: verifyJwt(f.es, { jwks: keys, ...f.opts }).nonce,
+        rs: verifyJwt(f.rs, { jwks: JSON.stringify(f.jwks), ...f.opts }).nonce,
+        alg: decodeJwt(f.rs).header.alg,
+        pkce: createPkce().codeVerifier.length,
+      };
+      try {
+        verifyJwt(f.expired, { jwks: keys, ...f.opts });
+        out.expired = 'verified?!';
+      } catch (e) {
+        out.expired = e instanceof TokenError ? e.code : `not a TokenError: ${e}`;
+      }
+      keys.free();
+      return out;
+    }, fixtures);
+    assert.deepEqual(problems, []);
+    return result;
+  } finally {
+    await page.close();
+  }
+}
+
+const EXPECTED = { es: 'browser-es', rs: 'browser-rs', alg: 'RS256', pkce: 43, expired: 'ERR_JWT_EXPIRED' };
+
+test('plain ES module page (import map, no bundler) verifies tokens in Chromium', async () => {
+  const url = await serve({ '/': path.join(here, 'static'), '/node_modules/': path.join(root, 'tests/node_modules') });
+  assert.deepEqual(await verifyInPage(url), EXPECTED);
+});
+
+test('Vite 7 build emits a hashed .wasm asset, and the built app verifies tokens in Chromium', async () => {
+  await build({
+    root: path.join(here, 'vite-app'),
+    base: './',
+    logLevel: 'warn',
+    configFile: false,
+    build: { outDir: dist, emptyOutDir: true, target: 'es2022' },
+  });
+  const assets = readdirSync(path.join(dist, 'assets'));
+  const wasm = assets.filter((f) => /^govuk_one_login_tokens_bg-[\w-]{6,}\.wasm$/.test(f));
+  assert.equal(wasm.length, 1, `hashed wasm asset in ${assets.join(', ')}`);
+  const js = assets.filter((f) => f.endsWith('.js')).map((f) => readFileSync(path.join(dist, 'assets', f), 'utf8')).join('\n');
+  assert.ok(js.includes(wasm[0]), 'the bundle loads the hashed asset');
+  assert.ok(!js.includes('readFileSync'), 'the browser entry, not the Node one, was bundled');
+  const url = await serve({ '/': dist });
+  assert.deepEqual(await verifyInPage(url), EXPECTED);
+});

@@ -1,0 +1,35 @@
+// The published file list: what `npm pack pkg/` put in the tarball (scripts/test.sh wrote
+// tests/artifacts/pack.json) is exactly what package.json promises, and every entry point exists.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const [pack] = JSON.parse(readFileSync(`${root}tests/artifacts/pack.json`, 'utf8'));
+const manifest = JSON.parse(readFileSync(`${root}pkg/package.json`, 'utf8'));
+const packed = pack.files.map((f) => f.path).sort();
+
+test('the tarball holds exactly package.json + the "files" list', () => {
+  assert.equal(pack.name, 'govuk-one-login-tokens');
+  assert.deepEqual(packed, [...manifest.files, 'package.json'].sort());
+});
+
+test('every exports / main / module / types target is in the tarball', () => {
+  const targets = new Set([manifest.main, manifest.module, manifest.types]);
+  const walk = (v) => (typeof v === 'string' ? targets.add(v) : Object.values(v).forEach(walk));
+  walk(manifest.exports);
+  for (const t of targets) assert.ok(packed.includes(t.replace(/^\.\//, '')), `${t} missing from the tarball`);
+});
+
+test('package.json is publishable as specified', () => {
+  assert.equal(manifest.type, 'module');
+  assert.equal(manifest.engines.node, '>=18');
+  assert.deepEqual(Object.keys(manifest.exports['.']), ['types', 'node', 'default'], '"types" must come first');
+  assert.deepEqual(manifest.exports['.'].node, { import: './node.mjs', require: './index.cjs' });
+  assert.equal(manifest.exports['.'].default, './index.js');
+  assert.ok(Array.isArray(manifest.sideEffects));
+  const wasm = pack.files.find((f) => f.path.endsWith('.wasm'));
+  assert.ok(wasm.size > 10_000, 'the .wasm is packed whole');
+  assert.ok(!packed.some((p) => p.startsWith('src/') || p.endsWith('.tgz')), 'no sources or tarballs');
+});
