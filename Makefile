@@ -3,7 +3,7 @@
 SHELL := /usr/bin/env bash
 PORT ?= 8080
 
-.PHONY: setup build test lint fmt inspector bench clean
+.PHONY: setup build test lint fmt inspector bench fuzz clean
 
 ## setup: install missing tools (wasm32 std, wasm-bindgen-cli, npm dev tools, Chromium)
 setup:
@@ -33,6 +33,10 @@ inspector: setup build
 bench: setup build
 	@bash scripts/pack.sh benches
 	node benches/verify.mjs
+
+## fuzz: cargo fuzz every target for FUZZ_SECONDS each (default 60; the long run is FUZZ_SECONDS=600)
+fuzz:
+	@bash scripts/fuzz.sh $(or $(FUZZ_SECONDS),60)
 
 ## clean: remove build outputs and test artifacts (keeps node_modules and installed tools)
 clean:

@@ -5,7 +5,15 @@
 // here is a pass/fail test; it prints numbers for people to read.
 import { generateKeyPairSync } from 'node:crypto';
 import * as jose from 'jose';
+import { readFileSync } from 'node:fs';
 import { KeySet, verifyJwt, decodeJwt } from 'govuk-one-login-tokens';
+
+// A second, separate instance of the same .wasm without Node's native arithmetic switched on:
+// the portable code path that browsers run (their WebCrypto is asynchronous only).
+const glueUrl = new URL('./node_modules/govuk-one-login-tokens/wasm/govuk_one_login_tokens.js', import.meta.url);
+// The query string makes it a separate module instance, hence a separate wasm instance.
+const portable = await import(`${glueUrl.href}?portable`);
+portable.initSync({ module: readFileSync(new URL('govuk_one_login_tokens_bg.wasm', glueUrl)) });
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const MIN_ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 300);
@@ -64,6 +72,7 @@ for (const [alg, keyOptions] of [
 ]) {
   const f = await fixture(alg, keyOptions);
   const keySet = new KeySet(f.jwks);
+  const portableKeySet = new portable.KeySet(f.jwks);
   const joseLocal = jose.createLocalJWKSet(f.jwks);
   const joseKey = await jose.importJWK(f.jwks.keys[0], alg);
   const ours = { issuer: opts.issuer, audience: opts.audience, now };
@@ -73,8 +82,10 @@ for (const [alg, keyOptions] of [
     'jose jwtVerify, imported CryptoKey (async)': () => jose.jwtVerify(f.token, joseKey, opts),
     'ours verifyJwt, KeySet parsed once (sync)': () => verifyJwt(f.token, { ...ours, jwks: keySet }),
     'ours verifyJwt, JWKS object per call (sync)': () => verifyJwt(f.token, { ...ours, jwks: f.jwks }),
+    'ours, portable wasm arithmetic (browser path)': () => portable.verifyJwtWithKeySet(f.token, portableKeySet, ours),
   });
   keySet.free();
+  portableKeySet.free();
   if (alg === 'ES256') {
     await compare('decode without verification', {
       'jose decodeJwt + decodeProtectedHeader': () => [jose.decodeJwt(f.token), jose.decodeProtectedHeader(f.token)],

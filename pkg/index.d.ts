@@ -1,6 +1,8 @@
 /**
- * govuk-one-login-tokens: verify GOV.UK One Login tokens (compact JWS/JWT, ES256 and RS256, JWKS)
- * and create PKCE, `state` and `nonce` values. A Rust core compiled to WebAssembly.
+ * govuk-one-login-tokens: verify GOV.UK One Login tokens (ID tokens, core identity credentials,
+ * logout tokens; ES256 and RS256), sign client assertions and request objects, and create PKCE,
+ * `state` and `nonce` values. A Rust core compiled to WebAssembly. {@link OneLoginClient} adds
+ * fetching and caching of One Login's keys.
  *
  * In Node.js (ESM `import` or CommonJS `require`) every export is ready on load. In browsers and
  * bundlers, `await init()` once before calling anything else.
@@ -28,6 +30,10 @@
  *   (see {@link TokenError.claim} and {@link TokenError.reason}).
  * - `ERR_INVALID_ARGUMENT`: the caller passed an invalid argument or option (a programming error).
  * - `ERR_RANDOM_UNAVAILABLE`: the host has no usable `crypto.getRandomValues`.
+ * - `ERR_JWKS_TIMEOUT`: ({@link OneLoginClient} and the CLI only) a JWKS or DID document did not
+ *   arrive in time.
+ * - `ERR_JWKS_FETCH_FAILED`: ({@link OneLoginClient} and the CLI only) a JWKS or DID document
+ *   could not be fetched: network error, an answer other than HTTP 200, or unusable content.
  */
 export type ErrorCode =
   | 'ERR_JWT_INVALID'
@@ -42,7 +48,9 @@ export type ErrorCode =
   | 'ERR_JWT_EXPIRED'
   | 'ERR_JWT_CLAIM_VALIDATION_FAILED'
   | 'ERR_INVALID_ARGUMENT'
-  | 'ERR_RANDOM_UNAVAILABLE';
+  | 'ERR_RANDOM_UNAVAILABLE'
+  | 'ERR_JWKS_TIMEOUT'
+  | 'ERR_JWKS_FETCH_FAILED';
 
 /**
  * Why a claim failed: `missing` (required but absent), `invalid` (present with the wrong type or
@@ -256,37 +264,6 @@ export function verifyJwtWithKeySet(token: string, keys: KeySet, options?: Verif
  */
 export function verifyJwt(token: string, options: VerifyJwtOptions): JwtPayload;
 
-/** A One Login environment: `'integration'`, `'production'`, or custom values (the simulator's from `baseUrl`). */
-export type EnvironmentInput =
-  | 'integration'
-  | 'production'
-  | {
-      baseUrl?: string;
-      issuer?: string;
-      discoveryUrl?: string;
-      jwksUrl?: string;
-      authorizeUrl?: string;
-      tokenUrl?: string;
-      identityIssuer?: string;
-      didUrl?: string;
-      didId?: string;
-    };
-
-/** The URLs and identifiers of a One Login environment. */
-export interface Environment {
-  issuer: string;
-  discoveryUrl: string;
-  jwksUrl: string;
-  authorizeUrl: string;
-  tokenUrl: string;
-  identityIssuer: string;
-  didUrl: string;
-  didId: string;
-}
-
-/** The URLs and identifiers of a One Login environment. @throws {TokenError} `ERR_INVALID_ARGUMENT` */
-export function getEnvironment(environment: EnvironmentInput): Environment;
-
 /** What a token was recognised as. */
 export type TokenKind = 'id_token' | 'core_identity' | 'logout_token' | 'access_token' | 'jwt';
 
@@ -298,7 +275,7 @@ export interface InspectOptions {
   jwks?: Jwks | string;
   /** One Login's DID document (core identity credentials), as JSON text or an object. */
   didDocument?: object | string;
-  environment?: EnvironmentInput;
+  environment?: Environment;
   /** The expected `iss`, overriding the environment's. */
   issuer?: string;
   clientId?: string;
@@ -375,3 +352,451 @@ export function initSync(module: ArrayBuffer | ArrayBufferView | WebAssembly.Mod
 
 /** Where {@link init} can load the `.wasm` from (the same inputs as wasm-bindgen's `init`). */
 export type InitInput = string | URL | Request | Response | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
+
+// ---------------------------------------------------------------------------------------------
+// GOV.UK One Login
+// ---------------------------------------------------------------------------------------------
+
+/** One Login's two environments. */
+export type EnvironmentName = 'integration' | 'production';
+
+/**
+ * Any other One Login-like provider (the simulator, a test double). `baseUrl` derives everything
+ * the way the simulator does (`http://localhost:3000` gives issuer `http://localhost:3000/`, the
+ * same identity issuer, and DID id `did:web:localhost%3A3000`); any single value can be
+ * overridden.
+ */
+export type CustomEnvironment = ({ baseUrl: string; issuer?: string } | { issuer: string; baseUrl?: string }) & {
+  discoveryUrl?: string;
+  jwksUrl?: string;
+  authorizeUrl?: string;
+  tokenUrl?: string;
+  identityIssuer?: string;
+  didUrl?: string;
+  didId?: string;
+};
+
+/** Where tokens come from: `'integration'`, `'production'` or a {@link CustomEnvironment}. */
+export type Environment = EnvironmentName | CustomEnvironment;
+
+/** What {@link getEnvironment} returns: the URLs and identifiers of an environment. */
+export interface EnvironmentInfo {
+  /** OIDC issuer (`iss` of ID and logout tokens), with its trailing slash. */
+  issuer: string;
+  discoveryUrl: string;
+  jwksUrl: string;
+  authorizeUrl: string;
+  tokenUrl: string;
+  /** `iss` of core identity credentials. */
+  identityIssuer: string;
+  /** The only URL to fetch the DID document from (never a generic `did:web` resolver). */
+  didUrl: string;
+  /** The DID document's `id`, e.g. `did:web:identity.integration.account.gov.uk`. */
+  didId: string;
+}
+
+/** The URLs and identifiers of a One Login environment. @throws {TokenError} `ERR_INVALID_ARGUMENT` */
+export function getEnvironment(environment: Environment): EnvironmentInfo;
+
+/** The expected issuer: from an environment, or given outright (`issuer` wins when both are set). */
+export type IssuerOption = { environment: Environment; issuer?: string } | { issuer: string; environment?: Environment };
+
+/**
+ * A vector of trust as sent in `vtr`: the JSON text (`'["Cl.Cm.P2"]'`), one vector (`'Cl.Cm.P2'`)
+ * or an array of vectors.
+ */
+export type Vtr = string | string[];
+
+/** The checks of an ID token (without the keys). */
+export interface IdTokenChecks {
+  /** Your client ID: `aud` must contain it (and `azp` equal it when there are several audiences). */
+  clientId: string;
+  /** The nonce you sent, or `null` to state explicitly that you sent none. */
+  nonce: string | null;
+  /** The `vtr` you requested; `vot` must be its credential-trust part (default `Cl.Cm`). */
+  vtr?: Vtr;
+  /** The `max_age` you sent, in seconds: `auth_time` must be recent enough. */
+  maxAge?: number;
+  /** The access token from the same response: `at_hash` must match it. */
+  accessToken?: string;
+  /** The current time in Unix seconds. Default: the host clock. */
+  now?: number;
+  /** Allowed clock skew in seconds. Default 30. */
+  clockTolerance?: number;
+}
+
+/** Options of {@link verifyIdTokenWithKeySet}. */
+export type IdTokenOptions = IdTokenChecks & IssuerOption;
+
+/** Options of {@link verifyIdToken}: the keys plus {@link IdTokenOptions}. */
+export type VerifyIdTokenOptions = IdTokenOptions & { jwks: JwksInput };
+
+/** The claims of a verified ID token. */
+export interface IdTokenClaims extends JwtPayload {
+  iss: string;
+  sub: string;
+  aud: string | string[];
+  exp: number;
+  iat: number;
+  /** Credential trust level: `'Cl'` or `'Cl.Cm'`. */
+  vot: string;
+  nonce?: string;
+  vtm?: string;
+  sid?: string;
+  auth_time?: number;
+  at_hash?: string;
+}
+
+/** A One Login DID document (core identity signing keys), as published. */
+export interface DidDocumentJson {
+  id: string;
+  assertionMethod: Array<{
+    id: string;
+    type: string;
+    controller: string;
+    publicKeyJwk: Jwk;
+    [member: string]: unknown;
+  }>;
+  [member: string]: unknown;
+}
+
+/** What {@link verifyCoreIdentity} accepts: a parsed {@link DidDocument}, the document or its JSON text. */
+export type DidDocumentInput = DidDocument | DidDocumentJson | string;
+
+/**
+ * A DID document parsed once, for many verifications. Holds WebAssembly memory: call `free()`
+ * when done, or rely on garbage collection. @throws {TokenError} `ERR_JWKS_INVALID`
+ */
+export class DidDocument {
+  /** Parse a DID document given as an object or as JSON text. */
+  constructor(document: DidDocumentJson | string);
+  /** The document's `id`. */
+  readonly id: string;
+  /** The `id`s of its `assertionMethod` entries (the full `kid`s tokens may name). */
+  readonly assertionMethodIds: string[];
+  /** Release the WebAssembly memory. The document must not be used afterwards. */
+  free(): void;
+}
+
+/** The checks of a core identity credential (without the DID document). */
+export interface CoreIdentityChecks {
+  /** Your client ID (`aud`). */
+  clientId: string;
+  /** The verified ID token's `sub`: the credential's must equal it. */
+  sub: string;
+  /** The `vtr` you requested; `vot` must be its level of confidence (default `P2`). */
+  vtr?: Vtr;
+  /** The current time in Unix seconds. Default: the host clock. */
+  now?: number;
+  /** Allowed clock skew in seconds. Default 30. */
+  clockTolerance?: number;
+}
+
+/** Options of {@link verifyCoreIdentityWithDidDocument}. */
+export type CoreIdentityOptions = CoreIdentityChecks & IssuerOption;
+
+/** Options of {@link verifyCoreIdentity}: the DID document plus {@link CoreIdentityOptions}. */
+export type VerifyCoreIdentityOptions = CoreIdentityOptions & { didDocument: DidDocumentInput };
+
+/** One name from the credential. */
+export interface Name {
+  /** Given names, in order. */
+  givenNames: string[];
+  /** Family names, in order. */
+  familyNames: string[];
+  /** Every part in document order, joined by spaces. */
+  fullName: string;
+  /** ISO date the name applies from, when known. */
+  validFrom?: string;
+  /** ISO date the name stopped applying (historic names only). */
+  validUntil?: string;
+}
+
+/** A typed view of the person in a core identity credential. */
+export interface Identity {
+  /** The name without `validUntil`, or `null` if there is none. */
+  currentName: Name | null;
+  /** Names with `validUntil`. */
+  historicNames: Name[];
+  /** Every birth date, most confident first. */
+  birthDates: string[];
+  /** The first birth date, or `null`. */
+  birthDate: string | null;
+  /** The level of confidence reached (`vot`), e.g. `'P2'`. */
+  levelOfConfidence: string;
+}
+
+/** The claims of a verified core identity credential. */
+export interface CoreIdentityClaims extends JwtPayload {
+  iss: string;
+  sub: string;
+  aud: string | string[];
+  exp: number;
+  /** Level of confidence, e.g. `'P2'`. */
+  vot: string;
+  vc: {
+    type?: string[];
+    credentialSubject: {
+      name?: Array<{ validFrom?: string; validUntil?: string; nameParts: Array<{ value: string; type: string }> }>;
+      birthDate?: Array<{ value: string }>;
+      [member: string]: unknown;
+    };
+    [member: string]: unknown;
+  };
+}
+
+/** What the core identity verifiers return. */
+export interface CoreIdentityResult {
+  claims: CoreIdentityClaims;
+  identity: Identity;
+}
+
+/** The checks of a back-channel logout token (without the keys). */
+export interface LogoutTokenChecks {
+  /** Your client ID (`aud`). */
+  clientId: string;
+  /** The current time in Unix seconds. Default: the host clock. */
+  now?: number;
+  /** Allowed clock skew in seconds. Default 30. */
+  clockTolerance?: number;
+}
+
+/** Options of {@link verifyLogoutTokenWithKeySet}. */
+export type LogoutTokenOptions = LogoutTokenChecks & IssuerOption;
+
+/** Options of {@link verifyLogoutToken}: the keys plus {@link LogoutTokenOptions}. */
+export type VerifyLogoutTokenOptions = LogoutTokenOptions & { jwks: JwksInput };
+
+/** The claims of a verified logout token. */
+export interface LogoutTokenClaims extends JwtPayload {
+  iss: string;
+  sub: string;
+  aud: string | string[];
+  iat: number;
+  exp: number;
+  /** Remember it (One Login: for at least 3 minutes) and refuse a token that repeats it. */
+  jti: string;
+  events: { 'http://schemas.openid.net/event/backchannel-logout': Record<string, never> };
+}
+
+/**
+ * Verify a One Login ID token and return its claims. `options.jwks` is a {@link KeySet} (reused),
+ * a JWKS object or its JSON text (parsed for this call only).
+ *
+ * ```js
+ * const claims = verifyIdToken(idToken, { jwks, environment: 'integration', clientId, nonce, vtr: 'Cl.Cm' });
+ * ```
+ *
+ * @throws {TokenError} on any failure.
+ */
+export function verifyIdToken(token: string, options: VerifyIdTokenOptions): IdTokenClaims;
+
+/** {@link verifyIdToken} with an already parsed key set. @throws {TokenError} */
+export function verifyIdTokenWithKeySet(token: string, keys: KeySet, options: IdTokenOptions): IdTokenClaims;
+
+/**
+ * Verify a core identity credential (`https://vocab.account.gov.uk/v1/coreIdentityJWT`) against
+ * One Login's DID document; returns the claims and a typed view of the person.
+ * @throws {TokenError} on any failure.
+ */
+export function verifyCoreIdentity(token: string, options: VerifyCoreIdentityOptions): CoreIdentityResult;
+
+/** {@link verifyCoreIdentity} with an already parsed DID document. @throws {TokenError} */
+export function verifyCoreIdentityWithDidDocument(
+  token: string,
+  didDocument: DidDocument,
+  options: CoreIdentityOptions,
+): CoreIdentityResult;
+
+/** Verify a back-channel logout token; returns its claims (keep `jti` to refuse replays). @throws {TokenError} */
+export function verifyLogoutToken(token: string, options: VerifyLogoutTokenOptions): LogoutTokenClaims;
+
+/** {@link verifyLogoutToken} with an already parsed key set. @throws {TokenError} */
+export function verifyLogoutTokenWithKeySet(token: string, keys: KeySet, options: LogoutTokenOptions): LogoutTokenClaims;
+
+/** An RSA private key as a JWK (`kty: 'RSA'` with `d`, `p`, `q`, …). */
+export interface PrivateJwk extends Jwk {
+  d: string;
+}
+
+/** What the signing functions accept: a parsed {@link SigningKey}, a PKCS#8 PEM or an RSA private JWK. */
+export type SigningKeyInput = SigningKey | string | PrivateJwk;
+
+/**
+ * An RSA private key (≥ 2048 bits) for client assertions and request objects, parsed once.
+ * Holds WebAssembly memory: call `free()` when done. @throws {TokenError}
+ */
+export class SigningKey {
+  /** Parse a PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`) or an RSA private JWK (object or JSON text). */
+  constructor(key: string | PrivateJwk);
+  /** The modulus size in bits. */
+  readonly bits: number;
+  /** The JWK's `kid`, if it had one. */
+  readonly kid: string | undefined;
+  /** Release the WebAssembly memory. The key must not be used afterwards. */
+  free(): void;
+}
+
+/** One Login accepts only RSA for `private_key_jwt` and request objects. */
+export type SigningAlgorithm = 'RS256' | 'PS256';
+
+/** What goes into a client assertion, apart from the key and the audience. */
+export interface ClientAssertionClaims {
+  /** Your client ID: `iss` and `sub`. */
+  clientId: string;
+  /** Default `'RS256'`. */
+  alg?: SigningAlgorithm;
+  /** `iat`, Unix seconds (whole). Default: the host clock. */
+  now?: number;
+  /** Seconds until `exp`. Default 300. */
+  lifetime?: number;
+  /** Default: 256 random bits, base64url. */
+  jti?: string;
+  /** A `kid` header (needed when One Login reads your key from a JWKS URL). */
+  kid?: string;
+}
+
+/** What goes into a client assertion (without the key): `aud` is `audience` or the environment's token URL. */
+export type ClientAssertionOptions = ClientAssertionClaims &
+  ({ audience: string; environment?: Environment } | { environment: Environment; audience?: string });
+
+/** Options of {@link signClientAssertion}. `audience` defaults to the environment's token URL. */
+export type SignClientAssertionOptions = ClientAssertionOptions & { privateKey: SigningKeyInput };
+
+/**
+ * Sign a `private_key_jwt` client assertion for the token endpoint (`client_assertion`).
+ * @throws {TokenError}
+ */
+export function signClientAssertion(options: SignClientAssertionOptions): string;
+
+/** {@link signClientAssertion} with an already parsed key. @throws {TokenError} */
+export function signClientAssertionWithKey(key: SigningKey, options: ClientAssertionOptions): string;
+
+/** The parameters of an authorization request, apart from where it goes. */
+export interface AuthorizationParams {
+  clientId: string;
+  /** Exactly as registered. */
+  redirectUri: string;
+  /** Space-separated or an array; default `'openid'`. */
+  scope?: string | string[];
+  state: string;
+  nonce: string;
+  /** The S256 challenge (see {@link createPkce}). */
+  codeChallenge: string;
+  vtr?: Vtr;
+  /** The `claims` request, as an object or JSON text. */
+  claims?: string | Record<string, unknown>;
+  /** `'en'` or `'cy'`. */
+  uiLocales?: string;
+  prompt?: string;
+  maxAge?: number;
+}
+
+/** Options of {@link buildAuthorizationUrl}: the parameters and an environment or an `authorizeUrl`. */
+export type AuthorizationUrlOptions = AuthorizationParams &
+  ({ environment: Environment; authorizeUrl?: string } | { authorizeUrl: string; environment?: Environment });
+
+/** The `/authorize` URL with every parameter correctly encoded. @throws {TokenError} `ERR_INVALID_ARGUMENT` */
+export function buildAuthorizationUrl(options: AuthorizationUrlOptions): string;
+
+/** Options of {@link signRequestObjectWithKey}. `audience` defaults to the authorize URL. */
+export type RequestObjectOptions = AuthorizationUrlOptions & {
+  audience?: string;
+  now?: number;
+  lifetime?: number;
+  kid?: string;
+};
+
+/** Sign a JWT-secured authorization request (RS256) carrying the authorization parameters. @throws {TokenError} */
+export function signRequestObject(options: RequestObjectOptions & { privateKey: SigningKeyInput }): string;
+
+/** {@link signRequestObject} with an already parsed key. @throws {TokenError} */
+export function signRequestObjectWithKey(key: SigningKey, options: RequestObjectOptions): string;
+
+// ---------------------------------------------------------------------------------------------
+// OneLoginClient
+// ---------------------------------------------------------------------------------------------
+
+/** Where a {@link OneLoginClient} gets its keys and issuers. */
+export type OneLoginClientSource =
+  | { environment: Environment }
+  | {
+      /** Expected `iss` of ID and logout tokens. */
+      issuer: string;
+      /** JWKS URL (https, or http on a loopback host). */
+      jwksUri: string;
+      /** DID document URL, needed for core identity. */
+      didUri?: string;
+      /** Expected `iss` of core identity credentials. Default: `issuer` (as the simulator does). */
+      identityIssuer?: string;
+      authorizeUrl?: string;
+      tokenUrl?: string;
+    };
+
+/** Options of {@link OneLoginClient.create}. */
+export type OneLoginClientOptions = OneLoginClientSource & {
+  /** Your client ID. */
+  clientId: string;
+  /** The fetch to use. Default: the global `fetch`. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Sent with every fetch (One Login refuses requests without one). Default `govuk-one-login-tokens/<version>`. */
+  userAgent?: string;
+  /** Deadline for each fetch, headers and body. Default 5000. */
+  timeoutMs?: number;
+  /** Shortest gap between two fetches of one document (unknown kids, outages). Default 30000. */
+  cooldownMs?: number;
+  /** Milliseconds since the epoch, for the cache (tests). Default `Date.now`. */
+  clock?: () => number;
+};
+
+/** The URLs and issuers a {@link OneLoginClient} uses. */
+export interface OneLoginClientEndpoints {
+  readonly issuer: string;
+  readonly identityIssuer: string;
+  readonly jwksUri: string;
+  readonly didUri: string | undefined;
+  readonly authorizeUrl: string | undefined;
+  readonly tokenUrl: string | undefined;
+}
+
+/** Per-call options of {@link OneLoginClient.verifyIdToken} (issuer and client ID come from `create`). */
+export type ClientIdTokenOptions = Omit<IdTokenChecks, 'clientId'>;
+/** Per-call options of {@link OneLoginClient.verifyCoreIdentity}. */
+export type ClientCoreIdentityOptions = Omit<CoreIdentityChecks, 'clientId'>;
+/** Per-call options of {@link OneLoginClient.verifyLogoutToken}. */
+export type ClientLogoutTokenOptions = Omit<LogoutTokenChecks, 'clientId'>;
+
+/**
+ * Verifies One Login tokens with keys fetched from the environment's fixed URLs (never from a
+ * URL in a token), with a `User-Agent`; cached by `Cache-Control` max-age (10 minutes when
+ * absent, at most a day), kept during an outage, refetched once on an unknown `kid` (then not
+ * again within the cooldown), one fetch in flight per document.
+ *
+ * ```js
+ * const oneLogin = OneLoginClient.create({ environment: 'integration', clientId });
+ * const claims = await oneLogin.verifyIdToken(idToken, { nonce, accessToken });
+ * ```
+ */
+export class OneLoginClient {
+  private constructor();
+  /** @throws {TokenError} `ERR_INVALID_ARGUMENT` for invalid options or a URL that is not https/loopback. */
+  static create(options: OneLoginClientOptions): OneLoginClient;
+  readonly clientId: string;
+  readonly endpoints: OneLoginClientEndpoints;
+  /** Fetch the JWKS (and the DID document, when configured) now, so the sync verifiers work. */
+  hydrate(): Promise<void>;
+  /** @throws {TokenError} including `ERR_JWKS_TIMEOUT` / `ERR_JWKS_FETCH_FAILED` when no keys could be loaded. */
+  verifyIdToken(token: string, options: ClientIdTokenOptions): Promise<IdTokenClaims>;
+  verifyCoreIdentity(token: string, options: ClientCoreIdentityOptions): Promise<CoreIdentityResult>;
+  verifyLogoutToken(token: string, options?: ClientLogoutTokenOptions): Promise<LogoutTokenClaims>;
+  /** With the cached keys; `ERR_INVALID_ARGUMENT` before {@link OneLoginClient.hydrate}. */
+  verifyIdTokenSync(token: string, options: ClientIdTokenOptions): IdTokenClaims;
+  verifyCoreIdentitySync(token: string, options: ClientCoreIdentityOptions): CoreIdentityResult;
+  verifyLogoutTokenSync(token: string, options?: ClientLogoutTokenOptions): LogoutTokenClaims;
+  /** {@link buildAuthorizationUrl} with this client's ID and authorize URL. */
+  authorizationUrl(params: Omit<AuthorizationParams, 'clientId'> & { authorizeUrl?: string }): string;
+  /** {@link signClientAssertion} with this client's ID and token URL as the default audience. */
+  clientAssertion(params: Omit<ClientAssertionClaims, 'clientId'> & { privateKey: SigningKeyInput; audience?: string }): string;
+  /** Free the cached documents; the next verification fetches again. */
+  dispose(): void;
+}

@@ -12,8 +12,12 @@ import { A3, RFC7515_NOW, RFC7515_PAYLOAD } from './rfc.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const API = [
+  'DidDocument',
   'KeySet',
+  'OneLoginClient',
+  'SigningKey',
   'TokenError',
+  'buildAuthorizationUrl',
   'createPkce',
   'decodeJwt',
   'default',
@@ -24,8 +28,18 @@ const API = [
   'pkceMatches',
   'randomNonce',
   'randomState',
+  'signClientAssertion',
+  'signClientAssertionWithKey',
+  'signRequestObject',
+  'signRequestObjectWithKey',
+  'verifyCoreIdentity',
+  'verifyCoreIdentityWithDidDocument',
+  'verifyIdToken',
+  'verifyIdTokenWithKeySet',
   'verifyJwt',
   'verifyJwtWithKeySet',
+  'verifyLogoutToken',
+  'verifyLogoutTokenWithKeySet',
 ];
 
 test('ESM import resolves to node.mjs and exposes the whole API, ready to use', () => {

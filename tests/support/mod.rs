@@ -106,3 +106,87 @@ pub fn raw_token(header: &str, payload: &str, signer: impl Fn(&[u8]) -> Vec<u8>)
 pub fn jwks(keys: &[Value]) -> String {
     json!({ "keys": keys }).to_string()
 }
+
+/// A token from raw header and payload bytes (which need not be UTF-8 or JSON), signed over
+/// exactly the text it carries.
+pub fn token_from_bytes(
+    header: &[u8],
+    payload: &[u8],
+    signer: impl Fn(&[u8]) -> Vec<u8>,
+) -> String {
+    let input = format!(
+        "{}.{}",
+        base64url::encode(header),
+        base64url::encode(payload)
+    );
+    signed(&input, signer)
+}
+
+/// `input.signature` for a signing input given as text, however malformed.
+pub fn signed(input: &str, signer: impl Fn(&[u8]) -> Vec<u8>) -> String {
+    let signature = signer(input.as_bytes());
+    format!("{input}.{}", base64url::encode(&signature))
+}
+
+/// The token with its signature segment replaced by these bytes.
+pub fn with_signature(token: &str, signature: &[u8]) -> String {
+    let input = token.rsplit_once('.').map_or(token, |(input, _)| input);
+    format!("{input}.{}", base64url::encode(signature))
+}
+
+/// The decoded signature of a token.
+pub fn signature_of(token: &str) -> Vec<u8> {
+    let segment = token.rsplit_once('.').map_or("", |(_, s)| s);
+    base64url::decode(segment).unwrap_or_else(|e| unreachable!("fixture signature: {e:?}"))
+}
+
+/// HMAC-SHA256 (RFC 2104), for forging the HS256 tokens a key-confusion attacker would send.
+pub fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let mut block = [0u8; 64];
+    if key.len() > 64 {
+        let digest = Sha256::digest(key);
+        block
+            .iter_mut()
+            .zip(digest.iter())
+            .for_each(|(b, d)| *b = *d);
+    } else {
+        block.iter_mut().zip(key).for_each(|(b, k)| *b = *k);
+    }
+    let pad = |byte: u8| block.iter().map(|b| b ^ byte).collect::<Vec<u8>>();
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(message)
+        .finalize();
+    Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize()
+        .to_vec()
+}
+
+impl EcKey {
+    /// A signer closure for the raw-token helpers.
+    pub fn signer(&self) -> impl Fn(&[u8]) -> Vec<u8> + '_ {
+        move |input| {
+            let sig: p256::ecdsa::Signature = self.signing.sign(input);
+            sig.to_vec()
+        }
+    }
+
+    /// The uncompressed SEC1 public point (`04 || x || y`).
+    pub fn sec1(&self) -> Vec<u8> {
+        self.signing
+            .verifying_key()
+            .to_encoded_point(false)
+            .as_bytes()
+            .to_vec()
+    }
+}
+
+impl RsaKey {
+    /// A signer closure for the raw-token helpers.
+    pub fn signer(&self) -> impl Fn(&[u8]) -> Vec<u8> + '_ {
+        move |input| self.signing.sign(input).to_vec()
+    }
+}

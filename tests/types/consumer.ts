@@ -12,7 +12,6 @@ import init, {
   verifyJwtWithKeySet,
   initSync,
   inspectToken,
-  getEnvironment,
   type Inspection,
   type InspectCheck,
   TokenError,
@@ -30,6 +29,37 @@ import init, {
   type VerifyJwtOptions,
   type DecodeOptions,
   type InitInput,
+  getEnvironment,
+  verifyIdToken,
+  verifyIdTokenWithKeySet,
+  verifyCoreIdentity,
+  verifyCoreIdentityWithDidDocument,
+  verifyLogoutToken,
+  verifyLogoutTokenWithKeySet,
+  signClientAssertion,
+  signClientAssertionWithKey,
+  signRequestObject,
+  signRequestObjectWithKey,
+  buildAuthorizationUrl,
+  DidDocument,
+  SigningKey,
+  OneLoginClient,
+  type Environment,
+  type EnvironmentInfo,
+  type CustomEnvironment,
+  type IdTokenClaims,
+  type IdTokenOptions,
+  type VerifyIdTokenOptions,
+  type CoreIdentityResult,
+  type CoreIdentityClaims,
+  type Identity,
+  type Name,
+  type DidDocumentJson,
+  type LogoutTokenClaims,
+  type SigningAlgorithm,
+  type AuthorizationUrlOptions,
+  type OneLoginClientOptions,
+  type OneLoginClientEndpoints,
 } from 'govuk-one-login-tokens';
 
 export async function useEverything(token: string, jwksText: string, bytes: Uint8Array): Promise<string[]> {
@@ -104,6 +134,103 @@ export async function useEverything(token: string, jwksText: string, bytes: Uint
 
   return [method, String(matches), state, nonce, alg, String(kid), String(aud), String(exp), String(custom),
     String(size), String(kids), String(firstCode), String(p1.iss), String(p2.sub), String(p3.length), String(p4.jti), made.code];
+}
+
+export async function useOneLogin(token: string, jwksText: string, did: DidDocumentJson, pem: string): Promise<string[]> {
+  const environments: Environment[] = ['integration', 'production', { baseUrl: 'http://localhost:3000' }, { issuer: 'http://localhost:3000/', didId: 'did:web:x' }];
+  const custom: CustomEnvironment = { baseUrl: 'http://127.0.0.1:3001', jwksUrl: 'http://127.0.0.1:3001/jwks' };
+  const info: EnvironmentInfo = getEnvironment(custom);
+  const urls: string[] = [info.issuer, info.identityIssuer, info.jwksUrl, info.didUrl, info.didId, info.tokenUrl, info.authorizeUrl, info.discoveryUrl];
+
+  const options: VerifyIdTokenOptions = { jwks: jwksText, environment: 'integration', clientId: 'c', nonce: 'n', vtr: ['Cl.Cm.P2'], maxAge: 60, accessToken: 'at', now: 1, clockTolerance: 5 };
+  const claims: IdTokenClaims = verifyIdToken(token, options);
+  const vot: string = claims.vot;
+  const authTime: number | undefined = claims.auth_time;
+  const keys = new KeySet(jwksText);
+  const withIssuer: IdTokenOptions = { issuer: 'https://oidc.account.gov.uk/', clientId: 'c', nonce: null, vtr: 'Cl' };
+  const again: IdTokenClaims = verifyIdTokenWithKeySet(token, keys, withIssuer);
+
+  const didDocument = new DidDocument(did);
+  const didId: string = didDocument.id;
+  const ids: string[] = didDocument.assertionMethodIds;
+  const result: CoreIdentityResult = verifyCoreIdentity(token, { didDocument: did, environment: 'production', clientId: 'c', sub: claims.sub });
+  const result2 = verifyCoreIdentityWithDidDocument(token, didDocument, { environment: custom, clientId: 'c', sub: 's', vtr: '["Cl.Cm.P2"]' });
+  const credential: CoreIdentityClaims = result2.claims;
+  const identity: Identity = result.identity;
+  const current: Name | null = identity.currentName;
+  const given: string[] = current?.givenNames ?? [];
+  const birth: string | null = identity.birthDate;
+  const history: Name[] = identity.historicNames;
+
+  const logout: LogoutTokenClaims = verifyLogoutToken(token, { jwks: keys, environment: 'integration', clientId: 'c' });
+  const logout2: LogoutTokenClaims = verifyLogoutTokenWithKeySet(token, keys, { issuer: 'i', clientId: 'c', now: 5 });
+  const jti: string = logout.jti;
+
+  const algs: SigningAlgorithm[] = ['RS256', 'PS256'];
+  const signingKey = new SigningKey(pem);
+  const bits: number = signingKey.bits;
+  const skid: string | undefined = signingKey.kid;
+  const assertion: string = signClientAssertion({ privateKey: pem, clientId: 'c', environment: 'integration', alg: 'PS256' });
+  const assertion2: string = signClientAssertionWithKey(signingKey, { clientId: 'c', audience: 'https://x/token', lifetime: 60, jti: 'j', kid: 'k', now: 1 });
+  const auth: AuthorizationUrlOptions = {
+    environment: 'integration', clientId: 'c', redirectUri: 'https://rp/cb', state: 's', nonce: 'n', codeChallenge: 'cc',
+    scope: ['openid', 'email'], vtr: 'Cl.Cm', claims: { userinfo: {} }, uiLocales: 'cy', prompt: 'login', maxAge: 0,
+  };
+  const url: string = buildAuthorizationUrl(auth);
+  const url2: string = buildAuthorizationUrl({ authorizeUrl: 'https://x/authorize', clientId: 'c', redirectUri: 'r', state: 's', nonce: 'n', codeChallenge: 'c' });
+  const jar: string = signRequestObject({ ...auth, privateKey: signingKey, lifetime: 300 });
+  const jar2: string = signRequestObjectWithKey(signingKey, { ...auth, audience: 'a', kid: 'k' });
+  signingKey.free();
+  didDocument.free();
+  keys.free();
+
+  const clientOptions: OneLoginClientOptions = { environment: 'integration', clientId: 'c', userAgent: 'rp/1', timeoutMs: 1000, cooldownMs: 0, fetch, clock: Date.now };
+  const oneLogin = OneLoginClient.create(clientOptions);
+  const explicit = OneLoginClient.create({ issuer: 'http://127.0.0.1:1/', jwksUri: 'http://127.0.0.1:1/jwks', didUri: 'http://127.0.0.1:1/did', clientId: 'c' });
+  const endpoints: OneLoginClientEndpoints = explicit.endpoints;
+  await oneLogin.hydrate();
+  const c1: IdTokenClaims = await oneLogin.verifyIdToken(token, { nonce: 'n', vtr: 'Cl.Cm', accessToken: 'at' });
+  const c2: CoreIdentityResult = await oneLogin.verifyCoreIdentity(token, { sub: c1.sub });
+  const c3: LogoutTokenClaims = await oneLogin.verifyLogoutToken(token);
+  const s1: IdTokenClaims = oneLogin.verifyIdTokenSync(token, { nonce: null });
+  const s2: CoreIdentityResult = oneLogin.verifyCoreIdentitySync(token, { sub: 's', now: 1 });
+  const s3: LogoutTokenClaims = oneLogin.verifyLogoutTokenSync(token, { clockTolerance: 0 });
+  const login: string = oneLogin.authorizationUrl({ redirectUri: 'r', state: 's', nonce: 'n', codeChallenge: 'c' });
+  const ca: string = oneLogin.clientAssertion({ privateKey: pem, alg: 'RS256' });
+  const cid: string = oneLogin.clientId;
+  oneLogin.dispose();
+
+  const timeout: ErrorCode = 'ERR_JWKS_TIMEOUT';
+  const failed: ErrorCode = 'ERR_JWKS_FETCH_FAILED';
+  return [...urls, vot, String(authTime), again.sub, didId, ...ids, credential.vot, ...given, String(birth), String(history.length),
+    logout2.jti, jti, String(algs), String(bits), String(skid), assertion, assertion2, url, url2, jar, jar2, endpoints.jwksUri,
+    c2.identity.levelOfConfidence, c3.sub, s1.sub, s2.claims.sub, s3.jti, login, ca, cid, timeout, failed, String(environments.length)];
+}
+
+export function shouldNotCompileOneLogin(token: string, keys: KeySet): void {
+  // @ts-expect-error `nonce` is required: pass null explicitly when none was sent
+  verifyIdToken(token, { jwks: keys, environment: 'integration', clientId: 'c' });
+  // @ts-expect-error an environment or an issuer is required
+  verifyIdToken(token, { jwks: keys, clientId: 'c', nonce: 'n' });
+  // @ts-expect-error not an environment name
+  verifyIdTokenWithKeySet(token, keys, { environment: 'staging', clientId: 'c', nonce: 'n' });
+  // @ts-expect-error `sub` is required for core identity
+  verifyCoreIdentity(token, { didDocument: '{}', environment: 'integration', clientId: 'c' });
+  // @ts-expect-error One Login accepts only RS256 / PS256 client assertions
+  signClientAssertion({ privateKey: 'pem', clientId: 'c', audience: 'a', alg: 'ES256' });
+  // @ts-expect-error an audience or an environment is required
+  signClientAssertion({ privateKey: 'pem', clientId: 'c' });
+  // @ts-expect-error the constructor is private: use OneLoginClient.create
+  new OneLoginClient();
+  // @ts-expect-error `clientId` is required
+  OneLoginClient.create({ environment: 'integration' });
+  // @ts-expect-error `jwksUri` is required without an environment
+  OneLoginClient.create({ issuer: 'https://x/', clientId: 'c' });
+  const client = OneLoginClient.create({ environment: 'production', clientId: 'c' });
+  // @ts-expect-error the client's nonce is still required per call
+  void client.verifyIdToken(token, {});
+  // @ts-expect-error the client sets the client ID
+  void client.verifyLogoutToken(token, { clientId: 'other' });
 }
 
 export function shouldNotCompile(token: string, keys: KeySet): void {

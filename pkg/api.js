@@ -1,0 +1,172 @@
+// The friendly verify/sign functions and the type checks the wasm glue does not do itself (a
+// non-string token would reach wasm memory as garbage; a freed key set as a null pointer).
+// Rust validates tokens, keys, claims and options; nothing here looks at a claim.
+import {
+  KeySet,
+  DidDocument,
+  SigningKey,
+  decodeJwt as rawDecodeJwt,
+  pkceChallenge as rawPkceChallenge,
+  pkceMatches as rawPkceMatches,
+  verifyJwtWithKeySet as rawVerifyJwtWithKeySet,
+  verifyIdTokenWithKeySet as rawVerifyIdTokenWithKeySet,
+  verifyCoreIdentityWithDidDocument as rawVerifyCoreIdentityWithDidDocument,
+  verifyLogoutTokenWithKeySet as rawVerifyLogoutTokenWithKeySet,
+  signClientAssertionWithKey as rawSignClientAssertionWithKey,
+  signRequestObjectWithKey as rawSignRequestObjectWithKey,
+  inspectToken as rawInspectToken,
+} from './wasm/govuk_one_login_tokens.js';
+import { createTokenError } from './errors.js';
+
+function requireString(value, name) {
+  if (typeof value !== 'string') {
+    throw createTokenError('ERR_INVALID_ARGUMENT', `${name} must be a string`);
+  }
+}
+
+function requireLive(instance, Class, name) {
+  if (!(instance instanceof Class)) {
+    throw createTokenError('ERR_INVALID_ARGUMENT', `${name} must be a ${Class.name}`);
+  }
+  // wasm-bindgen zeroes the pointer on free(); passing it on would reach Rust as null.
+  if (instance.__wbg_ptr === 0) {
+    throw createTokenError('ERR_INVALID_ARGUMENT', `${name} has been freed`);
+  }
+}
+
+/**
+ * The one place that turns `options[name]` into a parsed instance of `Class`: an instance is
+ * used as is (the caller owns it and reuses it); anything else (JSON text, a plain object, a
+ * PEM) is parsed for this call only and freed afterwards, whatever happens.
+ */
+function withParsed(fnName, options, name, Class, use) {
+  if (options === null || typeof options !== 'object') {
+    throw createTokenError('ERR_INVALID_ARGUMENT', `${fnName} options must be an object with "${name}"`);
+  }
+  const given = options[name];
+  if (given === undefined || given === null) {
+    throw createTokenError('ERR_INVALID_ARGUMENT', `"${name}" option is required`);
+  }
+  if (given instanceof Class) {
+    requireLive(given, Class, `"${name}"`);
+    return use(given);
+  }
+  const parsed = new Class(given);
+  try {
+    return use(parsed);
+  } finally {
+    parsed.free();
+  }
+}
+
+/**
+ * Run every One Login check on a token without stopping at the first failure (the checks the
+ * verifiers run): `{ kind, verdict, checks, header, claims, identity }`. For inspectors.
+ */
+export function inspectToken(token, options) {
+  requireString(token, 'token');
+  return rawInspectToken(token, options);
+}
+
+/** Decode a JWT without verifying it: `{ header, payload, signature }`. */
+export function decodeJwt(token, options) {
+  requireString(token, 'token');
+  return rawDecodeJwt(token, options);
+}
+
+/** The S256 `code_challenge` of a `code_verifier`. */
+export function pkceChallenge(codeVerifier) {
+  requireString(codeVerifier, 'codeVerifier');
+  return rawPkceChallenge(codeVerifier);
+}
+
+/** Whether `codeChallenge` is the S256 challenge of `codeVerifier`. */
+export function pkceMatches(codeVerifier, codeChallenge) {
+  requireString(codeVerifier, 'codeVerifier');
+  requireString(codeChallenge, 'codeChallenge');
+  return rawPkceMatches(codeVerifier, codeChallenge);
+}
+
+// The lower-level forms that take a parsed instance; kept for callers who manage key lifetimes
+// themselves (OneLoginClient does).
+
+export function verifyJwtWithKeySet(token, keys, options) {
+  requireString(token, 'token');
+  requireLive(keys, KeySet, 'keys');
+  return rawVerifyJwtWithKeySet(token, keys, options);
+}
+
+export function verifyIdTokenWithKeySet(token, keys, options) {
+  requireString(token, 'token');
+  requireLive(keys, KeySet, 'keys');
+  return rawVerifyIdTokenWithKeySet(token, keys, options);
+}
+
+export function verifyCoreIdentityWithDidDocument(token, didDocument, options) {
+  requireString(token, 'token');
+  requireLive(didDocument, DidDocument, 'didDocument');
+  return rawVerifyCoreIdentityWithDidDocument(token, didDocument, options);
+}
+
+export function verifyLogoutTokenWithKeySet(token, keys, options) {
+  requireString(token, 'token');
+  requireLive(keys, KeySet, 'keys');
+  return rawVerifyLogoutTokenWithKeySet(token, keys, options);
+}
+
+export function signClientAssertionWithKey(key, options) {
+  requireLive(key, SigningKey, 'key');
+  return rawSignClientAssertionWithKey(key, options);
+}
+
+export function signRequestObjectWithKey(key, options) {
+  requireLive(key, SigningKey, 'key');
+  return rawSignRequestObjectWithKey(key, options);
+}
+
+/**
+ * Verify a JWT's signature and registered claims and return its payload. `options.jwks` is a
+ * `KeySet` (reused as is), a JWKS object, or a JWKS JSON string (parsed for this call only).
+ */
+export function verifyJwt(token, options) {
+  return withParsed('verifyJwt', options, 'jwks', KeySet, (keys) => verifyJwtWithKeySet(token, keys, options));
+}
+
+/** Verify a One Login ID token; returns its claims. `options.jwks` as for `verifyJwt`. */
+export function verifyIdToken(token, options) {
+  return withParsed('verifyIdToken', options, 'jwks', KeySet, (keys) => verifyIdTokenWithKeySet(token, keys, options));
+}
+
+/**
+ * Verify a core identity credential JWT; returns `{ claims, identity }`. `options.didDocument`
+ * is a `DidDocument` (reused) or the document as an object or JSON text.
+ */
+export function verifyCoreIdentity(token, options) {
+  return withParsed('verifyCoreIdentity', options, 'didDocument', DidDocument, (did) =>
+    verifyCoreIdentityWithDidDocument(token, did, options),
+  );
+}
+
+/** Verify a back-channel logout token; returns its claims (keep `jti` to refuse replays). */
+export function verifyLogoutToken(token, options) {
+  return withParsed('verifyLogoutToken', options, 'jwks', KeySet, (keys) =>
+    verifyLogoutTokenWithKeySet(token, keys, options),
+  );
+}
+
+/**
+ * Sign a `private_key_jwt` client assertion. `options.privateKey` is a `SigningKey` (reused) or
+ * a PKCS#8 PEM / RSA private JWK (parsed for this call only).
+ */
+export function signClientAssertion(options) {
+  return withParsed('signClientAssertion', options, 'privateKey', SigningKey, (key) =>
+    signClientAssertionWithKey(key, options),
+  );
+}
+
+/** Sign a JWT-secured authorization request (RS256) with the `buildAuthorizationUrl` parameters. */
+export function signRequestObject(options) {
+  return withParsed('signRequestObject', options, 'privateKey', SigningKey, (key) =>
+    signRequestObjectWithKey(key, options),
+  );
+}
