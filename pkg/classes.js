@@ -14,8 +14,9 @@ export function requireLive(instance, Class, name) {
   if (!(instance instanceof Class)) {
     throw createTokenError('ERR_INVALID_ARGUMENT', `${name} must be a ${Class.name}`);
   }
-  // wasm-bindgen zeroes the pointer on free(); passing it on would reach Rust as null.
-  if (instance.__wbg_ptr === 0) {
+  // wasm-bindgen zeroes the pointer on free(); an object made with Object.create(prototype)
+  // has none. Either would reach Rust as a null pointer.
+  if (!(instance.__wbg_ptr > 0)) {
     throw createTokenError('ERR_INVALID_ARGUMENT', `${name} has been freed`);
   }
 }
@@ -39,7 +40,7 @@ function guard(Class) {
       // Freeing twice is a no-op, as disposal (`using`) expects.
       desc.value = function () {
         if (!(this instanceof Class)) requireLive(this, Class, `this ${Class.name}`);
-        if (this.__wbg_ptr !== 0) free.call(this);
+        if (this.__wbg_ptr > 0) free.call(this);
       };
     } else if (typeof desc.value === 'function') {
       const method = desc.value;
