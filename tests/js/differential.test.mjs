@@ -492,8 +492,13 @@ const ORDER = [
     applies: (e, o) => e.payloadSegmentNotB64 && o.code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
   },
   {
-    name: 'both reject; order: alg allow-list before crit/key lookup',
-    applies: (e, o) => isObj(e.h) && !['ES256', 'RS256'].includes(e.h.alg) && o.code === 'ERR_JOSE_ALG_NOT_ALLOWED',
+    // jose checks crit first, so it reports the unknown extension instead.
+    name: 'both reject; order: alg (missing or not allowed) before crit and key lookup',
+    applies: (e, o) =>
+      isObj(e.h) &&
+      (typeof e.h.alg === 'string'
+        ? !['ES256', 'RS256'].includes(e.h.alg) && o.code === 'ERR_JOSE_ALG_NOT_ALLOWED'
+        : o.code === 'ERR_JWS_INVALID'),
   },
 ];
 
