@@ -7,7 +7,13 @@ import { fileURLToPath } from 'node:url';
 
 test('soak: 50,000 mixed operations leave wasm memory and the JS heap flat', { timeout: 120_000 }, () => {
   const script = fileURLToPath(new URL('../../scripts/soak.mjs', import.meta.url));
-  const run = spawnSync(process.execPath, ['--expose-gc', script, '--ops', process.env.SOAK_OPS ?? '50000'], { encoding: 'utf8' });
+  // A deadline, so that a hang (a Node crypto deadlock was once seen here) fails instead of
+  // stalling `make test`.
+  const run = spawnSync(process.execPath, ['--expose-gc', script, '--ops', process.env.SOAK_OPS ?? '50000'], {
+    encoding: 'utf8',
+    timeout: 100_000,
+  });
   console.log(run.stdout + run.stderr);
+  assert.equal(run.signal, null, `scripts/soak.mjs did not finish (${run.signal})`);
   assert.equal(run.status, 0, 'scripts/soak.mjs reported growth (see its output above)');
 });
