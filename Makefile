@@ -3,7 +3,7 @@
 SHELL := /usr/bin/env bash
 PORT ?= 8080
 
-.PHONY: setup build test lint fmt inspector bench fuzz clean
+.PHONY: setup build test lint fmt inspector bench fuzz soak clean
 
 ## setup: install missing tools (wasm32 std, wasm-bindgen-cli, npm dev tools, Chromium)
 setup:
@@ -33,6 +33,11 @@ inspector: setup build
 bench: setup build
 	@bash scripts/pack.sh benches
 	node benches/verify.mjs
+
+## soak: 1,000,000 mixed operations in one Node process; fails if wasm memory or the JS heap grows
+soak: setup build
+	@bash scripts/pack.sh tests
+	node --expose-gc scripts/soak.mjs --ops $(or $(SOAK_OPS),1000000)
 
 ## fuzz: cargo fuzz every target for FUZZ_SECONDS each (default 60; the long run is FUZZ_SECONDS=600)
 fuzz:

@@ -1,13 +1,10 @@
-// The friendly verify/sign functions and the type checks the wasm glue does not do itself (a
-// non-string token would reach wasm memory as garbage; a freed key set as a null pointer).
-// Rust validates tokens, keys, claims and options; nothing here looks at a claim.
+// The friendly verify/sign functions and the argument checks the wasm glue cannot do itself (a
+// freed key set would reach Rust as a null pointer). Rust checks every other argument, strings
+// included, and validates tokens, keys, claims and options; nothing here looks at a claim.
 import {
-  KeySet,
-  DidDocument,
-  SigningKey,
-  decodeJwt as rawDecodeJwt,
   pkceChallenge as rawPkceChallenge,
   pkceMatches as rawPkceMatches,
+  decodeJwt as rawDecodeJwt,
   verifyJwtWithKeySet as rawVerifyJwtWithKeySet,
   verifyIdTokenWithKeySet as rawVerifyIdTokenWithKeySet,
   verifyCoreIdentityWithDidDocument as rawVerifyCoreIdentityWithDidDocument,
@@ -16,23 +13,8 @@ import {
   signRequestObjectWithKey as rawSignRequestObjectWithKey,
   inspectToken as rawInspectToken,
 } from './wasm/govuk_one_login_tokens.js';
+import { KeySet, DidDocument, SigningKey, requireLive } from './classes.js';
 import { createTokenError } from './errors.js';
-
-function requireString(value, name) {
-  if (typeof value !== 'string') {
-    throw createTokenError('ERR_INVALID_ARGUMENT', `${name} must be a string`);
-  }
-}
-
-function requireLive(instance, Class, name) {
-  if (!(instance instanceof Class)) {
-    throw createTokenError('ERR_INVALID_ARGUMENT', `${name} must be a ${Class.name}`);
-  }
-  // wasm-bindgen zeroes the pointer on free(); passing it on would reach Rust as null.
-  if (instance.__wbg_ptr === 0) {
-    throw createTokenError('ERR_INVALID_ARGUMENT', `${name} has been freed`);
-  }
-}
 
 /**
  * The one place that turns `options[name]` into a parsed instance of `Class`: an instance is
@@ -69,47 +51,33 @@ export function inspectToken(token, options) {
 }
 
 /** Decode a JWT without verifying it: `{ header, payload, signature }`. */
-export function decodeJwt(token, options) {
-  requireString(token, 'token');
-  return rawDecodeJwt(token, options);
-}
+export const decodeJwt = rawDecodeJwt;
 
 /** The S256 `code_challenge` of a `code_verifier`. */
-export function pkceChallenge(codeVerifier) {
-  requireString(codeVerifier, 'codeVerifier');
-  return rawPkceChallenge(codeVerifier);
-}
+export const pkceChallenge = rawPkceChallenge;
 
 /** Whether `codeChallenge` is the S256 challenge of `codeVerifier`. */
-export function pkceMatches(codeVerifier, codeChallenge) {
-  requireString(codeVerifier, 'codeVerifier');
-  requireString(codeChallenge, 'codeChallenge');
-  return rawPkceMatches(codeVerifier, codeChallenge);
-}
+export const pkceMatches = rawPkceMatches;
 
 // The lower-level forms that take a parsed instance; kept for callers who manage key lifetimes
 // themselves (OneLoginClient does).
 
 export function verifyJwtWithKeySet(token, keys, options) {
-  requireString(token, 'token');
   requireLive(keys, KeySet, 'keys');
   return rawVerifyJwtWithKeySet(token, keys, options);
 }
 
 export function verifyIdTokenWithKeySet(token, keys, options) {
-  requireString(token, 'token');
   requireLive(keys, KeySet, 'keys');
   return rawVerifyIdTokenWithKeySet(token, keys, options);
 }
 
 export function verifyCoreIdentityWithDidDocument(token, didDocument, options) {
-  requireString(token, 'token');
   requireLive(didDocument, DidDocument, 'didDocument');
   return rawVerifyCoreIdentityWithDidDocument(token, didDocument, options);
 }
 
 export function verifyLogoutTokenWithKeySet(token, keys, options) {
-  requireString(token, 'token');
   requireLive(keys, KeySet, 'keys');
   return rawVerifyLogoutTokenWithKeySet(token, keys, options);
 }

@@ -4,7 +4,8 @@
 // Verification itself is synchronous wasm, so a key set is never replaced while a verification
 // is using it: every verify reads the current instance and uses it without an await in between,
 // and the old instance is freed when the next document replaces it.
-import { KeySet, DidDocument, getEnvironment, buildAuthorizationUrl } from './wasm/govuk_one_login_tokens.js';
+import { getEnvironment, buildAuthorizationUrl } from './wasm/govuk_one_login_tokens.js';
+import { KeySet, DidDocument } from './classes.js';
 import {
   verifyIdTokenWithKeySet,
   verifyCoreIdentityWithDidDocument,

@@ -11,12 +11,14 @@ export class TokenError extends Error {
    * @param {string} message short fixed English sentence (never contains key or signature bytes)
    * @param {{ claim?: string, reason?: string, cause?: unknown }} [options]
    */
-  constructor(code, message, options = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(code, message, options) {
+    // `?? {}`: a default parameter would not cover an explicit null.
+    const { cause, claim, reason } = options ?? {};
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'TokenError';
     this.code = code;
-    if (options.claim !== undefined) this.claim = options.claim;
-    if (options.reason !== undefined) this.reason = options.reason;
+    if (claim !== undefined) this.claim = claim;
+    if (reason !== undefined) this.reason = reason;
   }
 }
 

@@ -12,10 +12,8 @@ export {
   randomNonce,
   getEnvironment,
   buildAuthorizationUrl,
-  KeySet,
-  DidDocument,
-  SigningKey,
 } from './wasm/govuk_one_login_tokens.js';
+export { KeySet, DidDocument, SigningKey } from './classes.js';
 export * from './api.js';
 export { TokenError } from './errors.js';
 export { OneLoginClient } from './client.js';

@@ -4,7 +4,8 @@
 #   2. the crate's tests compiled to wasm32, run by wasm-bindgen-test-runner under Node (--release)
 #   3. npm pack pkg/ and unpack the tarball as tests/node_modules/govuk-one-login-tokens, so every
 #      JS check imports the package by name from exactly the published file list
-#   4. JS package tests (node --test tests/js)
+#   4. JS package tests (node --test tests/js), after writing the Wycheproof vectors they run
+#      through Node's arithmetic to tests/artifacts/wycheproof.json (examples/wycheproof_fixture.rs)
 #   5. TypeScript: tsc --strict --noEmit on a consumer using every export (nodenext and bundler)
 #   6. packaging checks (node --test tests/package): pack contents, Vite 7 build, headless Chromium
 #   7. the token inspector page (node --test tests/inspector), end to end in headless Chromium
@@ -47,6 +48,8 @@ run_wasm_tests() {
 timed "cargo test (wasm32, Node)" run_wasm_tests
 
 timed "npm pack + install into tests/" bash scripts/pack.sh tests
+
+timed "Wycheproof vectors for the JS tests" cargo run --quiet --example wycheproof_fixture -- "$ART/wycheproof.json"
 
 timed "JS tests (node --test tests/js)" node --test tests/js/*.test.mjs
 

@@ -160,6 +160,36 @@ impl Options {
     }
 }
 
+/// A string argument. Rust `&str` parameters would let the glue's string copier run on any JS
+/// value: a non-string made it throw halfway, or allocate by a made-up `length` and abort,
+/// leaving wasm memory unusable. Taking `JsValue` keeps every type check in here, as a
+/// `TokenError`.
+fn string_arg(value: &JsValue, name: &str) -> JsResult<String> {
+    value
+        .as_string()
+        .ok_or_else(|| Error::argument(format!("{name} must be a string")).into())
+}
+
+/// A token argument, refused by the size cap before it is copied into wasm memory (UTF-8 is at
+/// least as long as UTF-16, so a string over the cap in code units is over it in bytes): wasm
+/// memory never shrinks, so an attacker's 10 MB token must not grow it.
+fn token_arg(value: &JsValue, max_size: usize) -> JsResult<String> {
+    if let Some(s) = value.dyn_ref::<js_sys::JsString>() {
+        if s.length() as usize > max_size {
+            return Err(jws::too_large(max_size).into());
+        }
+    }
+    string_arg(value, "token")
+}
+
+/// A byte-array argument, for the same reason as `string_arg`.
+fn bytes_arg(value: &JsValue, name: &str) -> JsResult<Vec<u8>> {
+    value
+        .dyn_ref::<js_sys::Uint8Array>()
+        .map(js_sys::Uint8Array::to_vec)
+        .ok_or_else(|| Error::argument(format!("{name} must be a Uint8Array")).into())
+}
+
 fn now_seconds() -> f64 {
     js_sys::Date::now() / 1000.0
 }
@@ -204,14 +234,19 @@ pub fn create_pkce() -> JsResult<Object> {
 
 /// The S256 `code_challenge` of a `code_verifier`.
 #[wasm_bindgen(js_name = pkceChallenge)]
-pub fn pkce_challenge(code_verifier: &str) -> JsResult<String> {
-    Ok(pkce::challenge(code_verifier)?)
+pub fn pkce_challenge(code_verifier: JsValue) -> JsResult<String> {
+    Ok(pkce::challenge(&string_arg(
+        &code_verifier,
+        "codeVerifier",
+    )?)?)
 }
 
 /// Whether `codeChallenge` is the S256 challenge of `codeVerifier`.
 #[wasm_bindgen(js_name = pkceMatches)]
-pub fn pkce_matches(code_verifier: &str, code_challenge: &str) -> JsResult<bool> {
-    Ok(pkce::matches(code_verifier, code_challenge)?)
+pub fn pkce_matches(code_verifier: JsValue, code_challenge: JsValue) -> JsResult<bool> {
+    let verifier = string_arg(&code_verifier, "codeVerifier")?;
+    let challenge = string_arg(&code_challenge, "codeChallenge")?;
+    Ok(pkce::matches(&verifier, &challenge)?)
 }
 
 /// A random `state` value (256 bits, base64url).
@@ -228,12 +263,12 @@ pub fn random_nonce() -> JsResult<String> {
 
 /// Decode a JWT **without verifying it**: `{ header, payload, signature }`.
 #[wasm_bindgen(js_name = decodeJwt)]
-pub fn decode_jwt(token: &str, options: JsValue) -> JsResult<Object> {
+pub fn decode_jwt(token: JsValue, options: JsValue) -> JsResult<Object> {
     let options = Options::new(options)?;
     let max = options
         .size("maxTokenSize")?
         .unwrap_or(jws::DEFAULT_MAX_TOKEN_SIZE);
-    let decoded = jwt::decode_unverified(token, max)?;
+    let decoded = jwt::decode_unverified(&token_arg(&token, max)?, max)?;
     let obj = Object::new();
     set(&obj, "header", to_js_object(&decoded.header.members)?)?;
     set(&obj, "payload", JSON::parse(&decoded.payload_json)?)?;
@@ -294,7 +329,7 @@ impl JsKeySet {
 /// Verify a JWT's signature and registered claims with a parsed key set; returns the payload.
 #[wasm_bindgen(js_name = verifyJwtWithKeySet)]
 pub fn verify_jwt_with_key_set(
-    token: &str,
+    token: JsValue,
     keys: &JsKeySet,
     options: JsValue,
 ) -> JsResult<JsValue> {
@@ -314,8 +349,38 @@ pub fn verify_jwt_with_key_set(
     }
     verify.claims.issuer = options.string("issuer")?;
     verify.claims.audience = options.string("audience")?;
-    let verified = jwt::verify(token, &keys.inner, &verify)?;
+    let token = token_arg(&token, verify.max_token_size)?;
+    let verified = jwt::verify(&token, &keys.inner, &verify)?;
     JSON::parse(&verified.payload_json)
+}
+
+/// Test-only (not re-exported by the package): check a raw signature over arbitrary bytes with
+/// the key set's key for `alg`/`kid`, exactly as a JWT's signature is checked (form checks, then
+/// the host's arithmetic if switched on, else the built-in one). Wycheproof's messages are not
+/// `header.payload` text, so this is how the JS tests run them through Node's arithmetic.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __verifySignatureForTests)]
+pub fn verify_signature_for_tests(
+    keys: &JsKeySet,
+    alg: JsValue,
+    kid: JsValue,
+    message: JsValue,
+    signature: JsValue,
+) -> JsResult<()> {
+    let alg = string_arg(&alg, "alg")?;
+    let alg = Algorithm::from_name(&alg)
+        .ok_or_else(|| JsValue::from(Error::argument("alg must be ES256 or RS256")))?;
+    let kid = if kid.is_undefined() || kid.is_null() {
+        None
+    } else {
+        Some(string_arg(&kid, "kid")?)
+    };
+    let key = keys.inner.select(alg, kid.as_deref())?;
+    let message = bytes_arg(&message, "message")?;
+    let signature = bytes_arg(&signature, "signature")?;
+    Ok(keys
+        .inner
+        .verify_signature(key, alg, &message, &signature)?)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -451,7 +516,7 @@ pub fn get_environment(environment: JsValue) -> JsResult<Object> {
 /// Verify a One Login ID token; returns its claims.
 #[wasm_bindgen(js_name = verifyIdTokenWithKeySet)]
 pub fn verify_id_token_with_key_set(
-    token: &str,
+    token: JsValue,
     keys: &JsKeySet,
     options: JsValue,
 ) -> JsResult<JsValue> {
@@ -478,7 +543,11 @@ pub fn verify_id_token_with_key_set(
         now: o.now_or_clock()?,
         clock_tolerance: o.tolerance_or_default()?,
     };
-    let verified = onelogin::verify_id_token(token, &keys.inner, &options)?;
+    let verified = onelogin::verify_id_token(
+        &token_arg(&token, jws::DEFAULT_MAX_TOKEN_SIZE)?,
+        &keys.inner,
+        &options,
+    )?;
     to_js_object(&verified.claims)
 }
 
@@ -536,7 +605,7 @@ fn name_object(name: &onelogin::Name) -> JsResult<Object> {
 /// `{ claims, identity }` where `identity` is a typed view of the person.
 #[wasm_bindgen(js_name = verifyCoreIdentityWithDidDocument)]
 pub fn verify_core_identity_with_did_document(
-    token: &str,
+    token: JsValue,
     did: &JsDidDocument,
     options: JsValue,
 ) -> JsResult<Object> {
@@ -562,7 +631,11 @@ pub fn verify_core_identity_with_did_document(
         now: o.now_or_clock()?,
         clock_tolerance: o.tolerance_or_default()?,
     };
-    let verified = onelogin::verify_core_identity(token, &did.inner, &options)?;
+    let verified = onelogin::verify_core_identity(
+        &token_arg(&token, jws::DEFAULT_MAX_TOKEN_SIZE)?,
+        &did.inner,
+        &options,
+    )?;
     let identity = Object::new();
     match verified.current_name() {
         Some(name) => set(&identity, "currentName", name_object(name)?)?,
@@ -594,7 +667,7 @@ pub fn verify_core_identity_with_did_document(
 /// Verify a back-channel logout token; returns its claims (with `jti` for replay checks).
 #[wasm_bindgen(js_name = verifyLogoutTokenWithKeySet)]
 pub fn verify_logout_token_with_key_set(
-    token: &str,
+    token: JsValue,
     keys: &JsKeySet,
     options: JsValue,
 ) -> JsResult<JsValue> {
@@ -605,7 +678,11 @@ pub fn verify_logout_token_with_key_set(
         now: o.now_or_clock()?,
         clock_tolerance: o.tolerance_or_default()?,
     };
-    let verified = onelogin::verify_logout_token(token, &keys.inner, &options)?;
+    let verified = onelogin::verify_logout_token(
+        &token_arg(&token, jws::DEFAULT_MAX_TOKEN_SIZE)?,
+        &keys.inner,
+        &options,
+    )?;
     to_js_object(&verified.claims)
 }
 

