@@ -45,10 +45,7 @@ function withParsed(fnName, options, name, Class, use) {
  * Run every One Login check on a token without stopping at the first failure (the checks the
  * verifiers run): `{ kind, verdict, checks, header, claims, identity }`. For inspectors.
  */
-export function inspectToken(token, options) {
-  requireString(token, 'token');
-  return rawInspectToken(token, options);
-}
+export const inspectToken = rawInspectToken;
 
 /** Decode a JWT without verifying it: `{ header, payload, signature }`. */
 export const decodeJwt = rawDecodeJwt;

@@ -869,9 +869,10 @@ fn check_object(check: &crate::checks::CheckResult) -> JsResult<Object> {
 /// `{ kind, kindReason, verdict, signatureVerified, header?, claims?, checks, identity? }`.
 /// Every input is optional; a check whose input is missing is reported as skipped.
 #[wasm_bindgen(js_name = inspectToken)]
-pub fn inspect_token(token: &str, options: JsValue) -> JsResult<Object> {
+pub fn inspect_token(token: JsValue, options: JsValue) -> JsResult<Object> {
     use crate::onelogin::inspect::{self, InspectOptions, TokenKind};
     let o = Options::new(options)?;
+    let token = token_arg(&token, jws::DEFAULT_MAX_TOKEN_SIZE)?;
     let kind = match o.string("kind")? {
         None => None,
         Some(name) if name == "auto" => None,
@@ -915,7 +916,7 @@ pub fn inspect_token(token: &str, options: JsValue) -> JsResult<Object> {
         now: o.now_or_clock()?,
         clock_tolerance: o.tolerance_or_default()?,
     };
-    let inspection = inspect::inspect_token(token, &options)?;
+    let inspection = inspect::inspect_token(&token, &options)?;
     let out = Object::new();
     set(&out, "kind", inspection.kind.as_str())?;
     set(&out, "kindReason", inspection.kind_reason)?;

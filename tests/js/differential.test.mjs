@@ -13,7 +13,7 @@ import { sign as cryptoSign } from 'node:crypto';
 import { createRequire } from 'node:module';
 import * as jose from 'jose';
 import { verifyJwt, KeySet, TokenError } from 'govuk-one-login-tokens';
-import { makeKey, signRaw, NOW, ISSUER, AUDIENCE } from './fixtures.mjs';
+import { makeKey, signRaw, prng, NOW, ISSUER, AUDIENCE } from './fixtures.mjs';
 
 const SEED = Number(process.env.DIFF_SEED ?? 0x5eed1);
 const ITERATIONS = Number(process.env.DIFF_ITERATIONS ?? 2500);
@@ -26,19 +26,6 @@ const glueUrl = new URL(`file://${require.resolve('govuk-one-login-tokens/packag
 const portable = await import(`${glueUrl.href}?portable`);
 portable.initSync({ module: readFileSync(new URL('govuk_one_login_tokens_bg.wasm', glueUrl)) });
 
-/** mulberry32: small, fast, seedable. */
-function prng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n) => Math.floor(next() * n);
-  return { next, int, pick: (xs) => xs[int(xs.length)], chance: (p) => next() < p };
-}
 
 const b64u = (bytes) => Buffer.from(bytes).toString('base64url');
 const utf8 = new TextDecoder('utf-8', { fatal: true });

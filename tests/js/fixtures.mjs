@@ -68,3 +68,17 @@ export function flipByte(token, seg, index, mask = 0x01) {
 
 /** The decoded length of segment `seg` of a compact token. */
 export const segmentLength = (token, seg) => Buffer.from(token.split('.')[seg], 'base64url').length;
+
+/** A seeded PRNG (mulberry32: small and fast), so generated cases reproduce from their seed. */
+export function prng(seed) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (n) => Math.floor(next() * n);
+  return { next, int, pick: (xs) => xs[int(xs.length)], chance: (p) => next() < p };
+}

@@ -14,24 +14,12 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as pkg from 'govuk-one-login-tokens';
-import { makeKey, jwksOf, signJwt, verifyOpts, ISSUER, AUDIENCE } from './fixtures.mjs';
+import { makeKey, jwksOf, signJwt, verifyOpts, prng, ISSUER, AUDIENCE } from './fixtures.mjs';
 
 const { KeySet, DidDocument, SigningKey, TokenError, OneLoginClient } = pkg;
 const SEED = Number(process.env.ROBUST_SEED ?? 0xb0a7);
 const ITERATIONS = Number(process.env.ROBUST_ITERATIONS ?? 400);
 
-function prng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n) => Math.floor(next() * n);
-  return { next, int, pick: (xs) => xs[int(xs.length)], chance: (p) => next() < p };
-}
 
 let es;
 let rs;
