@@ -8,74 +8,84 @@
 use std::borrow::Cow;
 use std::fmt;
 
-/// Stable machine-readable error codes. These are public API: never rename one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorCode {
-    /// The payload is not a JSON object, or the token as a JWT is unusable (jose `JWTInvalid`).
-    JwtInvalid,
-    /// Compact serialization, base64url, header or signature encoding is malformed (jose `JWSInvalid`).
-    JwsInvalid,
-    /// The header `alg` is not on the allow-list (`none`, `HS*`, anything unsupported).
-    AlgNotAllowed,
-    /// A recognised but unsupported feature: an unknown `crit` extension, an unsupported key type.
-    NotSupported,
-    /// A JSON Web Key is malformed or unacceptable (RSA under 2048 bits, point not on the curve…).
-    JwkInvalid,
-    /// A JSON Web Key Set (or DID document) is malformed.
-    JwksInvalid,
-    /// No key in the set fits the token's `kid` and `alg`.
-    JwksNoMatchingKey,
-    /// More than one key in the set fits the token's `kid` and `alg`.
-    JwksMultipleMatchingKeys,
-    /// The signature does not verify (including wrong length or out-of-range values).
-    SignatureVerificationFailed,
-    /// The `exp` claim is in the past (beyond the clock tolerance).
-    JwtExpired,
-    /// A claim is missing, of the wrong type, or does not match what was expected.
-    ClaimValidationFailed,
-    /// The caller passed an invalid option (a programming error, not a bad token).
-    InvalidArgument,
-    /// The host offered no usable random number generator.
-    RandomUnavailable,
+/// Defines [`ErrorCode`] and everything derived from its one list: [`ErrorCode::ALL`], the
+/// string forms, and (for the npm package) the TypeScript union of every code.
+macro_rules! error_codes {
+    ($( $(#[$doc:meta])* $variant:ident = $code:literal, )*) => {
+        /// Stable machine-readable error codes. These are public API: never rename one.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl ErrorCode {
+            /// Every code, in declaration order: for exhaustive tests, documentation and the
+            /// generated TypeScript types.
+            pub const ALL: &'static [ErrorCode] = &[ $( ErrorCode::$variant, )* ];
+
+            /// The stable string form, e.g. `"ERR_JWT_EXPIRED"`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $( ErrorCode::$variant => $code, )*
+                }
+            }
+        }
+
+        /// The union of every code, generated from the list above into the package's types.
+        #[cfg(feature = "js")]
+        #[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+        const ERROR_CODE_TS: &'static str = concat!(
+            "/** Every stable `TokenError` code. */\nexport type ErrorCode =",
+            $( "\n  | \"", $code, "\"", )*
+            ";\n"
+        );
+    };
 }
 
-impl ErrorCode {
-    /// Every code, for exhaustive tests and documentation.
-    pub const ALL: [ErrorCode; 13] = [
-        ErrorCode::JwtInvalid,
-        ErrorCode::JwsInvalid,
-        ErrorCode::AlgNotAllowed,
-        ErrorCode::NotSupported,
-        ErrorCode::JwkInvalid,
-        ErrorCode::JwksInvalid,
-        ErrorCode::JwksNoMatchingKey,
-        ErrorCode::JwksMultipleMatchingKeys,
-        ErrorCode::SignatureVerificationFailed,
-        ErrorCode::JwtExpired,
-        ErrorCode::ClaimValidationFailed,
-        ErrorCode::InvalidArgument,
-        ErrorCode::RandomUnavailable,
-    ];
-
-    /// The stable string form, e.g. `"ERR_JWT_EXPIRED"`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::JwtInvalid => "ERR_JWT_INVALID",
-            ErrorCode::JwsInvalid => "ERR_JWS_INVALID",
-            ErrorCode::AlgNotAllowed => "ERR_JOSE_ALG_NOT_ALLOWED",
-            ErrorCode::NotSupported => "ERR_JOSE_NOT_SUPPORTED",
-            ErrorCode::JwkInvalid => "ERR_JWK_INVALID",
-            ErrorCode::JwksInvalid => "ERR_JWKS_INVALID",
-            ErrorCode::JwksNoMatchingKey => "ERR_JWKS_NO_MATCHING_KEY",
-            ErrorCode::JwksMultipleMatchingKeys => "ERR_JWKS_MULTIPLE_MATCHING_KEYS",
-            ErrorCode::SignatureVerificationFailed => "ERR_JWS_SIGNATURE_VERIFICATION_FAILED",
-            ErrorCode::JwtExpired => "ERR_JWT_EXPIRED",
-            ErrorCode::ClaimValidationFailed => "ERR_JWT_CLAIM_VALIDATION_FAILED",
-            ErrorCode::InvalidArgument => "ERR_INVALID_ARGUMENT",
-            ErrorCode::RandomUnavailable => "ERR_RANDOM_UNAVAILABLE",
-        }
-    }
+error_codes! {
+    /// The payload is not a JSON object, or the token as a JWT is unusable (jose `JWTInvalid`).
+    JwtInvalid = "ERR_JWT_INVALID",
+    /// Compact serialization, base64url, header or signature encoding is malformed (jose `JWSInvalid`).
+    JwsInvalid = "ERR_JWS_INVALID",
+    /// The header `alg` is not on the allow-list (`none`, `HS*`, anything unsupported).
+    AlgNotAllowed = "ERR_JOSE_ALG_NOT_ALLOWED",
+    /// A recognised but unsupported feature: an unknown `crit` extension, an unsupported key type.
+    NotSupported = "ERR_JOSE_NOT_SUPPORTED",
+    /// A JSON Web Key is malformed or unacceptable (RSA under 2048 bits, point not on the curve…).
+    JwkInvalid = "ERR_JWK_INVALID",
+    /// A JSON Web Key Set (or DID document) is malformed.
+    JwksInvalid = "ERR_JWKS_INVALID",
+    /// No key in the set fits the token's `kid` and `alg`.
+    JwksNoMatchingKey = "ERR_JWKS_NO_MATCHING_KEY",
+    /// More than one key in the set fits the token's `kid` and `alg`.
+    JwksMultipleMatchingKeys = "ERR_JWKS_MULTIPLE_MATCHING_KEYS",
+    /// The signature does not verify (including wrong length or out-of-range values).
+    SignatureVerificationFailed = "ERR_JWS_SIGNATURE_VERIFICATION_FAILED",
+    /// The `exp` claim is in the past (beyond the clock tolerance).
+    JwtExpired = "ERR_JWT_EXPIRED",
+    /// A claim is missing, of the wrong type, or does not match what was expected.
+    ClaimValidationFailed = "ERR_JWT_CLAIM_VALIDATION_FAILED",
+    /// The caller passed an invalid option (a programming error, not a bad token); the error
+    /// names the option.
+    InvalidArgument = "ERR_INVALID_ARGUMENT",
+    /// The host offered no usable random number generator.
+    RandomUnavailable = "ERR_RANDOM_UNAVAILABLE",
+    /// A key document (JWKS, DID document, discovery document) did not arrive within the deadline.
+    JwksTimeout = "ERR_JWKS_TIMEOUT",
+    /// A key document could not be fetched or was unusable (status, body, size, redirect).
+    JwksFetchFailed = "ERR_JWKS_FETCH_FAILED",
+    /// The authorization callback's `state` is not the one this sign-in sent (or there is no
+    /// sign-in transaction): nothing was sent anywhere.
+    OAuthStateMismatch = "ERR_OAUTH_STATE_MISMATCH",
+    /// One Login redirected back with an `error` (`access_denied`, `login_required`…).
+    OAuthAuthorizationError = "ERR_OAUTH_AUTHORIZATION_ERROR",
+    /// The token endpoint refused the request or answered something unusable.
+    OAuthTokenError = "ERR_OAUTH_TOKEN_ERROR",
+    /// The userinfo endpoint refused the request or answered something unusable.
+    OAuthUserinfoError = "ERR_OAUTH_USERINFO_ERROR",
+    /// A back-channel logout token whose `jti` was already seen within its lifetime.
+    LogoutTokenReplayed = "ERR_LOGOUT_TOKEN_REPLAYED",
 }
 
 impl fmt::Display for ErrorCode {
@@ -114,6 +124,20 @@ pub struct Error {
     message: Cow<'static, str>,
     claim: Option<Cow<'static, str>>,
     reason: Option<Reason>,
+    option: Option<Cow<'static, str>>,
+    oauth: Option<Box<OAuthDetail>>,
+}
+
+/// What an OAuth endpoint said when it refused (the flow's `ERR_OAUTH_…` errors): the
+/// redirect's or the response body's `error` and `error_description`, and the HTTP status.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OAuthDetail {
+    /// The `error` parameter (`access_denied`, `invalid_grant`…).
+    pub error: Option<String>,
+    /// The `error_description` parameter.
+    pub error_description: Option<String>,
+    /// The HTTP status of the response.
+    pub status: Option<u16>,
 }
 
 /// Shorthand for results in this crate.
@@ -127,7 +151,27 @@ impl Error {
             message: message.into(),
             claim: None,
             reason: None,
+            option: None,
+            oauth: None,
         }
+    }
+
+    /// A caller mistake in one option (`ERR_INVALID_ARGUMENT`), naming the option as the caller
+    /// spelled it (`maxAge`, `environment.issuer`), so a form can mark the field.
+    pub fn option(
+        name: impl Into<Cow<'static, str>>,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Error {
+            option: Some(name.into()),
+            ..Error::new(ErrorCode::InvalidArgument, message)
+        }
+    }
+
+    /// The same error, with what the OAuth endpoint said.
+    pub fn with_oauth(mut self, detail: OAuthDetail) -> Self {
+        self.oauth = Some(Box::new(detail));
+        self
     }
 
     /// A claim failure (`ERR_JWT_CLAIM_VALIDATION_FAILED`) naming the claim and the reason.
@@ -148,20 +192,21 @@ impl Error {
         message: impl Into<Cow<'static, str>>,
     ) -> Self {
         Error {
-            code: ErrorCode::ClaimValidationFailed,
-            message: message.into(),
             claim: Some(claim.into()),
             reason: Some(reason),
+            ..Error::new(ErrorCode::ClaimValidationFailed, message)
         }
     }
 
     /// The token has expired (`ERR_JWT_EXPIRED`, claim `exp`, reason `check_failed`).
     pub fn expired() -> Self {
         Error {
-            code: ErrorCode::JwtExpired,
-            message: Cow::Borrowed("\"exp\" claim timestamp check failed"),
             claim: Some(Cow::Borrowed("exp")),
             reason: Some(Reason::CheckFailed),
+            ..Error::new(
+                ErrorCode::JwtExpired,
+                "\"exp\" claim timestamp check failed",
+            )
         }
     }
 
@@ -212,6 +257,16 @@ impl Error {
     /// For claim failures (and `ERR_JWT_EXPIRED`): why it failed.
     pub fn reason(&self) -> Option<Reason> {
         self.reason
+    }
+
+    /// For `ERR_INVALID_ARGUMENT` about one option: the option's name.
+    pub fn option_name(&self) -> Option<&str> {
+        self.option.as_deref()
+    }
+
+    /// For the flow's `ERR_OAUTH_…` errors: what the endpoint said.
+    pub fn oauth(&self) -> Option<&OAuthDetail> {
+        self.oauth.as_deref()
     }
 }
 

@@ -47,5 +47,5 @@ pub mod pkce;
 mod bindings;
 
 pub use alg::{Algorithm, Algorithms};
-pub use error::{Error, ErrorCode, Reason, Result};
+pub use error::{Error, ErrorCode, OAuthDetail, Reason, Result};
 pub use jwk::{Jwk, KeySet, PublicKey};
