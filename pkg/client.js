@@ -12,7 +12,7 @@ import {
   verifyLogoutTokenWithKeySet,
   signClientAssertion,
 } from './api.js';
-import { TokenError, createTokenError } from './errors.js';
+import { TokenError, invalidArgument } from './errors.js';
 import { checkDocumentUrl, fetchDocument, DEFAULT_TIMEOUT_MS, DEFAULT_USER_AGENT } from './fetch.js';
 
 /** Used when a document says nothing about caching (One Login sends max-age itself). */
@@ -22,7 +22,7 @@ export const MAX_MAX_AGE_SECONDS = 86_400;
 /** Shortest gap between two fetches of one document (unknown kids, no-store, outages). */
 export const DEFAULT_COOLDOWN_MS = 30_000;
 
-const argument = (message) => createTokenError('ERR_INVALID_ARGUMENT', message);
+const argument = (option, message) => invalidArgument(option, message);
 const CREATE = Symbol('OneLoginClient.create');
 
 /** One remote document (a JWKS or a DID document), parsed once and replaced on refresh. */
@@ -135,7 +135,7 @@ function optionalNumber(options, name, { min = 0 } = {}) {
   const value = options[name];
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw argument(`option "${name}" must be a finite number >= ${min}`);
+    throw argument(name, `option "${name}" must be a finite number >= ${min}`);
   }
   return value;
 }
@@ -143,13 +143,13 @@ function optionalNumber(options, name, { min = 0 } = {}) {
 function optionalString(options, name) {
   const value = options[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') throw argument(`option "${name}" must be a non-empty string`);
+  if (typeof value !== 'string' || value === '') throw argument(name, `option "${name}" must be a non-empty string`);
   return value;
 }
 
 function perCall(options) {
   if (options === undefined) return {};
-  if (options === null || typeof options !== 'object') throw argument('verify options must be an object');
+  if (options === null || typeof options !== 'object') throw argument('options', 'verify options must be an object');
   return options;
 }
 
@@ -168,7 +168,7 @@ export class OneLoginClient {
 
   /** Use `OneLoginClient.create(...)`. */
   constructor(token, config) {
-    if (token !== CREATE) throw argument('use OneLoginClient.create(options)');
+    if (token !== CREATE) throw argument('options', 'use OneLoginClient.create(options)');
     this.#clientId = config.clientId;
     this.#endpoints = config.endpoints;
     this.#jwks = config.jwks;
@@ -180,14 +180,14 @@ export class OneLoginClient {
    *   authorizeUrl?, tokenUrl? }, clientId, fetch?, userAgent?, timeoutMs?, cooldownMs?, clock? }`
    */
   static create(options) {
-    if (options === null || typeof options !== 'object') throw argument('OneLoginClient.create options must be an object');
+    if (options === null || typeof options !== 'object') throw argument('options', 'OneLoginClient.create options must be an object');
     const clientId = optionalString(options, 'clientId');
-    if (clientId === undefined) throw argument('option "clientId" is required');
+    if (clientId === undefined) throw argument('clientId', 'option "clientId" is required');
     let endpoints;
     if (options.environment !== undefined) {
       for (const name of ['issuer', 'jwksUri', 'didUri', 'identityIssuer']) {
         if (options[name] !== undefined) {
-          throw argument(`pass "environment" or "${name}", not both (an environment object may override ${name})`);
+          throw argument(name, `pass "environment" or "${name}", not both (an environment object may override ${name})`);
         }
       }
       const env = getEnvironment(options.environment);
@@ -203,7 +203,7 @@ export class OneLoginClient {
       const issuer = optionalString(options, 'issuer');
       const jwksUri = optionalString(options, 'jwksUri');
       if (issuer === undefined || jwksUri === undefined) {
-        throw argument('pass "environment", or "issuer" and "jwksUri" (and "didUri" for core identity)');
+        throw argument('environment', 'pass "environment", or "issuer" and "jwksUri" (and "didUri" for core identity)');
       }
       endpoints = {
         issuer,
@@ -219,8 +219,8 @@ export class OneLoginClient {
     endpoints.jwksUri = checkDocumentUrl(endpoints.jwksUri, 'JWKS');
     if (endpoints.didUri !== undefined) endpoints.didUri = checkDocumentUrl(endpoints.didUri, 'DID document');
 
-    if (options.fetch !== undefined && typeof options.fetch !== 'function') throw argument('option "fetch" must be a function');
-    if (options.clock !== undefined && typeof options.clock !== 'function') throw argument('option "clock" must be a function');
+    if (options.fetch !== undefined && typeof options.fetch !== 'function') throw argument('fetch', 'option "fetch" must be a function');
+    if (options.clock !== undefined && typeof options.clock !== 'function') throw argument('clock', 'option "clock" must be a function');
     const http = {
       fetch: options.fetch ?? globalThis.fetch?.bind(globalThis),
       userAgent: optionalString(options, 'userAgent') ?? DEFAULT_USER_AGENT,
@@ -256,7 +256,7 @@ export class OneLoginClient {
   }
 
   #didDocument() {
-    if (this.#did === undefined) throw argument('this client has no DID document URL: pass "didUri" to create()');
+    if (this.#did === undefined) throw argument('didUri', 'this client has no DID document URL: pass "didUri" to create()');
     return this.#did;
   }
 
@@ -274,7 +274,7 @@ export class OneLoginClient {
   #verifySync(doc, verifyWith) {
     const keys = doc.current;
     if (keys === undefined) {
-      throw argument(`the ${doc.what} is not loaded yet: await client.hydrate() (or an async verify) first`);
+      throw argument('options', `the ${doc.what} is not loaded yet: await client.hydrate() (or an async verify) first`);
     }
     doc.refreshInBackground();
     try {
@@ -328,7 +328,7 @@ export class OneLoginClient {
 
   /** `buildAuthorizationUrl` with this client's ID and authorize URL filled in. */
   authorizationUrl(params) {
-    if (params === null || typeof params !== 'object') throw argument('authorizationUrl params must be an object');
+    if (params === null || typeof params !== 'object') throw argument('options', 'authorizationUrl params must be an object');
     const authorizeUrl = this.#endpoints.authorizeUrl ?? params.authorizeUrl;
     return buildAuthorizationUrl({ ...params, authorizeUrl, clientId: this.#clientId });
   }
@@ -338,7 +338,7 @@ export class OneLoginClient {
    * `{ privateKey, alg?, now?, lifetime?, jti?, kid?, audience? }`.
    */
   clientAssertion(params) {
-    if (params === null || typeof params !== 'object') throw argument('clientAssertion params must be an object');
+    if (params === null || typeof params !== 'object') throw argument('options', 'clientAssertion params must be an object');
     return signClientAssertion({ ...params, clientId: this.#clientId, audience: params.audience ?? this.#endpoints.tokenUrl });
   }
 

@@ -64,7 +64,7 @@ impl AuthorizationRequest {
             non_empty(name, value)?;
         }
         if !self.scope.split(' ').any(|s| s == "openid") {
-            return Err(Error::argument("\"scope\" must include openid"));
+            return Err(Error::option("scope", "\"scope\" must include openid"));
         }
         let challenge_ok = self.code_challenge.len() == 43
             && self
@@ -72,7 +72,8 @@ impl AuthorizationRequest {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if !challenge_ok {
-            return Err(Error::argument(
+            return Err(Error::option(
+                "codeChallenge",
                 "\"codeChallenge\" must be an S256 challenge (43 base64url characters)",
             ));
         }
@@ -91,7 +92,7 @@ impl AuthorizationRequest {
         }
         if let Some(claims) = self.claims.as_deref() {
             let claims = json::parse_object(claims)
-                .map_err(|e| Error::argument(format!("\"claims\" is {e}")))?;
+                .map_err(|e| Error::option("claims", format!("\"claims\" is {e}")))?;
             params.push(("claims", Param::Json(Value::Object(claims))));
         }
         params.push(("code_challenge", text(&self.code_challenge)));
@@ -141,7 +142,8 @@ pub fn build_authorization_url(
     request: &AuthorizationRequest,
 ) -> Result<String> {
     if authorize_url.is_empty() || authorize_url.contains('#') {
-        return Err(Error::argument(
+        return Err(Error::option(
+            "authorizeUrl",
             "\"authorizeUrl\" must be a URL without a fragment",
         ));
     }
@@ -158,7 +160,7 @@ pub fn build_authorization_url(
         }
     }
     if query.len() > MAX_QUERY_LENGTH {
-        return Err(Error::argument(format!(
+        return Err(Error::option("options", format!(
             "the query string is {} characters; One Login refuses more than {MAX_QUERY_LENGTH} (use a request object)",
             query.len()
         )));
