@@ -81,17 +81,6 @@ pub fn check_clock_tolerance(seconds: f64) -> Result<f64> {
     }
 }
 
-/// Validate the registered claims of a payload.
-///
-/// # Errors
-/// `ERR_JWT_EXPIRED` for an expired token; `ERR_JWT_CLAIM_VALIDATION_FAILED` with the claim's
-/// name and a reason for everything else; `ERR_INVALID_ARGUMENT` for unusable rules.
-pub fn validate(claims: &Map<String, Value>, rules: &ClaimRules) -> Result<()> {
-    check_now(rules.now)?;
-    check_clock_tolerance(rules.clock_tolerance)?;
-    steps(&mut Run::fail_fast(), Some(claims), rules)
-}
-
 /// The registered-claim checks as steps of a [`Run`]; `claims` is `None` when the payload could
 /// not be decoded (every check is then skipped). The rules' `now` and tolerance must have been
 /// checked already.
@@ -279,7 +268,10 @@ mod tests {
         v: Value,
         rules: &ClaimRules,
     ) -> Option<(ErrorCode, Option<String>, Option<&'static str>)> {
-        validate(&claims(v), rules).err().map(|e| {
+        let validated = check_now(rules.now)
+            .and(check_clock_tolerance(rules.clock_tolerance))
+            .and_then(|_| steps(&mut Run::fail_fast(), Some(&claims(v)), rules));
+        validated.err().map(|e| {
             (
                 e.code(),
                 e.claim_name().map(str::to_owned),
