@@ -93,40 +93,43 @@ pub(crate) fn steps(
     run.check_with(CheckId::Required, claims, |c| required(c, rules))?;
 
     let iss = run.check_with(CheckId::Iss, claims, |c| string_claim(c, "iss"))?;
-    match (iss, rules.issuer.as_deref()) {
-        (Some(iss), Some(expected)) => {
-            run.check(CheckId::Iss, || {
-                if iss != Some(expected) {
-                    return Err(Error::claim_with_message(
-                        "iss",
-                        Reason::CheckFailed,
-                        "unexpected \"iss\" claim value",
-                    ));
-                }
-                Ok(())
-            })?;
-        }
-        (Some(_), None) => run.skip(CheckId::Iss, run.no_expectation("issuer")),
-        (None, _) => {}
-    }
+    let no_issuer = run.no_expectation("issuer");
+    run.check_against(
+        CheckId::Iss,
+        iss,
+        rules.issuer.as_deref(),
+        no_issuer,
+        |iss, expected| {
+            if iss != Some(expected) {
+                return Err(Error::claim_with_message(
+                    "iss",
+                    Reason::CheckFailed,
+                    "unexpected \"iss\" claim value",
+                ));
+            }
+            Ok(())
+        },
+    )?;
 
     let audiences = run.check_with(CheckId::Aud, claims, audience_claim)?;
-    match (audiences, rules.audience.as_deref()) {
-        (Some(audiences), Some(expected)) => {
-            run.check(CheckId::Aud, || {
-                if !audiences.is_some_and(|aud| aud.contains(&expected)) {
-                    return Err(Error::claim_with_message(
-                        "aud",
-                        Reason::CheckFailed,
-                        "unexpected \"aud\" claim value",
-                    ));
-                }
-                Ok(())
-            })?;
-        }
-        (Some(_), None) => run.skip(CheckId::Aud, run.no_expectation("clientId")),
-        (None, _) => {}
-    }
+    let no_client_id = run.no_expectation("clientId");
+    let expected = rules.audience.as_deref();
+    run.check_against(
+        CheckId::Aud,
+        audiences,
+        expected,
+        no_client_id,
+        |audiences, expected| {
+            if !audiences.is_some_and(|aud| aud.contains(&expected)) {
+                return Err(Error::claim_with_message(
+                    "aud",
+                    Reason::CheckFailed,
+                    "unexpected \"aud\" claim value",
+                ));
+            }
+            Ok(())
+        },
+    )?;
 
     // The `iat` type is checked here and its time after `exp`, as jose orders them.
     let iat = run.check_with(CheckId::Iat, claims, |c| numeric_claim(c, "iat"))?;
