@@ -11,7 +11,7 @@ use super::environment::Environment;
 use super::vtr::LevelOfConfidence;
 use super::{non_empty, required_string, Expected};
 use crate::alg::{Algorithm, Algorithms};
-use crate::checks::{finish, CheckId, Run, Skip};
+use crate::checks::{finish, input, CheckId, Run, Skip};
 use crate::claims::{self};
 use crate::error::{Error, ErrorCode, Reason, Result};
 use crate::jws::{self, KeyInput, DEFAULT_MAX_TOKEN_SIZE};
@@ -315,7 +315,7 @@ pub(crate) fn steps(
         }
         None => {
             for id in [CheckId::DidController, CheckId::AssertionMethod] {
-                run.skip(id, Skip::MissingInput("didDocument"));
+                run.skip(id, Skip::MissingInput(input::DID_DOCUMENT));
             }
             KeyInput::Missing
         }
@@ -325,7 +325,7 @@ pub(crate) fn steps(
     let checked = jwt::steps(run, token, keys, &verify_options)?;
     let c = checked.claims.as_ref();
     let sub = run.check_with(CheckId::Sub, c, |c| required_string(c, "sub"))?;
-    let no_sub = Skip::MissingInput("sub");
+    let no_sub = Skip::MissingInput(input::SUB);
     run.check_against(CheckId::Sub, sub, rules.sub, no_sub, |sub, expected| {
         if sub != expected {
             return Err(Error::claim_with_message(

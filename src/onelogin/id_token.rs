@@ -11,7 +11,7 @@ use super::vtr::Vtr;
 use super::{non_empty, required_string, Expected};
 use crate::alg::{Algorithm, Algorithms};
 use crate::base64url;
-use crate::checks::{finish, CheckId, Run, Skip};
+use crate::checks::{finish, input, CheckId, Run, Skip};
 use crate::claims::{self};
 use crate::error::{Error, Reason, Result};
 use crate::jwk::KeySet;
@@ -205,7 +205,7 @@ pub(crate) fn steps(
     if claims_and_aud.is_none() {
         run.skip(CheckId::Azp, Skip::Prerequisite);
     }
-    let no_client_id = Skip::MissingInput("clientId");
+    let no_client_id = Skip::MissingInput(input::CLIENT_ID);
     let client_id = rules.expected.client_id;
     run.check_against(
         CheckId::Azp,
@@ -218,7 +218,7 @@ pub(crate) fn steps(
     let nonce = match rules.nonce {
         Some(rule) => run.check_with(CheckId::Nonce, c, |c| check_nonce(c, rule))?,
         None => {
-            run.skip(CheckId::Nonce, Skip::MissingInput("nonce"));
+            run.skip(CheckId::Nonce, Skip::MissingInput(input::NONCE));
             None
         }
     };
@@ -237,7 +237,7 @@ pub(crate) fn steps(
         claims::numeric_claim(c, "auth_time")
     })?;
     let (now, tolerance) = (rules.expected.now, rules.expected.clock_tolerance);
-    let not_requested = Skip::NotRequested("maxAge");
+    let not_requested = Skip::NotRequested(input::MAX_AGE);
     run.check_against(
         CheckId::AuthTime,
         auth_time,
@@ -259,7 +259,7 @@ pub(crate) fn steps(
         },
     )?;
     let hash = run.check_with(CheckId::AtHash, c, |c| claims::string_claim(c, "at_hash"))?;
-    let not_requested = Skip::NotRequested("accessToken");
+    let not_requested = Skip::NotRequested(input::ACCESS_TOKEN);
     run.check_against(
         CheckId::AtHash,
         hash,
