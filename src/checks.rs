@@ -456,6 +456,15 @@ impl Run {
     }
 }
 
+/// Run a verifier's steps failing fast: the first failure is the error, else what they
+/// produced.
+///
+/// # Errors
+/// The first failing check's error.
+pub(crate) fn fail_fast<T>(steps: impl FnOnce(&mut Run) -> Result<Option<T>>) -> Result<T> {
+    finish(steps(&mut Run::fail_fast())?)
+}
+
 /// The value a fail-fast run produced. A missing value cannot happen when failing fast (the
 /// failure would have been returned), but is an error rather than a panic if it ever did.
 ///

@@ -11,7 +11,7 @@ use super::vtr::Vtr;
 use super::{non_empty, required_string, Expected};
 use crate::alg::{Algorithm, Algorithms};
 use crate::base64url;
-use crate::checks::{finish, input, CheckId, Run, Skip};
+use crate::checks::{fail_fast, input, CheckId, Run, Skip};
 use crate::claims::{self};
 use crate::error::{Error, Reason, Result};
 use crate::jwk::KeySet;
@@ -80,12 +80,12 @@ pub struct IdTokenOptions {
 
 impl IdTokenOptions {
     fn expected(&self) -> Expected<'_> {
-        Expected {
-            issuer: Some(&self.issuer),
-            client_id: Some(&self.client_id),
-            now: self.now,
-            clock_tolerance: self.clock_tolerance,
-        }
+        Expected::given(
+            &self.issuer,
+            &self.client_id,
+            self.now,
+            self.clock_tolerance,
+        )
     }
 
     /// Options for `environment` with the default `vtr`, no `max_age`, no access token and the
@@ -163,16 +163,10 @@ pub fn verify_id_token(
         max_age: options.max_age,
         access_token: options.access_token.as_deref(),
     };
-    finish(steps(
-        &mut Run::fail_fast(),
-        token,
-        KeyInput::Keys(keys),
-        &rules,
-    )?)
+    fail_fast(|run| steps(run, token, KeyInput::Keys(keys), &rules))
 }
 
-/// What an ID token is checked against. `None` means the input was not given, which only an
-/// inspection allows: that check is then reported as not run.
+/// What an ID token is checked against (`None`: an input an inspection was not given).
 #[derive(Debug, Clone)]
 pub(crate) struct Rules<'a> {
     pub(crate) expected: Expected<'a>,
