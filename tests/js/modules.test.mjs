@@ -28,6 +28,7 @@ const API = [
   'pkceMatches',
   'randomNonce',
   'randomState',
+  'ready',
   'signClientAssertion',
   'signClientAssertionWithKey',
   'signRequestObject',
