@@ -1,7 +1,5 @@
 // Source of pkg/index.cjs (the require() entry), bundled by esbuild in scripts/build.sh with its
 // own copy of the glue and of the embedded .wasm bytes; loads like node.mjs (see node-setup.js).
-// (Randomness needs no help here: in CommonJS, getrandom falls back to require('crypto') on
-// Node 18, which has no global `crypto`.)
 import '../node-setup.js';
 
 export * from '../index.js';
