@@ -230,11 +230,19 @@ export async function browser() {
 /**
  * Open `url`, hand the page the vectors (window.__vectors, before any script runs), wait for
  * window.__result (set by the page's consumer), fail on page errors and failed requests. Returns
- * the result and the bytes the page transferred (raw, as served; the harness gzips files itself).
+ * the result, with `shipped`: raw and gzip -9 bytes of the JavaScript and WebAssembly the page
+ * loaded (the whole page, framework included; `wasm` alone too).
  */
 export async function openPage(chromium, url, input) {
   const page = await chromium.newPage();
   const errors = [];
+  const bodies = [];
+  page.on('response', (r) => {
+    const type = r.headers()['content-type'] ?? '';
+    if (/javascript|wasm/.test(type) || /\.(m?js|wasm)(\?|$)/.test(r.url())) {
+      bodies.push(r.body().then((b) => ({ url: r.url(), b }), () => undefined));
+    }
+  });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('requestfailed', (r) => errors.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
   page.on('response', (r) => {
@@ -249,7 +257,12 @@ export async function openPage(chromium, url, input) {
     const { result, error } = await page.evaluate(() => ({ result: window.__result, error: window.__error }));
     assert.deepEqual(errors, []);
     assert.equal(error, undefined, `the page reported: ${error}`);
-    return result;
+    const loaded = (await Promise.all(bodies)).filter(Boolean);
+    const total = (list) => ({
+      raw: list.reduce((n, x) => n + x.b.length, 0),
+      gzip: list.reduce((n, x) => n + gzipSync(x.b, { level: 9 }).length, 0),
+    });
+    return { ...result, shipped: { ...total(loaded), wasm: total(loaded.filter((x) => /\.wasm(\?|$)/.test(x.url))) } };
   } finally {
     await page.close();
   }
