@@ -253,7 +253,11 @@ export async function openPage(chromium, url, input) {
   }, input);
   try {
     await page.goto(url);
-    await page.waitForFunction(() => window.__result !== undefined || window.__error !== undefined, null, { timeout: 30_000 });
+    try {
+      await page.waitForFunction(() => window.__result !== undefined || window.__error !== undefined, null, { timeout: 30_000 });
+    } catch (e) {
+      throw new Error(`${e.message}\npage errors: ${errors.join('\n') || 'none'}`);
+    }
     const { result, error } = await page.evaluate(() => ({ result: window.__result, error: window.__error }));
     assert.deepEqual(errors, []);
     assert.equal(error, undefined, `the page reported: ${error}`);
