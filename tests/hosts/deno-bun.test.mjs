@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { BIN, vectors, assertConsumer, jwksServer, run, lastJson, record, fileSize } from './harness.mjs';
+import { BIN, NODE_ENTRY, sizes, vectors, assertConsumer, jwksServer, run, lastJson, record, fileSize } from './harness.mjs';
 
 let jwks;
 let out;
@@ -26,7 +26,7 @@ test('Deno (node_modules, no --allow-read): verifies, PKCE, decode, OneLoginClie
   const { stdout } = await run(`${BIN}deno`, ['run', '--no-prompt', `--allow-net=${port()}`, 'consumer/cli.mjs', input()]);
   const r = lastJson(stdout);
   assertConsumer(r, { client: true });
-  record('Deno 2.9 (node_modules, no --allow-read)', { test: 'tests/hosts/deno-bun.test.mjs', coldMs: r.coldMs, warmUs: r.warmUs, note: 'loads the node entry, like Node ESM' });
+  record('Deno 2.9 (node_modules, no --allow-read)', { test: 'tests/hosts/deno-bun.test.mjs', ...sizes(NODE_ENTRY.ESM), coldMs: r.coldMs, warmUs: r.warmUs, note: 'loads the node entry, like Node ESM' });
 });
 
 test('the Deno above really denies file reads without --allow-read (so the run proves none is needed)', async () => {
@@ -46,7 +46,8 @@ for (const program of ['consumer/cli.mjs', 'consumer/cli.cjs']) {
   test(`Bun ${program.endsWith('.cjs') ? 'CJS' : 'ESM'}: verifies, PKCE, decode, OneLoginClient with Bun fetch`, async () => {
     const r = lastJson((await run(`${BIN}bun`, [program, input()])).stdout);
     assertConsumer(r, { client: true });
-    record(`Bun 1.4 ${program.endsWith('.cjs') ? 'CJS' : 'ESM'}`, { test: 'tests/hosts/deno-bun.test.mjs', coldMs: r.coldMs, warmUs: r.warmUs, note: 'loads the node entry' });
+    const kind = program.endsWith('.cjs') ? 'CJS' : 'ESM';
+    record(`Bun 1.4 ${kind}`, { test: 'tests/hosts/deno-bun.test.mjs', ...sizes(NODE_ENTRY[kind]), coldMs: r.coldMs, warmUs: r.warmUs, note: 'loads the node entry' });
   });
 }
 

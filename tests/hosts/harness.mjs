@@ -164,6 +164,24 @@ export async function serve(name, cmd, args, { cwd = HOSTS, env = {}, url, timeo
   }
 }
 
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+
+/** A static file server for `dir` on 127.0.0.1 (GET only, no directory listing). */
+export async function staticServer(dir) {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const file = `${dir}${path.endsWith('/') ? `${path}index.html` : path}`;
+    if (path.includes('..') || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
 /** POST the vectors to a consumer route; the response body is its JSON, timed from outside. */
 export async function post(url, body) {
   const t0 = performance.now();
@@ -203,6 +221,13 @@ export function sizes(files) {
   return { raw, gzip };
 }
 export const fileSize = (f) => statSync(f).size;
+
+/** What the Node entries load (Node, Bun and Deno resolve the "node" condition). */
+const PKG = `${HOSTS}node_modules/govuk-one-login-tokens/`;
+export const NODE_ENTRY = {
+  ESM: ['node.mjs', 'node-setup.js', 'index.js', 'wasm/bytes.js', 'wasm/govuk_one_login_tokens.js'].map((f) => PKG + f),
+  CJS: [`${PKG}index.cjs`],
+};
 
 /** One host's figures, for the table scripts/hosts-report.mjs prints. */
 export function record(host, figures) {
