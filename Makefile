@@ -3,7 +3,7 @@
 SHELL := /usr/bin/env bash
 PORT ?= 8080
 
-.PHONY: setup build test test-hosts lint fmt inspector bench fuzz soak clean
+.PHONY: setup build test test-hosts bench-import lint fmt inspector bench fuzz soak clean
 
 ## setup: install missing tools (wasm32 std, wasm-bindgen-cli, npm dev tools, Chromium)
 setup:
@@ -38,6 +38,11 @@ inspector: setup build
 bench: setup build
 	@bash scripts/pack.sh benches
 	node benches/verify.mjs
+
+## bench-import: what importing the package costs Node, shipped entry vs alternatives (benches/import-cost.mjs)
+bench-import: setup build
+	@bash scripts/pack.sh benches
+	node benches/import-cost.mjs
 
 ## soak: 1,000,000 mixed operations in one Node process; fails if wasm memory or the JS heap grows
 soak: setup build

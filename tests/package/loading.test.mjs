@@ -21,7 +21,7 @@ function fresh(body) {
     const caught = (fn) => { try { fn(); return 'no error'; } catch (e) { return \`\${e instanceof api.TokenError ? 'TokenError' : e.name} \${e.code}\`; } };
     const out = await (async () => { ${body} })();
     console.log(JSON.stringify(out));`;
-  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', program], { encoding: 'utf8' }));
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', program], { encoding: 'utf8', cwd: fileURLToPath(new URL('..', import.meta.url)) }));
 }
 
 test('before ready(): every kind of call is a TokenError ERR_NOT_INITIALIZED', () => {
@@ -61,4 +61,13 @@ test('a failed load is a TokenError ERR_NOT_INITIALIZED with the cause; a later 
     await api.ready(bytes);
     return { failed, still, after: api.createPkce().codeVerifier.length };`);
   assert.deepEqual(out, { failed: [true, 'ERR_NOT_INITIALIZED', true], still: 'TokenError ERR_NOT_INITIALIZED', after: 43 });
+});
+
+test('the .wasm is public as govuk-one-login-tokens/wasm, and ready() loads it from those bytes', () => {
+  const out = fresh(`
+    const { fileURLToPath } = await import('node:url');
+    const resolved = import.meta.resolve('govuk-one-login-tokens/wasm');
+    await api.ready(readFileSync(fileURLToPath(resolved)));
+    return [resolved.endsWith('/govuk-one-login-tokens/wasm/govuk_one_login_tokens_bg.wasm'), api.createPkce().codeVerifier.length];`);
+  assert.deepEqual(out, [true, 43]);
 });
