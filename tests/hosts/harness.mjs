@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { launchChromium } from '../package/chromium.mjs';
 
 export const HOSTS = fileURLToPath(new URL('./', import.meta.url));
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -235,22 +235,7 @@ export function record(host, figures) {
 }
 
 // --- Chromium (Debian's, through the root playwright-core) -----------------------------------
-const rootRequire = createRequire(`${ROOT}package.json`);
-export async function browser() {
-  const { chromium } = rootRequire('playwright-core');
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
+export const browser = launchChromium;
 
 /**
  * Open `url`, hand the page the vectors (window.__vectors, before any script runs), wait for
