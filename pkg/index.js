@@ -9,7 +9,7 @@
 // `verifyX(token, { jwks | didDocument, ... })` / `signX({ privateKey, ... })` forms; client.js
 // fetches and caches One Login's keys.
 import wasmInit, { initSync as wasmInitSync, isLoaded } from './wasm/govuk_one_login_tokens.js';
-import { loadSynchronously, notLoaded } from './ready.js';
+import { loadSynchronously, loaded, notLoaded } from './ready.js';
 
 export {
   createPkce,
@@ -56,6 +56,7 @@ export async function ready(moduleOrBytesOrUrl) {
   } catch (cause) {
     throw notLoaded(cause);
   }
+  loaded();
 }
 
 /** The same as {@link ready}; the name wasm-bindgen packages use. */
@@ -69,4 +70,5 @@ export function initSync(module) {
   } catch (cause) {
     throw notLoaded(cause);
   }
+  loaded();
 }

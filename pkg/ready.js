@@ -11,11 +11,19 @@ let afterLoad;
 
 /**
  * Register how this entry point loads the module synchronously: `getModule()` returns a
- * `WebAssembly.Module` or the `.wasm` bytes; `then()` runs once right after loading.
+ * `WebAssembly.Module` or the `.wasm` bytes; `then()` runs once right after the module is loaded,
+ * whichever way it was (this source, `ready(x)` or `initSync(x)`).
  */
 export function loadSynchronouslyFrom(getModule, then) {
   source = getModule;
   afterLoad = then;
+}
+
+/** Called once the glue holds an instance, by every path that loads one. */
+export function loaded() {
+  const then = afterLoad;
+  afterLoad = undefined;
+  then?.();
 }
 
 /** Load synchronously if this entry point can; `false` when it cannot (browsers). */
@@ -28,7 +36,7 @@ export function loadSynchronously(initSync) {
   } catch (cause) {
     throw notLoaded(cause);
   }
-  afterLoad?.();
+  loaded();
   return true;
 }
 
