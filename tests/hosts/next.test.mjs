@@ -3,7 +3,8 @@
 //   - a route handler on the edge runtime ("edge-light": the .wasm imported as a module),
 //   - a page whose client component uses the package: server-rendered in Node (must not need the
 //     file system), then hydrated in headless Chromium, where it awaits ready().
-// Built with Turbopack (the default); HOSTS_ALL=1 (make test-hosts) also builds with --webpack,
+// Built with Turbopack (the default); HOSTS_ALL=1 (make test-hosts) also runs `next dev`
+// (Turbopack, compiled on request) and builds with --webpack,
 // without the edge route: Next.js 16.4.6's webpack build fails on any edge route handler, even one
 // that imports nothing ("Failed to collect page data for /api/edge", a missing
 // route_client-reference-manifest.js), so that row is Turbopack only.
@@ -13,7 +14,7 @@ import { HOSTS, vectors, assertConsumer, jwksServer, run, serve, freePort, timeS
 
 const APP = `${HOSTS}next-app/`;
 const NEXT = `${HOSTS}node_modules/next/dist/bin/next`;
-const bundlers = process.env.HOSTS_ALL ? ['turbopack', 'webpack'] : ['turbopack'];
+const bundlers = process.env.HOSTS_ALL ? ['turbopack', 'webpack', 'dev'] : ['turbopack'];
 let jwks;
 let chromium;
 before(async () => {
@@ -40,7 +41,8 @@ function serverFiles(dir) {
 }
 
 for (const bundler of bundlers) {
-  test(`Next.js 16 (${bundler}): Node route, edge route, client component page (SSR + Chromium)`, async (t) => {
+  const title = bundler === 'dev' ? 'next dev' : `next build (${bundler}) + next start`;
+  test(`Next.js 16 ${title}: Node route, edge route, client component page (SSR + Chromium)`, async (t) => {
     let app = APP;
     let runtimes = ['node', 'edge'];
     if (bundler === 'webpack') {
@@ -50,10 +52,14 @@ for (const bundler of bundlers) {
       runtimes = ['node'];
     }
     rmSync(`${app}.next`, { recursive: true, force: true });
-    await run(process.execPath, [NEXT, 'build', ...(bundler === 'webpack' ? ['--webpack'] : []), app]);
+    if (bundler !== 'dev') await run(process.execPath, [NEXT, 'build', ...(bundler === 'webpack' ? ['--webpack'] : []), app]);
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const server = await serve(`next-${bundler}`, process.execPath, [NEXT, 'start', app, '-p', String(port), '-H', '127.0.0.1'], { url: `${base}/api/node` });
+    const command = bundler === 'dev' ? 'dev' : 'start';
+    const server = await serve(`next-${bundler}`, process.execPath, [NEXT, command, app, '-p', String(port), '-H', '127.0.0.1'], {
+      url: `${base}/api/node`,
+      timeoutMs: 180_000,
+    });
     const input = vectors({ jwksUri: jwks.url });
     try {
       for (const runtime of runtimes) {
@@ -61,10 +67,10 @@ for (const bundler of bundlers) {
           const { first, coldMs, warmUs } = await timeServer(`${base}/api/${runtime}`, input);
           assertConsumer(first.out, { client: true });
           const dir = `${app}.next/server/${runtime === 'edge' ? 'edge/' : ''}`;
-          const files = serverFiles(dir).filter((f) => runtime === 'edge' || !f.includes('/edge/'));
+          const files = bundler === 'dev' ? [] : serverFiles(dir).filter((f) => runtime === 'edge' || !f.includes('/edge/'));
           record(`Next.js 16 ${bundler}, ${runtime} route`, {
             test: 'tests/hosts/next.test.mjs',
-            ...sizes(files),
+            ...(files.length ? sizes(files) : {}),
             coldMs,
             warmUs,
             note: 'cold = first request after next start, timed by the client; bytes = server chunks with the package + .wasm',
