@@ -3,24 +3,14 @@
 //   - Deno 2 with no permission but the network to the local JWKS: no --allow-read, no --allow-env;
 //   - Bun 1.4, ESM and CJS, and `bun build --compile` into one executable run from an empty folder.
 // OneLoginClient fetches the JWKS with the host's own fetch.
-import { test, before, after } from 'node:test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { BIN, NODE_ENTRY, sizes, vectors, assertConsumer, jwksServer, run, lastJson, record, fileSize } from './harness.mjs';
+import { test } from 'node:test';
+import { writeFileSync } from 'node:fs';
+import { BIN, NODE_ENTRY, sizes, vectors, assertConsumer, fileFixtures, run, lastJson, record, fileSize } from './harness.mjs';
 
-let jwks;
-let out;
-before(async () => {
-  jwks = await jwksServer();
-  out = mkdtempSync(`${tmpdir()}/hosts-bun-`);
-});
-after(async () => {
-  await jwks.close();
-  rmSync(out, { recursive: true, force: true });
-});
+const ctx = fileFixtures('hosts-bun-');
 
-const input = () => JSON.stringify(vectors({ jwksUri: jwks.url, repeat: 200 }));
-const port = () => new URL(jwks.url).host;
+const input = () => JSON.stringify(vectors({ jwksUri: ctx.jwks.url, repeat: 200 }));
+const port = () => new URL(ctx.jwks.url).host;
 
 test('Deno (node_modules, no --allow-read): verifies, PKCE, decode, OneLoginClient with Deno fetch', async () => {
   const { stdout } = await run(`${BIN}deno`, ['run', '--no-prompt', `--allow-net=${port()}`, 'consumer/cli.mjs', input()]);
@@ -30,7 +20,7 @@ test('Deno (node_modules, no --allow-read): verifies, PKCE, decode, OneLoginClie
 });
 
 test('the Deno above really denies file reads without --allow-read (so the run proves none is needed)', async () => {
-  const script = `${out}/read.mjs`;
+  const script = `${ctx.dir}/read.mjs`;
   writeFileSync(script, 'Deno.readTextFileSync(import.meta.filename);\n');
   await run(`${BIN}deno`, ['run', '--no-prompt', script]).then(
     () => {
@@ -52,9 +42,9 @@ for (const program of ['consumer/cli.mjs', 'consumer/cli.cjs']) {
 }
 
 test('bun build --compile: one executable, run from an empty folder', async () => {
-  const exe = `${out}/consumer`;
+  const exe = `${ctx.dir}/consumer`;
   await run(`${BIN}bun`, ['build', '--compile', 'consumer/cli.mjs', '--outfile', exe]);
-  const r = lastJson((await run(exe, [input()], { cwd: out })).stdout);
+  const r = lastJson((await run(exe, [input()], { cwd: ctx.dir })).stdout);
   assertConsumer(r, { client: true });
   record('bun build --compile', { test: 'tests/hosts/deno-bun.test.mjs', raw: fileSize(exe), coldMs: r.coldMs, warmUs: r.warmUs, note: 'bytes = the whole executable, Bun runtime included' });
 });

@@ -4,7 +4,9 @@
 // tests/hosts/node_modules/govuk-one-login-tokens.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { before, after } from 'node:test';
 import { createServer } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
@@ -75,6 +77,23 @@ export async function jwksServer() {
     },
     close: () => new Promise((resolve) => server.close(resolve)),
   };
+}
+
+/**
+ * A test file's fixtures: the JWKS server (`ctx.jwks`) and an empty temporary folder (`ctx.dir`,
+ * named after `prefix`), made before its tests and removed after them.
+ */
+export function fileFixtures(prefix) {
+  const ctx = {};
+  before(async () => {
+    ctx.jwks = await jwksServer();
+    ctx.dir = mkdtempSync(`${tmpdir()}/${prefix}`);
+  });
+  after(async () => {
+    await ctx.jwks.close();
+    rmSync(ctx.dir, { recursive: true, force: true });
+  });
+  return ctx;
 }
 
 export async function freePort() {

@@ -1,27 +1,17 @@
 // Node 18, 20 and 22, ESM (import) and CJS (require), plain from node_modules and bundled by
 // esbuild (ESM and CJS) or webpack 5 (target node) into one file that runs from an empty folder
-// (the AWS Lambda case: no node_modules and no .wasm beside the code). Every run is ready without an await, and OneLoginClient fetches the
-// JWKS with Node's fetch.
-import { test, before, after } from 'node:test';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// (the AWS Lambda case: no node_modules and no .wasm beside the code). Every run is ready without
+// an await, and OneLoginClient fetches the JWKS with Node's fetch.
+import { test } from 'node:test';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { HOSTS, ROOT, NODES, NODE_ENTRY, vectors, assertConsumer, jwksServer, run, lastJson, record, sizes } from './harness.mjs';
+import { HOSTS, ROOT, NODES, NODE_ENTRY, vectors, assertConsumer, fileFixtures, run, lastJson, record, sizes } from './harness.mjs';
 
 const esbuild = `${ROOT}node_modules/.bin/esbuild`;
-let jwks;
-let out;
-before(async () => {
-  jwks = await jwksServer();
-  out = mkdtempSync(`${tmpdir()}/hosts-esbuild-`);
-});
-after(async () => {
-  await jwks.close();
-  rmSync(out, { recursive: true, force: true });
-});
+const ctx = fileFixtures('hosts-esbuild-');
 
 async function consume(node, program, cwd) {
-  const input = JSON.stringify(vectors({ jwksUri: jwks.url, repeat: 200 }));
+  const input = JSON.stringify(vectors({ jwksUri: ctx.jwks.url, repeat: 200 }));
   const result = lastJson((await run(node, [program, input], { cwd })).stdout);
   assertConsumer(result, { client: true });
   return result;
@@ -46,11 +36,11 @@ for (const [kind, program, format] of [
   ['CJS', 'consumer/cli.cjs', 'cjs'],
 ]) {
   test(`esbuild ${kind} bundle (platform node) runs from an empty folder on Node 18, 20, 22`, async () => {
-    const bundle = `${out}/${format}/server.${format === 'esm' ? 'mjs' : 'cjs'}`;
+    const bundle = `${ctx.dir}/${format}/server.${format === 'esm' ? 'mjs' : 'cjs'}`;
     await run(esbuild, [program, '--bundle', '--platform=node', '--target=node18', `--format=${format}`, '--log-level=warning', `--outfile=${bundle}`]);
     for (const [version, node] of Object.entries(NODES)) {
       if (!existsSync(node)) continue;
-      const r = await consume(node, bundle, `${out}/${format}`);
+      const r = await consume(node, bundle, `${ctx.dir}/${format}`);
       record(`esbuild ${kind} bundle, Node ${version}`, { test: 'tests/hosts/node.test.mjs', ...sizes([bundle]), coldMs: r.coldMs, warmUs: r.warmUs });
     }
   });
@@ -58,7 +48,7 @@ for (const [kind, program, format] of [
 
 test('webpack 5 bundle (target node) runs from an empty folder on Node 18, 20, 22', async () => {
   const webpack = createRequire(`${HOSTS}package.json`)('webpack');
-  const dir = `${out}/webpack`;
+  const dir = `${ctx.dir}/webpack`;
   const stats = await new Promise((resolve, reject) =>
     webpack(
       { mode: 'production', target: 'node18', context: HOSTS, entry: './consumer/cli.mjs', output: { path: dir, filename: 'server.cjs' } },

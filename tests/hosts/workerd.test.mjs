@@ -4,32 +4,22 @@
 // to fetch Cloudflare's `Request.cf` data from the internet). No nodejs_compat: no Node module.
 // workerd forbids compiling WebAssembly from bytes, so this proves the "workerd" condition's
 // imported-module path; OneLoginClient fetches the JWKS with the Workers fetch.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { HOSTS, BIN, NODES, vectors, assertConsumer, jwksServer, run, serve, freePort, timeServer, post, record, sizes } from './harness.mjs';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { HOSTS, BIN, NODES, vectors, assertConsumer, fileFixtures, run, serve, freePort, timeServer, post, record, sizes } from './harness.mjs';
 
-let jwks;
-let dir;
-before(async () => {
-  jwks = await jwksServer();
-  dir = mkdtempSync(`${tmpdir()}/hosts-workerd-`);
-});
-after(async () => {
-  await jwks.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const ctx = fileFixtures('hosts-workerd-');
 
 test('Cloudflare Workers (wrangler build, workerd): verifies, PKCE, decode, OneLoginClient; ready() is a no-op', async () => {
   // Wrangler 4 needs Node >= 22.
-  await run(NODES[22], [`${HOSTS}node_modules/wrangler/bin/wrangler.js`, 'deploy', '--dry-run', '--outdir', dir, '-c', 'workerd/wrangler.toml']);
-  const files = readdirSync(dir);
+  await run(NODES[22], [`${HOSTS}node_modules/wrangler/bin/wrangler.js`, 'deploy', '--dry-run', '--outdir', ctx.dir, '-c', 'workerd/wrangler.toml']);
+  const files = readdirSync(ctx.dir);
   const wasm = files.find((f) => f.endsWith('.wasm'));
   assert.ok(wasm, `wrangler emitted the .wasm as a module: ${files}`);
   const port = await freePort();
   writeFileSync(
-    `${dir}/config.capnp`,
+    `${ctx.dir}/config.capnp`,
     `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
@@ -49,17 +39,17 @@ const worker :Workerd.Worker = (
 `,
   );
   const url = `http://127.0.0.1:${port}/`;
-  const server = await serve('workerd', `${BIN}workerd`, ['serve', `${dir}/config.capnp`], { cwd: dir, url });
+  const server = await serve('workerd', `${BIN}workerd`, ['serve', `${ctx.dir}/config.capnp`], { cwd: ctx.dir, url });
   try {
-    const input = vectors({ jwksUri: jwks.url });
+    const input = vectors({ jwksUri: ctx.jwks.url });
     const { first, coldMs, warmUs } = await timeServer(url, input);
     assertConsumer(first.out, { client: true });
-    assert.ok(jwks.requests >= 1);
+    assert.ok(ctx.jwks.requests >= 1);
     const { out } = await post(url, { ...input, repeat: 0 });
     assertConsumer(out, { client: true });
     record('Cloudflare Workers (workerd)', {
       test: 'tests/hosts/workerd.test.mjs',
-      ...sizes(['worker.js', wasm].map((f) => `${dir}/${f}`)),
+      ...sizes(['worker.js', wasm].map((f) => `${ctx.dir}/${f}`)),
       coldMs,
       warmUs,
       note: 'cold = first request to a fresh workerd, timed by the client',
