@@ -31,6 +31,7 @@ const API = [
   'pkceMatches',
   'randomNonce',
   'randomState',
+  'ready',
   'signClientAssertion',
   'signClientAssertionWithKey',
   'signRequestObject',
