@@ -6,14 +6,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 
-# wasm-opt level. Measured 2026-11-21 on this crate (2-core box, Node 20, best-of-3 per run, median
-# of 5 runs, RFC 7515 A.3/A.2 tokens with a reused KeySet; µs per verify, raw/gzip -9 bytes):
-#   no wasm-opt  ES256 ~1110  RS256 ~640   338,668 / 128,563
-#   -O           ES256  1074  RS256  649   273,254 / 111,880
-#   -O3          ES256  1059  RS256  650   275,273 / 112,131
-#   -Oz          ES256  1096  RS256  653   271,992 / 111,856
-# The differences are within noise (the box was shared), but -O3 had the best ES256 median, and verify
-# speed matters more to this package than ~2 KB (+0.2 % gzip). Override: WASM_OPT_FLAGS=-O.
+# wasm-opt level: -O3, for verify speed over a few KB (measurements: scripts/TOOLCHAIN.md).
+# Override: WASM_OPT_FLAGS=-O.
 WASM_OPT_FLAGS="${WASM_OPT_FLAGS:--O3}"
 
 # WASM_FEATURES, WASM_OUT and WASM_ONLY=1 build another variant of the glue and .wasm alone
