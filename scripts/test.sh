@@ -9,9 +9,33 @@
 #   5. TypeScript: tsc --strict --noEmit on a consumer using every export (nodenext and bundler)
 #   6. packaging checks (node --test tests/package): pack contents, Vite 7 build, headless Chromium
 #   7. the token inspector page (node --test tests/inspector), end to end in headless Chromium
+# `scripts/test.sh` runs every suite; `scripts/test.sh SUITE...` runs only those named:
+#   rust     1-2                (make test-rust)
+#   js       3-5                (make test-js)
+#   browser  3, 6-7             (make test-browser)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
+
+SUITES=("$@")
+[ ${#SUITES[@]} -gt 0 ] || SUITES=(rust js browser)
+for suite in "${SUITES[@]}"; do
+    case "$suite" in
+        rust | js | browser) ;;
+        *)
+            echo "test.sh: unknown suite \"$suite\" (known: rust js browser)" >&2
+            exit 2
+            ;;
+    esac
+done
+# wants SUITE...: is any of these suites selected?
+wants() {
+    local s
+    for s in "$@"; do
+        [[ " ${SUITES[*]} " == *" $s "* ]] && return 0
+    done
+    return 1
+}
 
 ART=tests/artifacts
 mkdir -p "$ART"
@@ -39,32 +63,36 @@ timed() {
     SUMMARY+=("$(printf '%-40s %4ss  %4s passed' "$name" $((SECONDS - t0)) "$p")")
 }
 
-timed "cargo test (native)" cargo test
-
 run_wasm_tests() {
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
         wasm_cargo test --release --tests
 }
-timed "cargo test (wasm32, Node)" run_wasm_tests
 
-timed "npm pack + install into tests/" bash scripts/pack.sh tests
-
-timed "package with test-only exports" bash scripts/build-test-variant.sh
-
-timed "Wycheproof vectors for the JS tests" cargo run --quiet --example wycheproof_fixture -- "$ART/wycheproof.json"
-
-timed "JS tests (node --test tests/js)" node --test tests/js/*.test.mjs
+if wants rust; then
+    timed "cargo test (native)" cargo test
+    timed "cargo test (wasm32, Node)" run_wasm_tests
+fi
 
 typecheck() {
     "$NODE_BIN/tsc" -p tests/types/tsconfig.json
     "$NODE_BIN/tsc" -p tests/types/tsconfig.bundler.json
     echo "tsc --strict: ok (nodenext and bundler resolution)"
 }
-timed "types (tsc --strict --noEmit)" typecheck
+if wants js browser; then
+    timed "npm pack + install into tests/" bash scripts/pack.sh tests
+fi
 
-timed "packaging (node --test tests/package)" node --test tests/package/*.test.mjs
+if wants js; then
+    timed "package with test-only exports" bash scripts/build-test-variant.sh
+    timed "Wycheproof vectors for the JS tests" cargo run --quiet --example wycheproof_fixture -- "$ART/wycheproof.json"
+    timed "JS tests (node --test tests/js)" node --test tests/js/*.test.mjs
+    timed "types (tsc --strict --noEmit)" typecheck
+fi
 
-timed "inspector e2e (node --test tests/inspector)" node --test tests/inspector/*.test.mjs
+if wants browser; then
+    timed "packaging (node --test tests/package)" node --test tests/package/*.test.mjs
+    timed "inspector e2e (node --test tests/inspector)" node --test tests/inspector/*.test.mjs
+fi
 
 step "summary"
 printf '  %s\n' "${SUMMARY[@]}"
