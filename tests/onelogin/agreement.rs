@@ -18,7 +18,6 @@ use govuk_one_login_tokens::options::{
     InspectTokenOptions, VerifyCoreIdentityOptions, VerifyIdTokenOptions, VerifyLogoutTokenOptions,
 };
 use govuk_one_login_tokens::{Error, ErrorCode};
-use rand_core::OsRng;
 use serde_json::{json, Value};
 
 const NONCE: &str = "n-0S6_WzA2Mj";
@@ -147,8 +146,7 @@ fn id_token_verify_and_inspect_agree() -> TestResult {
         "sid": "s", "vtm": "https://oidc.integration.account.gov.uk/trustmark",
         "auth_time": NOW - 100.0, "at_hash": at_hash(ACCESS_TOKEN),
     });
-    let jwks =
-        json!({"keys": [with(ec_public_jwk(&issuer.es), json!({"kid": ES_KID, "alg": "ES256"}))]});
+    let jwks = json!({"keys": [with(issuer.es.jwk(None), json!({"kid": ES_KID, "alg": "ES256"}))]});
     let base = json!({
         "environment": "integration", "clientId": CLIENT_ID, "nonce": NONCE, "now": NOW,
         "accessToken": ACCESS_TOKEN,
@@ -193,11 +191,11 @@ fn id_token_verify_and_inspect_agree() -> TestResult {
 
 #[test]
 fn core_identity_verify_and_inspect_agree() -> TestResult {
-    let key = p256::ecdsa::SigningKey::random(&mut OsRng);
+    let key = EcKey::generate();
     let kid = format!("{DID}#key-1");
     let document = json!({"id": DID, "assertionMethod": [{
         "type": "JsonWebKey", "id": kid, "controller": DID,
-        "publicKeyJwk": with(ec_public_jwk(&key), json!({"alg": "ES256"})),
+        "publicKeyJwk": with(key.jwk(None), json!({"alg": "ES256"})),
     }]});
     let did = DidDocument::from_json(&document.to_string())?;
     let claims = json!({
@@ -207,8 +205,7 @@ fn core_identity_verify_and_inspect_agree() -> TestResult {
             "name": [{"nameParts": [{"value": "KENNETH", "type": "GivenName"}]}],
             "birthDate": [{"value": "1965-07-08"}]}},
     });
-    let sign_with =
-        |claims: &Value| sign(&json!({"kid": kid, "alg": "ES256"}), claims, &Key::Es(&key));
+    let sign_with = |claims: &Value| key.sign(&json!({"kid": kid, "alg": "ES256"}), claims);
     let base = json!({"environment": "integration", "clientId": CLIENT_ID, "sub": SUB, "now": NOW});
     let mut matrix = variants(&base, &vtr_forms());
     matrix.extend(variants(&base, &common_variants()));
@@ -248,14 +245,12 @@ fn logout_token_verify_and_inspect_agree() -> TestResult {
         "events": {"http://schemas.openid.net/event/backchannel-logout": {}},
     });
     let sign_logout = |claims: &Value| {
-        sign(
+        issuer.es.sign(
             &json!({"alg": "ES256", "kid": ES_KID, "typ": "logout+jwt"}),
             claims,
-            &Key::Es(&issuer.es),
         )
     };
-    let jwks =
-        json!({"keys": [with(ec_public_jwk(&issuer.es), json!({"kid": ES_KID, "alg": "ES256"}))]});
+    let jwks = json!({"keys": [with(issuer.es.jwk(None), json!({"kid": ES_KID, "alg": "ES256"}))]});
     let base = json!({"environment": "integration", "clientId": CLIENT_ID, "now": NOW});
     let matrix = variants(&base, &common_variants());
     let tokens = [

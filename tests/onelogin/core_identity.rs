@@ -6,7 +6,6 @@ use govuk_one_login_tokens::onelogin::{
     LevelOfConfidence,
 };
 use govuk_one_login_tokens::ErrorCode;
-use rand_core::OsRng;
 use serde_json::{json, Value};
 
 const DID: &str = "did:web:identity.integration.account.gov.uk";
@@ -17,7 +16,7 @@ fn kid() -> String {
 }
 
 struct Identity {
-    key: p256::ecdsa::SigningKey,
+    key: EcKey,
     did: DidDocument,
     document: Value,
 }
@@ -30,18 +29,18 @@ fn document(entries: Vec<Value>) -> Value {
     })
 }
 
-fn entry(id: &str, controller: &str, key: &p256::ecdsa::SigningKey) -> Value {
+fn entry(id: &str, controller: &str, key: &EcKey) -> Value {
     json!({
         "type": "JsonWebKey",
         "id": id,
         "controller": controller,
-        "publicKeyJwk": with(ec_public_jwk(key), json!({"alg": "ES256"})),
+        "publicKeyJwk": with(key.jwk(None), json!({"alg": "ES256"})),
     })
 }
 
 impl Identity {
     fn new() -> Result<Identity, Box<dyn std::error::Error>> {
-        let key = p256::ecdsa::SigningKey::random(&mut OsRng);
+        let key = EcKey::generate();
         let document = document(vec![entry(&kid(), DID, &key)]);
         Ok(Identity {
             did: DidDocument::from_json(&document.to_string())?,
@@ -51,11 +50,8 @@ impl Identity {
     }
 
     fn sign(&self, claims: &Value) -> String {
-        sign(
-            &json!({"kid": kid(), "alg": "ES256"}),
-            claims,
-            &Key::Es(&self.key),
-        )
+        self.key
+            .sign(&json!({"kid": kid(), "alg": "ES256"}), claims)
     }
 }
 
@@ -144,49 +140,39 @@ fn vc_type_is_not_checked() -> TestResult {
 fn key_selection_rules() -> TestResult {
     let id = Identity::new()?;
     let c = claims();
-    let es = Key::Es(&id.key);
+    let es = &id.key;
     let cases = [
         // Only ES256.
         (
-            sign(
-                &json!({"kid": kid(), "alg": "RS256"}),
-                &c,
-                &Key::Rs(rsa_key()),
-            ),
+            RsaKey::shared().sign(&json!({"kid": kid(), "alg": "RS256"}), &c),
             code(ErrorCode::AlgNotAllowed),
         ),
         (
-            sign(&json!({"kid": kid(), "alg": "HS256"}), &c, &es),
+            es.sign(&json!({"kid": kid(), "alg": "HS256"}), &c),
             code(ErrorCode::AlgNotAllowed),
         ),
         (
-            sign(&json!({"alg": "ES256"}), &c, &es),
+            es.sign(&json!({"alg": "ES256"}), &c),
             code(ErrorCode::JwsInvalid),
         ),
         // The DID before '#' must be the document's id.
         (
-            sign(
+            es.sign(
                 &json!({"kid": kid().replace("integration.", ""), "alg": "ES256"}),
                 &c,
-                &es,
             ),
             code(ErrorCode::JwksNoMatchingKey),
         ),
         (
-            sign(
+            es.sign(
                 &json!({"kid": "c9f8da1c87525bb41653583c2d05274e85805ab7d0abc58376c7128129daa936", "alg": "ES256"}),
                 &c,
-                &es,
             ),
             code(ErrorCode::JwksNoMatchingKey),
         ),
         // The whole kid must be an entry's id.
         (
-            sign(
-                &json!({"kid": format!("{DID}#another"), "alg": "ES256"}),
-                &c,
-                &es,
-            ),
+            es.sign(&json!({"kid": format!("{DID}#another"), "alg": "ES256"}), &c),
             code(ErrorCode::JwksNoMatchingKey),
         ),
     ];
@@ -216,7 +202,7 @@ fn entries_controlled_by_another_did_are_not_used() -> TestResult {
         code(ErrorCode::JwksNoMatchingKey)
     );
     // During a rotation the document lists two keys; each verifies its own credentials.
-    let next = p256::ecdsa::SigningKey::random(&mut OsRng);
+    let next = EcKey::generate();
     let next_kid = format!("{DID}#next");
     let doc = document(vec![
         entry(&kid(), DID, &id.key),
@@ -224,11 +210,7 @@ fn entries_controlled_by_another_did_are_not_used() -> TestResult {
     ]);
     let did = DidDocument::from_json(&doc.to_string())?;
     assert!(verify_core_identity(&id.sign(&claims()), &did, &options()).is_ok());
-    let token = sign(
-        &json!({"kid": next_kid, "alg": "ES256"}),
-        &claims(),
-        &Key::Es(&next),
-    );
+    let token = next.sign(&json!({"kid": next_kid, "alg": "ES256"}), &claims());
     assert!(verify_core_identity(&token, &did, &options()).is_ok());
     Ok(())
 }
@@ -308,7 +290,7 @@ fn levels_of_confidence_are_configurable() -> TestResult {
 #[test]
 fn simulator_environment_uses_the_oidc_issuer() -> TestResult {
     let env = Environment::Custom(CustomEnvironment::simulator("http://localhost:3000")?);
-    let key = p256::ecdsa::SigningKey::random(&mut OsRng);
+    let key = EcKey::generate();
     let sim_kid = "did:web:localhost%3A3000#1f1caabb-b0bb-45b2-93ee-f47bf098dc1d";
     let doc = patch(
         &document(vec![entry(sim_kid, "did:web:localhost%3A3000", &key)]),
@@ -316,7 +298,7 @@ fn simulator_environment_uses_the_oidc_issuer() -> TestResult {
     );
     let did = DidDocument::from_json(&doc.to_string())?;
     let c = patch(&claims(), json!({"iss": "http://localhost:3000/"}));
-    let token = sign(&json!({"kid": sim_kid, "alg": "ES256"}), &c, &Key::Es(&key));
+    let token = key.sign(&json!({"kid": sim_kid, "alg": "ES256"}), &c);
     let opts = CoreIdentityOptions::new(&env, CLIENT_ID, SUB, NOW);
     assert!(verify_core_identity(&token, &did, &opts).is_ok());
     Ok(())

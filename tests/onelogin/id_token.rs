@@ -54,42 +54,42 @@ fn valid_es256_and_rs256_tokens_verify() -> TestResult {
 fn header_and_key_rules() -> TestResult {
     let issuer = Issuer::new()?;
     let c = claims();
-    let es = Key::Es(&issuer.es);
-    let rs = Key::Rs(rsa_key());
+    let es = &issuer.es;
+    let rs = RsaKey::shared();
     let cases = [
         // One Login always sends a kid; without it there is nothing to pick a key by.
         (
-            sign(&json!({"alg": "ES256"}), &c, &es),
+            es.sign(&json!({"alg": "ES256"}), &c),
             code(ErrorCode::JwsInvalid),
         ),
         (
-            sign(&json!({"alg": "HS256", "kid": ES_KID}), &c, &es),
+            es.sign(&json!({"alg": "HS256", "kid": ES_KID}), &c),
             code(ErrorCode::AlgNotAllowed),
         ),
         (
-            sign(&json!({"alg": "none", "kid": ES_KID}), &c, &es),
+            es.sign(&json!({"alg": "none", "kid": ES_KID}), &c),
             code(ErrorCode::AlgNotAllowed),
         ),
         (
-            sign(&json!({"alg": "PS256", "kid": RS_KID}), &c, &rs),
+            rs.sign(&json!({"alg": "PS256", "kid": RS_KID}), &c),
             code(ErrorCode::AlgNotAllowed),
         ),
         (
-            sign(&json!({"alg": "ES256", "kid": "unknown"}), &c, &es),
+            es.sign(&json!({"alg": "ES256", "kid": "unknown"}), &c),
             code(ErrorCode::JwksNoMatchingKey),
         ),
         // The header alg must be the key's own alg: RS256 naming the EC key, and back.
         (
-            sign(&json!({"alg": "RS256", "kid": ES_KID}), &c, &rs),
+            rs.sign(&json!({"alg": "RS256", "kid": ES_KID}), &c),
             code(ErrorCode::JwksNoMatchingKey),
         ),
         (
-            sign(&json!({"alg": "ES256", "kid": RS_KID}), &c, &es),
+            es.sign(&json!({"alg": "ES256", "kid": RS_KID}), &c),
             code(ErrorCode::JwksNoMatchingKey),
         ),
         // Signed by the RSA key but claiming the EC key's kid and alg.
         (
-            sign(&json!({"alg": "ES256", "kid": ES_KID}), &c, &rs),
+            rs.sign(&json!({"alg": "ES256", "kid": ES_KID}), &c),
             code(ErrorCode::SignatureVerificationFailed),
         ),
     ];

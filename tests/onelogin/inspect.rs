@@ -11,7 +11,6 @@ use govuk_one_login_tokens::onelogin::{
     NonceCheck,
 };
 use govuk_one_login_tokens::{Error, ErrorCode, KeySet};
-use rand_core::OsRng;
 use serde_json::{json, Value};
 
 const NONCE: &str = "n-0S6_WzA2Mj";
@@ -238,11 +237,9 @@ fn missing_inputs_skip_their_checks_and_never_pass() -> TestResult {
 #[test]
 fn an_unknown_kid_fails_kid_found_and_skips_the_signature() -> TestResult {
     let issuer = Issuer::new()?;
-    let token = sign(
-        &json!({"alg": "ES256", "kid": "unknown"}),
-        &id_claims(),
-        &Key::Es(&issuer.es),
-    );
+    let token = issuer
+        .es
+        .sign(&json!({"alg": "ES256", "kid": "unknown"}), &id_claims());
     let inspection = inspect_token(&token, &id_options(&issuer.keys))?;
     assert_eq!(
         status_of(&inspection, "kid_found").as_deref(),
@@ -278,7 +275,7 @@ fn garbage_fails_format_and_skips_the_rest() -> TestResult {
 fn inspection_agrees_with_verify_id_token() -> TestResult {
     let issuer = Issuer::new()?;
     let c = id_claims();
-    let es = Key::Es(&issuer.es);
+    let es = &issuer.es;
     let tokens = [
         issuer.es256(&c),
         issuer.rs256(&c),
@@ -296,10 +293,10 @@ fn inspection_agrees_with_verify_id_token() -> TestResult {
         issuer.es256(&patch(&c, json!({"at_hash": "AAAA"}))),
         issuer.es256(&patch(&c, json!({"sid": 7}))),
         issuer.es256(&patch(&c, json!({"azp": "other"}))),
-        sign(&json!({"alg": "ES256"}), &c, &es),
-        sign(&json!({"alg": "RS256", "kid": ES_KID}), &c, &es),
-        sign(&json!({"alg": "none", "kid": ES_KID}), &c, &es),
-        sign(&json!({"alg": "ES256", "kid": "nope"}), &c, &es),
+        es.sign(&json!({"alg": "ES256"}), &c),
+        es.sign(&json!({"alg": "RS256", "kid": ES_KID}), &c),
+        es.sign(&json!({"alg": "none", "kid": ES_KID}), &c),
+        es.sign(&json!({"alg": "ES256", "kid": "nope"}), &c),
         format!("{}x", issuer.es256(&c)),
         "a.b".to_owned(),
     ];
@@ -328,13 +325,13 @@ fn inspection_agrees_with_verify_id_token() -> TestResult {
 
 #[test]
 fn a_core_identity_credential_checks_the_did_and_reads_the_names() -> TestResult {
-    let key = p256::ecdsa::SigningKey::random(&mut OsRng);
+    let key = EcKey::generate();
     let kid = format!("{DID}#key-1");
     let document = json!({
         "id": DID,
         "assertionMethod": [{
             "type": "JsonWebKey", "id": kid, "controller": DID,
-            "publicKeyJwk": with(ec_public_jwk(&key), json!({"alg": "ES256"})),
+            "publicKeyJwk": with(key.jwk(None), json!({"alg": "ES256"})),
         }],
     });
     let did = DidDocument::from_json(&document.to_string())?;
@@ -346,11 +343,7 @@ fn a_core_identity_credential_checks_the_did_and_reads_the_names() -> TestResult
                                     {"value": "DECERQUEIRA", "type": "FamilyName"}]}],
             "birthDate": [{"value": "1965-07-08"}]}},
     });
-    let token = sign(
-        &json!({"kid": kid, "alg": "ES256"}),
-        &claims,
-        &Key::Es(&key),
-    );
+    let token = key.sign(&json!({"kid": kid, "alg": "ES256"}), &claims);
     let options = InspectOptions {
         did: Some(&did),
         environment: Some(Environment::Integration),
@@ -378,10 +371,9 @@ fn a_core_identity_credential_checks_the_did_and_reads_the_names() -> TestResult
     assert_eq!(identity.birth_dates, ["1965-07-08"]);
 
     // A kid under another DID fails the controller check; the key checks are then skipped.
-    let foreign = sign(
+    let foreign = key.sign(
         &json!({"kid": "did:web:example.com#key-1", "alg": "ES256"}),
         &claims,
-        &Key::Es(&key),
     );
     let inspection = inspect_token(&foreign, &options)?;
     assert_eq!(
@@ -415,18 +407,16 @@ fn a_logout_token_is_recognised_and_a_nonce_in_it_fails() -> TestResult {
         client_id: Some(CLIENT_ID.into()),
         ..InspectOptions::at(NOW)
     };
-    let good = sign(&header, &claims, &Key::Es(&issuer.es));
+    let good = issuer.es.sign(&header, &claims);
     let inspection = inspect_token(&good, &options)?;
     assert_eq!(inspection.kind, TokenKind::LogoutToken);
     assert_eq!(inspection.verdict(), Verdict::Valid);
     for id in ["typ", "events", "jti", "no_nonce"] {
         assert_eq!(status_of(&inspection, id).as_deref(), Some("pass"), "{id}");
     }
-    let bad = sign(
-        &header,
-        &patch(&claims, json!({"nonce": "x"})),
-        &Key::Es(&issuer.es),
-    );
+    let bad = issuer
+        .es
+        .sign(&header, &patch(&claims, json!({"nonce": "x"})));
     let inspection = inspect_token(&bad, &options)?;
     let verify = LogoutOptions::new(&Environment::Integration, CLIENT_ID, NOW);
     let err = verify_logout_token(&bad, &issuer.keys, &verify)
