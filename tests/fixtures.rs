@@ -297,3 +297,73 @@ pub fn error_code<T>(result: Result<T, Error>) -> Option<ErrorCode> {
 pub fn verify_code(token: &str, keys: &KeySet, options: &jwt::VerifyOptions) -> Option<ErrorCode> {
     error_code(jwt::verify(token, keys, options))
 }
+
+/// The nonce and access token of the One Login ID tokens the tests sign.
+pub const NONCE: &str = "n-0S6_WzA2Mj";
+pub const ACCESS_TOKEN: &str = "eyJhbGciOiJFUzI1NiJ9.access.token";
+/// The integration environment's DID (the identity issuer's key document).
+pub const DID: &str = "did:web:identity.integration.account.gov.uk";
+
+/// An integration-environment ID token's claims for [`CLIENT_ID`], [`NONCE`] and
+/// [`ACCESS_TOKEN`], issued 10 seconds before [`NOW`].
+pub fn id_token_claims() -> Value {
+    json!({
+        "iss": "https://oidc.integration.account.gov.uk/",
+        "aud": CLIENT_ID,
+        "sub": "urn:fdc:gov.uk:2022:VtcZjnU4Sif2oyJZola3OkN0e3Jeku1cIMN38rFlhU4",
+        "iat": NOW - 10.0,
+        "exp": NOW + 110.0,
+        "nonce": NONCE,
+        "vot": "Cl.Cm",
+        "vtm": "https://oidc.integration.account.gov.uk/trustmark",
+        "sid": "dX5xv0XgHh6yfD1xy-ss_1EDK0I",
+        "auth_time": NOW - 100.0,
+        "at_hash": govuk_one_login_tokens::onelogin::id_token::at_hash(ACCESS_TOKEN),
+    })
+}
+
+/// A DID document for [`DID`] with these `assertionMethod` entries.
+pub fn did_document(entries: Vec<Value>) -> Value {
+    json!({
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/jwk/v1"],
+        "id": DID,
+        "assertionMethod": entries,
+    })
+}
+
+/// An `assertionMethod` entry publishing `key` as ES256 under `id`.
+pub fn did_entry(id: &str, controller: &str, key: &EcKey) -> Value {
+    json!({
+        "type": "JsonWebKey",
+        "id": id,
+        "controller": controller,
+        "publicKeyJwk": with(key.jwk(None), json!({"alg": "ES256"})),
+    })
+}
+
+/// The identity issuer: an ES256 key published under `kid` in a DID document for [`DID`].
+pub struct IdentityIssuer {
+    pub key: EcKey,
+    pub kid: String,
+    pub document: Value,
+    pub did: govuk_one_login_tokens::onelogin::DidDocument,
+}
+
+impl IdentityIssuer {
+    pub fn new(kid: &str) -> Result<IdentityIssuer, Error> {
+        let key = EcKey::generate();
+        let document = did_document(vec![did_entry(kid, DID, &key)]);
+        Ok(IdentityIssuer {
+            did: govuk_one_login_tokens::onelogin::DidDocument::from_json(&document.to_string())?,
+            key,
+            kid: kid.to_owned(),
+            document,
+        })
+    }
+
+    /// A credential with these claims, signed under the published kid.
+    pub fn sign(&self, claims: &Value) -> String {
+        self.key
+            .sign(&json!({"kid": self.kid, "alg": "ES256"}), claims)
+    }
+}

@@ -7,12 +7,11 @@
 
 use crate::fixtures::*;
 use govuk_one_login_tokens::checks::{Skip, Status};
-use govuk_one_login_tokens::onelogin::id_token::at_hash;
 use govuk_one_login_tokens::onelogin::inspect::{
     inspect_token, InspectOptions, Inspection, Verdict,
 };
 use govuk_one_login_tokens::onelogin::{
-    verify_core_identity, verify_id_token, verify_logout_token, DidDocument,
+    verify_core_identity, verify_id_token, verify_logout_token,
 };
 use govuk_one_login_tokens::options::{
     InspectTokenOptions, VerifyCoreIdentityOptions, VerifyIdTokenOptions, VerifyLogoutTokenOptions,
@@ -20,10 +19,7 @@ use govuk_one_login_tokens::options::{
 use govuk_one_login_tokens::{Error, ErrorCode};
 use serde_json::{json, Value};
 
-const NONCE: &str = "n-0S6_WzA2Mj";
-const ACCESS_TOKEN: &str = "eyJhbGciOiJFUzI1NiJ9.access.token";
 const SUB: &str = "urn:fdc:gov.uk:2022:agreement";
-const DID: &str = "did:web:identity.integration.account.gov.uk";
 
 /// What a call came to: accepted, a token failure (code, claim), or a refused option.
 #[derive(Debug, PartialEq)]
@@ -140,12 +136,7 @@ fn common_variants() -> Vec<Value> {
 #[test]
 fn id_token_verify_and_inspect_agree() -> TestResult {
     let issuer = Issuer::new()?;
-    let claims = json!({
-        "iss": "https://oidc.integration.account.gov.uk/", "aud": CLIENT_ID, "sub": SUB,
-        "iat": NOW - 10.0, "exp": NOW + 110.0, "nonce": NONCE, "vot": "Cl.Cm",
-        "sid": "s", "vtm": "https://oidc.integration.account.gov.uk/trustmark",
-        "auth_time": NOW - 100.0, "at_hash": at_hash(ACCESS_TOKEN),
-    });
+    let claims = id_token_claims();
     let jwks = json!({"keys": [with(issuer.es.jwk(None), json!({"kid": ES_KID, "alg": "ES256"}))]});
     let base = json!({
         "environment": "integration", "clientId": CLIENT_ID, "nonce": NONCE, "now": NOW,
@@ -191,13 +182,9 @@ fn id_token_verify_and_inspect_agree() -> TestResult {
 
 #[test]
 fn core_identity_verify_and_inspect_agree() -> TestResult {
-    let key = EcKey::generate();
-    let kid = format!("{DID}#key-1");
-    let document = json!({"id": DID, "assertionMethod": [{
-        "type": "JsonWebKey", "id": kid, "controller": DID,
-        "publicKeyJwk": with(key.jwk(None), json!({"alg": "ES256"})),
-    }]});
-    let did = DidDocument::from_json(&document.to_string())?;
+    let id = IdentityIssuer::new(&format!("{DID}#key-1"))?;
+    let document = &id.document;
+    let did = &id.did;
     let claims = json!({
         "sub": SUB, "iss": "https://identity.integration.account.gov.uk/", "aud": CLIENT_ID,
         "nbf": NOW - 10.0, "iat": NOW - 10.0, "exp": NOW + 1790.0, "vot": "P2",
@@ -205,7 +192,6 @@ fn core_identity_verify_and_inspect_agree() -> TestResult {
             "name": [{"nameParts": [{"value": "KENNETH", "type": "GivenName"}]}],
             "birthDate": [{"value": "1965-07-08"}]}},
     });
-    let sign_with = |claims: &Value| key.sign(&json!({"kid": kid, "alg": "ES256"}), claims);
     let base = json!({"environment": "integration", "clientId": CLIENT_ID, "sub": SUB, "now": NOW});
     let mut matrix = variants(&base, &vtr_forms());
     matrix.extend(variants(&base, &common_variants()));
@@ -214,15 +200,15 @@ fn core_identity_verify_and_inspect_agree() -> TestResult {
         &[json!({"sub": "urn:someone-else"}), json!({"sub": null})],
     ));
     let tokens = [
-        sign_with(&claims),
-        sign_with(&patch(&claims, json!({"vot": "P1"}))),
+        id.sign(&claims),
+        id.sign(&patch(&claims, json!({"vot": "P1"}))),
     ];
     for token in &tokens {
         for members in &matrix {
             let verified = serde_json::from_value::<VerifyCoreIdentityOptions>(members.clone())
                 .map_err(|e| Error::option("options", e.to_string()))
                 .and_then(|o| o.resolve(|| NOW))
-                .and_then(|o| verify_core_identity(token, &did, &o));
+                .and_then(|o| verify_core_identity(token, did, &o));
             let verified = outcome_of(verified);
             let inspected = inspect(
                 token,

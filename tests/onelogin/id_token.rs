@@ -6,9 +6,6 @@ use govuk_one_login_tokens::onelogin::{verify_id_token, Environment, IdTokenOpti
 use govuk_one_login_tokens::ErrorCode;
 use serde_json::{json, Value};
 
-const NONCE: &str = "n-0S6_WzA2Mj";
-const ACCESS_TOKEN: &str = "eyJhbGciOiJFUzI1NiJ9.access.token";
-
 fn options() -> IdTokenOptions {
     IdTokenOptions::new(
         &Environment::Integration,
@@ -19,19 +16,7 @@ fn options() -> IdTokenOptions {
 }
 
 fn claims() -> Value {
-    json!({
-        "iss": "https://oidc.integration.account.gov.uk/",
-        "aud": CLIENT_ID,
-        "sub": "urn:fdc:gov.uk:2022:VtcZjnU4Sif2oyJZola3OkN0e3Jeku1cIMN38rFlhU4",
-        "iat": NOW - 10.0,
-        "exp": NOW + 110.0,
-        "nonce": NONCE,
-        "vot": "Cl.Cm",
-        "vtm": "https://oidc.integration.account.gov.uk/trustmark",
-        "sid": "dX5xv0XgHh6yfD1xy-ss_1EDK0I",
-        "auth_time": NOW - 100.0,
-        "at_hash": at_hash(ACCESS_TOKEN),
-    })
+    id_token_claims()
 }
 
 #[test]
