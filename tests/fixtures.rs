@@ -367,3 +367,30 @@ impl IdentityIssuer {
             .sign(&json!({"kid": self.kid, "alg": "ES256"}), claims)
     }
 }
+
+/// A table of claim changes: each row's `changes` are patched into `claims` (see [`patch`]),
+/// signed by `sign` and checked by `verify`, and must come to the row's failure (`None`: the
+/// token verifies). Every row that does not is reported, by its changes.
+pub fn assert_claim_changes<T>(
+    claims: &Value,
+    rows: impl IntoIterator<Item = (Value, Failure)>,
+    sign: impl Fn(&Value) -> String,
+    verify: impl Fn(&str) -> Result<T, Error>,
+) {
+    let mut total = 0;
+    let wrong: Vec<String> = rows
+        .into_iter()
+        .inspect(|_| total += 1)
+        .filter_map(|(changes, expected)| {
+            let got = failure(verify(&sign(&patch(claims, changes.clone()))));
+            (got != expected).then(|| format!("  {changes}: expected {expected:?}, got {got:?}"))
+        })
+        .collect();
+    assert!(total > 0, "an empty table proves nothing");
+    assert!(
+        wrong.is_empty(),
+        "{} of {total} rows:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}

@@ -214,14 +214,12 @@ fn each_claim_rule_fails_with_its_claim() -> TestResult {
             claim("vc"),
         ),
     ];
-    for (changes, expected) in cases {
-        let token = id.sign(&patch(&claims(), changes.clone()));
-        assert_eq!(
-            failure(verify_core_identity(&token, &id.did, &options())),
-            expected,
-            "{changes}"
-        );
-    }
+    assert_claim_changes(
+        &claims(),
+        cases,
+        |c| id.sign(c),
+        |token| verify_core_identity(token, &id.did, &options()),
+    );
     Ok(())
 }
 
