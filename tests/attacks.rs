@@ -11,8 +11,8 @@
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use crate::fixtures::{
-    encode_json, error_code, hmac_sha256, issuer, key_set, signature_of, with, with_signature,
-    EcKey, Hmac, Issuer, RsaKey, Signs, Unsigned, CLIENT_ID, ES_KID, NOW, RS_KID,
+    assert_rows, encode_json, error_code, hmac_sha256, issuer, key_set, signature_of, with,
+    with_signature, EcKey, Hmac, Issuer, RsaKey, Signs, Unsigned, CLIENT_ID, ES_KID, NOW, RS_KID,
 };
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL, Engine};
 use govuk_one_login_tokens::dangerous::decode;
@@ -108,22 +108,16 @@ fn describe<T>(result: &Result<T, Error>) -> String {
 /// The table runner: every row's result must meet its expectation; the rows that do not are
 /// reported together, by name.
 fn check<N: Display, T>(rows: impl IntoIterator<Item = (N, Result<T, Error>, Expect)>) {
-    let mut total = 0;
-    let wrong: Vec<String> = rows
-        .into_iter()
-        .inspect(|_| total += 1)
-        .filter(|(_, result, expect)| !expect.met_by(result))
-        .map(|(name, result, expect)| {
-            format!("  {name}: expected {expect:?}, got {}", describe(&result))
-        })
-        .collect();
-    assert!(total > 0, "an empty table proves nothing");
-    assert!(
-        wrong.is_empty(),
-        "{} of {total} cases:\n{}",
-        wrong.len(),
-        wrong.join("\n")
-    );
+    assert_rows(rows.into_iter().map(|(name, result, expect)| {
+        if expect.met_by(&result) {
+            Ok(())
+        } else {
+            Err(format!(
+                "{name}: expected {expect:?}, got {}",
+                describe(&result)
+            ))
+        }
+    }));
 }
 
 /// [`check`] for tokens: each is verified against `keys` with the relying party's options.

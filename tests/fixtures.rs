@@ -368,6 +368,24 @@ impl IdentityIssuer {
     }
 }
 
+/// The end of every table test: one result per row, `Err` naming a row that came out
+/// otherwise. Fails listing every such row, or on an empty table (which proves nothing).
+pub fn assert_rows(rows: impl IntoIterator<Item = Result<(), String>>) {
+    let mut total = 0;
+    let wrong: Vec<String> = rows
+        .into_iter()
+        .inspect(|_| total += 1)
+        .filter_map(Result::err)
+        .collect();
+    assert!(total > 0, "an empty table proves nothing");
+    assert!(
+        wrong.is_empty(),
+        "{} of {total} rows:\n  {}",
+        wrong.len(),
+        wrong.join("\n  ")
+    );
+}
+
 /// A table of claim changes: each row's `changes` are patched into `claims` (see [`patch`]),
 /// signed by `sign` and checked by `verify`, and must come to the row's failure (`None`: the
 /// token verifies). Every row that does not is reported, by its changes.
@@ -377,20 +395,12 @@ pub fn assert_claim_changes<T>(
     sign: impl Fn(&Value) -> String,
     verify: impl Fn(&str) -> Result<T, Error>,
 ) {
-    let mut total = 0;
-    let wrong: Vec<String> = rows
-        .into_iter()
-        .inspect(|_| total += 1)
-        .filter_map(|(changes, expected)| {
-            let got = failure(verify(&sign(&patch(claims, changes.clone()))));
-            (got != expected).then(|| format!("  {changes}: expected {expected:?}, got {got:?}"))
-        })
-        .collect();
-    assert!(total > 0, "an empty table proves nothing");
-    assert!(
-        wrong.is_empty(),
-        "{} of {total} rows:\n{}",
-        wrong.len(),
-        wrong.join("\n")
-    );
+    assert_rows(rows.into_iter().map(|(changes, expected)| {
+        let got = failure(verify(&sign(&patch(claims, changes.clone()))));
+        if got == expected {
+            Ok(())
+        } else {
+            Err(format!("{changes}: expected {expected:?}, got {got:?}"))
+        }
+    }));
 }
