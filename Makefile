@@ -3,7 +3,11 @@
 SHELL := /usr/bin/env bash
 PORT ?= 8080
 
-.PHONY: setup build test test-hosts bench-import lint fmt inspector bench fuzz soak clean
+.PHONY: help setup build test test-rust test-js test-browser test-hosts bench-import lint fmt inspector bench fuzz soak clean
+
+## help: list the targets with what each does
+help:
+	@awk '/^## [a-z-]+: / { t = $$2; sub(/:$$/, "", t); d = $$0; sub(/^## [a-z-]+: /, "", d); printf "  %-14s %s\n", t, d }' $(firstword $(MAKEFILE_LIST))
 
 ## setup: install missing tools (wasm32 std, wasm-bindgen-cli, npm dev tools, Chromium)
 setup:
@@ -13,8 +17,7 @@ setup:
 build: setup
 	@bash scripts/build.sh
 
-## test-hosts: every host the package is tested in (tests/hosts: Node 18/20/22 plain and bundled,
-## Next.js 16, Workers, Deno, Bun, Vite 7/8, webpack 5, import map), with a table of figures
+## test-hosts: every host (Node 18/20/22 plain and bundled, Next.js, Workers, Deno, Bun, Vite, webpack, import map)
 test-hosts: setup build
 	@bash scripts/test-hosts.sh
 
@@ -26,9 +29,21 @@ lint: setup
 fmt:
 	cargo fmt
 
-## test: build, lint, then native + wasm Rust tests, JS package tests, types and packaging checks
+## test: build, lint, then every suite below (one summary: total passed and failed)
 test: setup build lint
 	@bash scripts/test.sh
+
+## test-rust: the Rust tests, native and compiled to wasm32 under Node (no build or lint)
+test-rust: setup
+	@bash scripts/test.sh rust
+
+## test-js: npm pack, the JS package tests and the TypeScript type checks
+test-js: setup build
+	@bash scripts/test.sh js
+
+## test-browser: npm pack, the packaging checks and the inspector end to end in Chromium
+test-browser: setup build
+	@bash scripts/test.sh browser
 
 ## inspector: serve www/ at / and pkg/ at /pkg/ on 127.0.0.1:$(PORT)
 inspector: setup build

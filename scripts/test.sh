@@ -11,9 +11,34 @@
 #   7. the token inspector page (node --test tests/inspector), end to end in headless Chromium
 #   8. the representative hosts (scripts/test-hosts.sh --subset: Node plain and bundled, Next.js,
 #      Workers, Vite 7 dev); `make test-hosts` runs them all
+# `scripts/test.sh` runs every suite; `scripts/test.sh SUITE...` runs only those named:
+#   rust     1-2                (make test-rust)
+#   js       3-5                (make test-js)
+#   browser  3, 6-7             (make test-browser)
+#   hosts    8
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
+
+SUITES=("$@")
+[ ${#SUITES[@]} -gt 0 ] || SUITES=(rust js browser hosts)
+for suite in "${SUITES[@]}"; do
+    case "$suite" in
+        rust | js | browser | hosts) ;;
+        *)
+            echo "test.sh: unknown suite \"$suite\" (known: rust js browser hosts)" >&2
+            exit 2
+            ;;
+    esac
+done
+# wants SUITE...: is any of these suites selected?
+wants() {
+    local s
+    for s in "$@"; do
+        [[ " ${SUITES[*]} " == *" $s "* ]] && return 0
+    done
+    return 1
+}
 
 ART=tests/artifacts
 mkdir -p "$ART"
@@ -41,8 +66,6 @@ timed() {
     SUMMARY+=("$(printf '%-40s %4ss  %4s passed' "$name" $((SECONDS - t0)) "$p")")
 }
 
-timed "cargo test (native)" cargo test
-
 # Its own target dir: the tests build the crate without features, and cargo names a cdylib
 # without a hash, so sharing target/ with the package build would rebuild both every time.
 run_wasm_tests() {
@@ -50,28 +73,36 @@ run_wasm_tests() {
         CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
         wasm_cargo test --release --tests
 }
-timed "cargo test (wasm32, Node)" run_wasm_tests
 
-timed "npm pack + install into tests/" bash scripts/pack.sh tests
-
-timed "package with test-only exports" bash scripts/build-test-variant.sh
-
-timed "Wycheproof vectors for the JS tests" cargo run --quiet --example wycheproof_fixture -- "$ART/wycheproof.json"
-
-timed "JS tests (node --test tests/js)" node --test tests/js/*.test.mjs
+if wants rust; then
+    timed "cargo test (native)" cargo test
+    timed "cargo test (wasm32, Node)" run_wasm_tests
+fi
 
 typecheck() {
     "$NODE_BIN/tsc" -p tests/types/tsconfig.json
     "$NODE_BIN/tsc" -p tests/types/tsconfig.bundler.json
     echo "tsc --strict: ok (nodenext and bundler resolution)"
 }
-timed "types (tsc --strict --noEmit)" typecheck
+if wants js browser; then
+    timed "npm pack + install into tests/" bash scripts/pack.sh tests
+fi
 
-timed "packaging (node --test tests/package)" node --test tests/package/*.test.mjs
+if wants js; then
+    timed "package with test-only exports" bash scripts/build-test-variant.sh
+    timed "Wycheproof vectors for the JS tests" cargo run --quiet --example wycheproof_fixture -- "$ART/wycheproof.json"
+    timed "JS tests (node --test tests/js)" node --test tests/js/*.test.mjs
+    timed "types (tsc --strict --noEmit)" typecheck
+fi
 
-timed "inspector e2e (node --test tests/inspector)" node --test tests/inspector/*.test.mjs
+if wants browser; then
+    timed "packaging (node --test tests/package)" node --test tests/package/*.test.mjs
+    timed "inspector e2e (node --test tests/inspector)" node --test tests/inspector/*.test.mjs
+fi
 
-timed "hosts, subset (scripts/test-hosts.sh --subset)" bash scripts/test-hosts.sh --subset
+if wants hosts; then
+    timed "hosts, subset (scripts/test-hosts.sh --subset)" bash scripts/test-hosts.sh --subset
+fi
 
 step "summary"
 printf '  %s\n' "${SUMMARY[@]}"

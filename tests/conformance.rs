@@ -11,9 +11,7 @@ use govuk_one_login_tokens::{Error, ErrorCode, KeySet};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-mod vectors;
-
-use vectors::{number, read, read_json, text, vectors, Flow, TestResult};
+use crate::vectors::{number, read, read_json, text, vectors, Flow, TestResult};
 
 fn simulator_flow(name: &str) -> TestResult {
     let Some(root) = vectors()? else {

@@ -11,13 +11,11 @@ use govuk_one_login_tokens::KeySet;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-mod vectors;
-
-use vectors::{read, text, Flow, TestResult};
+use crate::vectors::{read, text, Flow, TestResult};
 
 /// The simulator folder of the shared vectors, or `None` to skip (see `vectors::vectors`).
 fn simulator() -> Result<Option<PathBuf>, String> {
-    Ok(vectors::vectors()?.map(|root| root.join("simulator")))
+    Ok(crate::vectors::vectors()?.map(|root| root.join("simulator")))
 }
 
 fn inspect_options<'a>(

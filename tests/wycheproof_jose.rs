@@ -10,19 +10,15 @@
 //! needs the fingerprint test; keys come only from the issuer's own JWKS over TLS, so a ROCA
 //! key there is the issuer's compromise, not something a verifier can repair. See SECURITY.md.
 
-mod support;
-
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
+use crate::fixtures::{encode_json, key_set, with, EcKey, Hmac, RsaKey, Signs, NOW};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL, Engine};
 use govuk_one_login_tokens::{jwt, ErrorCode, KeySet};
 use rsa::traits::PublicKeyParts;
 use rsa::BigUint;
 use serde_json::{json, Value};
-use support::{encode_json, hmac_sha256, jwks, signed, EcKey, RsaKey};
-
-const NOW: f64 = 1_700_000_000.0;
 
 fn claims() -> Value {
     json!({"sub": "s", "exp": NOW + 60.0})
@@ -34,27 +30,16 @@ fn code(token: &str, keys: &KeySet) -> Option<ErrorCode> {
         .map(|e| e.code())
 }
 
-fn with_members(mut jwk: Value, members: Value) -> Value {
-    if let (Some(map), Some(extra)) = (jwk.as_object_mut(), members.as_object()) {
-        map.extend(extra.clone());
-    }
-    jwk
-}
-
-fn keys(jwk_list: &[Value]) -> KeySet {
-    KeySet::from_json(&jwks(jwk_list)).unwrap_or_else(|e| unreachable!("{e}"))
-}
-
 /// One valid token per algorithm, with the key set that verifies it (Wycheproof groups
 /// `es256` and `rs256`).
 fn valid_tokens() -> Vec<(&'static str, String, KeySet)> {
     let ec = EcKey::generate();
     let rsa = RsaKey::shared();
-    let ec_jwk = with_members(
+    let ec_jwk = with(
         ec.jwk(Some("kid-ec-sign")),
         json!({"alg": "ES256", "use": "sig"}),
     );
-    let rsa_jwk = with_members(
+    let rsa_jwk = with(
         rsa.jwk(Some("kid-rsa-sign")),
         json!({"alg": "RS256", "use": "sig"}),
     );
@@ -62,12 +47,12 @@ fn valid_tokens() -> Vec<(&'static str, String, KeySet)> {
         (
             "ES256",
             ec.sign(&json!({"alg": "ES256", "kid": "kid-ec-sign"}), &claims()),
-            keys(&[ec_jwk]),
+            key_set(&[ec_jwk]),
         ),
         (
             "RS256",
             rsa.sign(&json!({"alg": "RS256", "kid": "kid-rsa-sign"}), &claims()),
-            keys(&[rsa_jwk]),
+            key_set(&[rsa_jwk]),
         ),
     ]
 }
@@ -208,10 +193,10 @@ fn jws_rejects_valid_json_serialization() {
 #[test]
 fn jws_rejects_symmetry_confusion_aes_key_from_ec_verification_key_bytes() {
     let ec = EcKey::generate();
-    let keys = keys(&[ec.jwk(Some("kid-ec-sign"))]);
+    let keys = key_set(&[ec.jwk(Some("kid-ec-sign"))]);
     let secret = ec.sec1();
     let header = json!({"alg": "HS256", "kid": "kid-ec-sign"});
-    let token = support::sign_with(&header, &claims(), |input| hmac_sha256(&secret, input));
+    let token = Hmac(&secret).sign(&header, &claims());
     assert_eq!(code(&token, &keys), Some(ErrorCode::AlgNotAllowed));
 }
 
@@ -219,9 +204,9 @@ fn jws_rejects_symmetry_confusion_aes_key_from_ec_verification_key_bytes() {
 fn jws_rejects_attacker_provided_embedded_jwk() {
     let ec = EcKey::generate();
     let attacker = EcKey::generate();
-    let keys = keys(&[ec.jwk(Some("kid-ec-sign"))]);
+    let keys = key_set(&[ec.jwk(Some("kid-ec-sign"))]);
     let header = json!({"alg": "ES256", "kid": "kid-ec-sign",
-        "jwk": with_members(attacker.jwk(Some("kid-ec-sign")), json!({"use": "sig", "alg": "ES256"}))});
+        "jwk": with(attacker.jwk(Some("kid-ec-sign")), json!({"use": "sig", "alg": "ES256"}))});
     let token = attacker.sign(&header, &claims());
     assert_eq!(
         code(&token, &keys),
@@ -236,25 +221,19 @@ fn jws_reject_wrong_use_or_key_ops_for_encryption_keys() {
     let ec_token = ec.sign(&json!({"alg": "ES256", "kid": "kid-ec-sign"}), &claims());
     let rsa_token = rsa.sign(&json!({"alg": "RS256", "kid": "kid-rsa-sign"}), &claims());
     for restriction in [json!({"use": "enc"}), json!({"key_ops": ["encrypt"]})] {
-        let ec_keys = keys(&[with_members(
-            ec.jwk(Some("kid-ec-sign")),
-            restriction.clone(),
-        )]);
+        let ec_keys = key_set(&[with(ec.jwk(Some("kid-ec-sign")), restriction.clone())]);
         assert_eq!(
             code(&ec_token, &ec_keys),
             Some(ErrorCode::JwksNoMatchingKey)
         );
-        let rsa_keys = keys(&[with_members(
-            rsa.jwk(Some("kid-rsa-sign")),
-            restriction.clone(),
-        )]);
+        let rsa_keys = key_set(&[with(rsa.jwk(Some("kid-rsa-sign")), restriction.clone())]);
         assert_eq!(
             code(&rsa_token, &rsa_keys),
             Some(ErrorCode::JwksNoMatchingKey)
         );
     }
     // rfc7520WithKeyOps: `key_ops: ["verify"]` is a usable verification key.
-    let verify_only = keys(&[with_members(
+    let verify_only = key_set(&[with(
         ec.jwk(Some("kid-ec-sign")),
         json!({"key_ops": ["verify"]}),
     )]);
@@ -266,10 +245,10 @@ fn jws_reject_wrong_use_or_key_ops_for_encryption_keys() {
 #[test]
 fn jws_base64_group_spaces_invalid_characters_and_padding() {
     let ec = EcKey::generate();
-    let keys = keys(&[ec.jwk(Some("k"))]);
+    let keys = key_set(&[ec.jwk(Some("k"))]);
     let token = ec.sign(&json!({"kid": "k", "alg": "ES256"}), &claims());
     let (h, p, s) = segments(&token);
-    let resign = |input: String| signed(&input, ec.signer());
+    let resign = |input: String| ec.sign_input(&input);
     for (what, forged) in [
         ("spaces in signature", format!("{h}.{p}.    {s}")),
         (
@@ -307,21 +286,17 @@ fn jws_base64_group_spaces_invalid_characters_and_padding() {
 #[test]
 fn jwk_mixed_symmetry_keyset_and_private_keys() {
     let ec = EcKey::generate();
-    let with_private = with_members(
+    let with_private = with(
         ec.jwk(Some("kid-ec-private")),
         json!({"d": BASE64URL.encode(ec.signing.to_bytes())}),
     );
-    let set = keys(&[
+    let set = key_set(&[
         json!({"kty": "oct", "alg": "HS256", "use": "sig", "kid": "kid-aes-sign", "k": BASE64URL.encode([7u8; 32])}),
         ec.jwk(Some("kid-ec-sign")),
         with_private,
     ]);
     assert_eq!(set.len(), 1, "only the public EC key is usable");
-    let hs = support::sign_with(
-        &json!({"alg": "HS256", "kid": "kid-aes-sign"}),
-        &claims(),
-        |i| hmac_sha256(&[7u8; 32], i),
-    );
+    let hs = Hmac(&[7u8; 32]).sign(&json!({"alg": "HS256", "kid": "kid-aes-sign"}), &claims());
     assert_eq!(code(&hs, &set), Some(ErrorCode::AlgNotAllowed));
     let private = ec.sign(&json!({"alg": "ES256", "kid": "kid-ec-private"}), &claims());
     assert_eq!(code(&private, &set), Some(ErrorCode::JwkInvalid));
@@ -335,7 +310,7 @@ fn jwk_rejects_duplicate_kid() {
     // stray duplicate cannot take down every other key in a provider's JWKS.
     let a = EcKey::generate();
     let b = EcKey::generate();
-    let set = keys(&[a.jwk(Some("dup")), b.jwk(Some("dup"))]);
+    let set = key_set(&[a.jwk(Some("dup")), b.jwk(Some("dup"))]);
     for signer in [&a, &b] {
         let token = signer.sign(&json!({"alg": "ES256", "kid": "dup"}), &claims());
         assert_eq!(
@@ -351,7 +326,7 @@ fn jwk_rejects_1024_bit_rsa_key() {
     let n = n | BigUint::from(1u8);
     let jwk = json!({"kty": "RSA", "alg": "RS256", "use": "sig", "kid": "RS256_1024",
         "n": BASE64URL.encode(n.to_bytes_be()), "e": "AQAB"});
-    let set = keys(&[jwk]);
+    let set = key_set(&[jwk]);
     let token = format!(
         "{}.{}.{}",
         encode_json(&json!({"alg": "RS256", "kid": "RS256_1024"})),
@@ -366,7 +341,7 @@ fn jwk_rejects_public_exponent_1() {
     // With e = 1 the "signature" is the padded digest itself, forgeable by anyone.
     let rsa = RsaKey::shared();
     let n = rsa.public.n().to_bytes_be();
-    let set = keys(&[
+    let set = key_set(&[
         json!({"kty": "RSA", "alg": "RS256", "use": "sig", "kid": "RS256_2048",
         "n": BASE64URL.encode(&n), "e": "AQ"}),
     ]);
@@ -401,13 +376,11 @@ fn jwk_rejects_short_long_or_empty_hmac_keys() {
         ("long", vec![1u8; 64]),
         ("empty", vec![]),
     ] {
-        let set = keys(&[
+        let set = key_set(&[
             json!({"kty": "oct", "alg": "HS256", "use": "sig", "kid": kid, "k": BASE64URL.encode(&k)}),
             ec.jwk(None),
         ]);
-        let token = support::sign_with(&json!({"alg": "HS256", "kid": kid}), &claims(), |i| {
-            hmac_sha256(&k, i)
-        });
+        let token = Hmac(&k).sign(&json!({"alg": "HS256", "kid": kid}), &claims());
         assert_eq!(code(&token, &set), Some(ErrorCode::AlgNotAllowed), "{kid}");
     }
 }
@@ -418,7 +391,7 @@ fn jwk_mismatched_alg_and_curve() {
     let ec = EcKey::generate();
     let token = ec.sign(&json!({"alg": "ES256", "kid": "kid-ec-sign"}), &claims());
     for alg in ["ES521", "ES224", "ES384"] {
-        let set = keys(&[with_members(
+        let set = key_set(&[with(
             ec.jwk(Some("kid-ec-sign")),
             json!({"alg": alg, "use": "sig"}),
         )]);
@@ -434,7 +407,7 @@ fn jwk_mismatched_alg_and_curve() {
 fn jwk_rejects_modified_key_invalid_use_point_curve_or_kty() {
     let ec = EcKey::generate();
     let token = ec.sign(&json!({"alg": "ES256", "kid": "kid-ec-sign"}), &claims());
-    let good = with_members(
+    let good = with(
         ec.jwk(Some("kid-ec-sign")),
         json!({"alg": "ES256", "use": "sig"}),
     );
@@ -462,7 +435,7 @@ fn jwk_rejects_modified_key_invalid_use_point_curve_or_kty() {
         ),
         ("wrong_kty", json!({"kty": "RSA"}), ErrorCode::JwkInvalid),
     ] {
-        let set = keys(&[with_members(good.clone(), changes)]);
+        let set = key_set(&[with(good.clone(), changes)]);
         assert_eq!(code(&token, &set), Some(expected), "{what}");
     }
 }

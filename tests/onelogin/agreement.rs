@@ -7,24 +7,19 @@
 
 use crate::fixtures::*;
 use govuk_one_login_tokens::checks::{Skip, Status};
-use govuk_one_login_tokens::onelogin::id_token::at_hash;
 use govuk_one_login_tokens::onelogin::inspect::{
     inspect_token, InspectOptions, Inspection, Verdict,
 };
 use govuk_one_login_tokens::onelogin::{
-    verify_core_identity, verify_id_token, verify_logout_token, DidDocument,
+    verify_core_identity, verify_id_token, verify_logout_token,
 };
 use govuk_one_login_tokens::options::{
     InspectTokenOptions, VerifyCoreIdentityOptions, VerifyIdTokenOptions, VerifyLogoutTokenOptions,
 };
 use govuk_one_login_tokens::{Error, ErrorCode};
-use rand_core::OsRng;
 use serde_json::{json, Value};
 
-const NONCE: &str = "n-0S6_WzA2Mj";
-const ACCESS_TOKEN: &str = "eyJhbGciOiJFUzI1NiJ9.access.token";
 const SUB: &str = "urn:fdc:gov.uk:2022:agreement";
-const DID: &str = "did:web:identity.integration.account.gov.uk";
 
 /// What a call came to: accepted, a token failure (code, claim), or a refused option.
 #[derive(Debug, PartialEq)]
@@ -141,14 +136,8 @@ fn common_variants() -> Vec<Value> {
 #[test]
 fn id_token_verify_and_inspect_agree() -> TestResult {
     let issuer = Issuer::new()?;
-    let claims = json!({
-        "iss": "https://oidc.integration.account.gov.uk/", "aud": CLIENT_ID, "sub": SUB,
-        "iat": NOW - 10.0, "exp": NOW + 110.0, "nonce": NONCE, "vot": "Cl.Cm",
-        "sid": "s", "vtm": "https://oidc.integration.account.gov.uk/trustmark",
-        "auth_time": NOW - 100.0, "at_hash": at_hash(ACCESS_TOKEN),
-    });
-    let jwks =
-        json!({"keys": [with(ec_public_jwk(&issuer.es), json!({"kid": ES_KID, "alg": "ES256"}))]});
+    let claims = id_token_claims();
+    let jwks = json!({"keys": [with(issuer.es.jwk(None), json!({"kid": ES_KID, "alg": "ES256"}))]});
     let base = json!({
         "environment": "integration", "clientId": CLIENT_ID, "nonce": NONCE, "now": NOW,
         "accessToken": ACCESS_TOKEN,
@@ -193,13 +182,9 @@ fn id_token_verify_and_inspect_agree() -> TestResult {
 
 #[test]
 fn core_identity_verify_and_inspect_agree() -> TestResult {
-    let key = p256::ecdsa::SigningKey::random(&mut OsRng);
-    let kid = format!("{DID}#key-1");
-    let document = json!({"id": DID, "assertionMethod": [{
-        "type": "JsonWebKey", "id": kid, "controller": DID,
-        "publicKeyJwk": with(ec_public_jwk(&key), json!({"alg": "ES256"})),
-    }]});
-    let did = DidDocument::from_json(&document.to_string())?;
+    let id = IdentityIssuer::new(&format!("{DID}#key-1"))?;
+    let document = &id.document;
+    let did = &id.did;
     let claims = json!({
         "sub": SUB, "iss": "https://identity.integration.account.gov.uk/", "aud": CLIENT_ID,
         "nbf": NOW - 10.0, "iat": NOW - 10.0, "exp": NOW + 1790.0, "vot": "P2",
@@ -207,8 +192,6 @@ fn core_identity_verify_and_inspect_agree() -> TestResult {
             "name": [{"nameParts": [{"value": "KENNETH", "type": "GivenName"}]}],
             "birthDate": [{"value": "1965-07-08"}]}},
     });
-    let sign_with =
-        |claims: &Value| sign(&json!({"kid": kid, "alg": "ES256"}), claims, &Key::Es(&key));
     let base = json!({"environment": "integration", "clientId": CLIENT_ID, "sub": SUB, "now": NOW});
     let mut matrix = variants(&base, &vtr_forms());
     matrix.extend(variants(&base, &common_variants()));
@@ -217,15 +200,15 @@ fn core_identity_verify_and_inspect_agree() -> TestResult {
         &[json!({"sub": "urn:someone-else"}), json!({"sub": null})],
     ));
     let tokens = [
-        sign_with(&claims),
-        sign_with(&patch(&claims, json!({"vot": "P1"}))),
+        id.sign(&claims),
+        id.sign(&patch(&claims, json!({"vot": "P1"}))),
     ];
     for token in &tokens {
         for members in &matrix {
             let verified = serde_json::from_value::<VerifyCoreIdentityOptions>(members.clone())
                 .map_err(|e| Error::option("options", e.to_string()))
                 .and_then(|o| o.resolve(|| NOW))
-                .and_then(|o| verify_core_identity(token, &did, &o));
+                .and_then(|o| verify_core_identity(token, did, &o));
             let verified = outcome_of(verified);
             let inspected = inspect(
                 token,
@@ -248,14 +231,12 @@ fn logout_token_verify_and_inspect_agree() -> TestResult {
         "events": {"http://schemas.openid.net/event/backchannel-logout": {}},
     });
     let sign_logout = |claims: &Value| {
-        sign(
+        issuer.es.sign(
             &json!({"alg": "ES256", "kid": ES_KID, "typ": "logout+jwt"}),
             claims,
-            &Key::Es(&issuer.es),
         )
     };
-    let jwks =
-        json!({"keys": [with(ec_public_jwk(&issuer.es), json!({"kid": ES_KID, "alg": "ES256"}))]});
+    let jwks = json!({"keys": [with(issuer.es.jwk(None), json!({"kid": ES_KID, "alg": "ES256"}))]});
     let base = json!({"environment": "integration", "clientId": CLIENT_ID, "now": NOW});
     let matrix = variants(&base, &common_variants());
     let tokens = [

@@ -7,25 +7,26 @@ use govuk_one_login_tokens::onelogin::{
     Environment, RequestObjectOptions, RsaSigningKey, SigningAlgorithm,
 };
 use govuk_one_login_tokens::{jwt, ErrorCode, KeySet};
-use rand_core::OsRng;
 use rsa::pkcs1::EncodeRsaPrivateKey;
 use rsa::pkcs8::{EncodePrivateKey, LineEnding};
 use rsa::signature::Verifier;
 use rsa::traits::PrivateKeyParts;
-use rsa::RsaPrivateKey;
 use serde_json::{json, Value};
 use sha2::Sha256;
 
 const NOW_SECS: u64 = 1_700_000_000;
 
 fn pem() -> Result<String, Box<dyn std::error::Error>> {
-    Ok(rsa_key().to_pkcs8_pem(LineEnding::LF)?.to_string())
+    Ok(RsaKey::shared()
+        .private
+        .to_pkcs8_pem(LineEnding::LF)?
+        .to_string())
 }
 
-fn private_jwk(key: &RsaPrivateKey, kid: &str) -> Value {
+fn private_jwk(key: &RsaKey, kid: &str) -> Value {
     let b = |n: &rsa::BigUint| BASE64URL.encode(n.to_bytes_be());
-    let jwk = with(rsa_public_jwk(key), json!({"d": b(key.d()), "kid": kid}));
-    match (key.primes().first(), key.primes().get(1)) {
+    let jwk = with(key.jwk(None), json!({"d": b(key.private.d()), "kid": kid}));
+    match (key.private.primes().first(), key.private.primes().get(1)) {
         (Some(p), Some(q)) => patch(&jwk, json!({"p": b(p), "q": b(q)})),
         _ => jwk,
     }
@@ -33,7 +34,7 @@ fn private_jwk(key: &RsaPrivateKey, kid: &str) -> Value {
 
 fn public_keys(kid: &str) -> Result<KeySet, govuk_one_login_tokens::Error> {
     let jwks =
-        json!({"keys": [with(rsa_public_jwk(rsa_key()), json!({"kid": kid, "alg": "RS256"}))]});
+        json!({"keys": [with(RsaKey::shared().jwk(None), json!({"kid": kid, "alg": "RS256"}))]});
     KeySet::from_json(&jwks.to_string())
 }
 
@@ -77,7 +78,7 @@ fn ps256_assertion_verifies_with_rsa_pss() -> TestResult {
     options.jti = Some("fixed-jti".into());
     let assertion = sign_client_assertion(&key, &options)?;
     let (input, signature) = assertion.rsplit_once('.').ok_or("not a JWS")?;
-    let verifier = rsa::pss::VerifyingKey::<Sha256>::new(rsa_key().to_public_key());
+    let verifier = rsa::pss::VerifyingKey::<Sha256>::new(RsaKey::shared().private.to_public_key());
     let signature =
         rsa::pss::Signature::try_from(BASE64URL.decode(signature).map_err(|_| "b64")?.as_slice())?;
     verifier.verify(input.as_bytes(), &signature)?;
@@ -91,7 +92,7 @@ fn ps256_assertion_verifies_with_rsa_pss() -> TestResult {
 
 #[test]
 fn private_jwk_keys_sign_and_bring_their_kid() -> TestResult {
-    let jwk = private_jwk(rsa_key(), "jwk-kid").to_string();
+    let jwk = private_jwk(RsaKey::shared(), "jwk-kid").to_string();
     for key in [
         RsaSigningKey::from_jwk(&jwk)?,
         RsaSigningKey::from_pem_or_jwk(&jwk)?,
@@ -104,7 +105,7 @@ fn private_jwk_keys_sign_and_bring_their_kid() -> TestResult {
         jwt::verify(&assertion, &public_keys("jwk-kid")?, &verify)?;
     }
     // Without p and q the primes are recovered from d.
-    let mut bare = private_jwk(rsa_key(), "bare");
+    let mut bare = private_jwk(RsaKey::shared(), "bare");
     if let Some(o) = bare.as_object_mut() {
         o.remove("p");
         o.remove("q");
@@ -115,11 +116,14 @@ fn private_jwk_keys_sign_and_bring_their_kid() -> TestResult {
 
 #[test]
 fn bad_keys_and_options_are_argument_errors() -> TestResult {
-    let small = RsaPrivateKey::new(&mut OsRng, 1024)?;
-    let small_pem = small.to_pkcs8_pem(LineEnding::LF)?.to_string();
-    let pkcs1 = rsa_key().to_pkcs1_pem(LineEnding::LF)?.to_string();
-    let wrong_d = patch(&private_jwk(rsa_key(), "k"), json!({"d": "AQAB"}));
-    let ec = patch(&private_jwk(rsa_key(), "k"), json!({"kty": "EC"}));
+    let small = RsaKey::generate(1024);
+    let small_pem = small.private.to_pkcs8_pem(LineEnding::LF)?.to_string();
+    let pkcs1 = RsaKey::shared()
+        .private
+        .to_pkcs1_pem(LineEnding::LF)?
+        .to_string();
+    let wrong_d = patch(&private_jwk(RsaKey::shared(), "k"), json!({"d": "AQAB"}));
+    let ec = patch(&private_jwk(RsaKey::shared(), "k"), json!({"kty": "EC"}));
     for bad in [
         small_pem,
         private_jwk(&small, "k").to_string(),
@@ -162,7 +166,9 @@ fn bad_keys_and_options_are_argument_errors() -> TestResult {
         );
     }
     // The key's Debug output never shows private material.
-    assert!(!format!("{key:?}").contains(&BASE64URL.encode(rsa_key().d().to_bytes_be())));
+    assert!(
+        !format!("{key:?}").contains(&BASE64URL.encode(RsaKey::shared().private.d().to_bytes_be()))
+    );
     Ok(())
 }
 

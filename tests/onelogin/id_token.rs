@@ -6,9 +6,6 @@ use govuk_one_login_tokens::onelogin::{verify_id_token, Environment, IdTokenOpti
 use govuk_one_login_tokens::ErrorCode;
 use serde_json::{json, Value};
 
-const NONCE: &str = "n-0S6_WzA2Mj";
-const ACCESS_TOKEN: &str = "eyJhbGciOiJFUzI1NiJ9.access.token";
-
 fn options() -> IdTokenOptions {
     IdTokenOptions::new(
         &Environment::Integration,
@@ -19,19 +16,7 @@ fn options() -> IdTokenOptions {
 }
 
 fn claims() -> Value {
-    json!({
-        "iss": "https://oidc.integration.account.gov.uk/",
-        "aud": CLIENT_ID,
-        "sub": "urn:fdc:gov.uk:2022:VtcZjnU4Sif2oyJZola3OkN0e3Jeku1cIMN38rFlhU4",
-        "iat": NOW - 10.0,
-        "exp": NOW + 110.0,
-        "nonce": NONCE,
-        "vot": "Cl.Cm",
-        "vtm": "https://oidc.integration.account.gov.uk/trustmark",
-        "sid": "dX5xv0XgHh6yfD1xy-ss_1EDK0I",
-        "auth_time": NOW - 100.0,
-        "at_hash": at_hash(ACCESS_TOKEN),
-    })
+    id_token_claims()
 }
 
 #[test]
@@ -54,42 +39,42 @@ fn valid_es256_and_rs256_tokens_verify() -> TestResult {
 fn header_and_key_rules() -> TestResult {
     let issuer = Issuer::new()?;
     let c = claims();
-    let es = Key::Es(&issuer.es);
-    let rs = Key::Rs(rsa_key());
+    let es = &issuer.es;
+    let rs = RsaKey::shared();
     let cases = [
         // One Login always sends a kid; without it there is nothing to pick a key by.
         (
-            sign(&json!({"alg": "ES256"}), &c, &es),
+            es.sign(&json!({"alg": "ES256"}), &c),
             code(ErrorCode::JwsInvalid),
         ),
         (
-            sign(&json!({"alg": "HS256", "kid": ES_KID}), &c, &es),
+            es.sign(&json!({"alg": "HS256", "kid": ES_KID}), &c),
             code(ErrorCode::AlgNotAllowed),
         ),
         (
-            sign(&json!({"alg": "none", "kid": ES_KID}), &c, &es),
+            es.sign(&json!({"alg": "none", "kid": ES_KID}), &c),
             code(ErrorCode::AlgNotAllowed),
         ),
         (
-            sign(&json!({"alg": "PS256", "kid": RS_KID}), &c, &rs),
+            rs.sign(&json!({"alg": "PS256", "kid": RS_KID}), &c),
             code(ErrorCode::AlgNotAllowed),
         ),
         (
-            sign(&json!({"alg": "ES256", "kid": "unknown"}), &c, &es),
+            es.sign(&json!({"alg": "ES256", "kid": "unknown"}), &c),
             code(ErrorCode::JwksNoMatchingKey),
         ),
         // The header alg must be the key's own alg: RS256 naming the EC key, and back.
         (
-            sign(&json!({"alg": "RS256", "kid": ES_KID}), &c, &rs),
+            rs.sign(&json!({"alg": "RS256", "kid": ES_KID}), &c),
             code(ErrorCode::JwksNoMatchingKey),
         ),
         (
-            sign(&json!({"alg": "ES256", "kid": RS_KID}), &c, &es),
+            es.sign(&json!({"alg": "ES256", "kid": RS_KID}), &c),
             code(ErrorCode::JwksNoMatchingKey),
         ),
         // Signed by the RSA key but claiming the EC key's kid and alg.
         (
-            sign(&json!({"alg": "ES256", "kid": ES_KID}), &c, &rs),
+            rs.sign(&json!({"alg": "ES256", "kid": ES_KID}), &c),
             code(ErrorCode::SignatureVerificationFailed),
         ),
     ];
@@ -146,14 +131,12 @@ fn each_claim_rule_fails_with_its_claim() -> TestResult {
         (json!({"auth_time": "yesterday"}), claim("auth_time")),
         (json!({"at_hash": 5}), claim("at_hash")),
     ];
-    for (changes, expected) in cases {
-        let token = issuer.es256(&patch(&claims(), changes.clone()));
-        assert_eq!(
-            failure(verify_id_token(&token, &issuer.keys, &options())),
-            expected,
-            "{changes}"
-        );
-    }
+    assert_claim_changes(
+        &claims(),
+        cases,
+        |c| issuer.es256(c),
+        |token| verify_id_token(token, &issuer.keys, &options()),
+    );
     Ok(())
 }
 
@@ -296,18 +279,17 @@ fn at_hash_is_checked_with_an_access_token() -> TestResult {
     let mut opts = options();
     opts.access_token = Some(ACCESS_TOKEN.into());
     let other = at_hash("another access token");
-    for (changes, expected) in [
+    let cases = [
         (json!({}), None),
         (json!({"at_hash": other}), claim("at_hash")),
         (json!({"at_hash": null}), claim("at_hash")),
-    ] {
-        let token = issuer.es256(&patch(&claims(), changes.clone()));
-        assert_eq!(
-            failure(verify_id_token(&token, &issuer.keys, &opts)),
-            expected,
-            "{changes}"
-        );
-    }
+    ];
+    assert_claim_changes(
+        &claims(),
+        cases,
+        |c| issuer.es256(c),
+        |token| verify_id_token(token, &issuer.keys, &opts),
+    );
     // The left half of SHA-256, base64url: 16 bytes, 22 characters.
     assert_eq!(at_hash(ACCESS_TOKEN).len(), 22);
     Ok(())

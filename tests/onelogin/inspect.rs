@@ -2,38 +2,16 @@
 
 use crate::fixtures::*;
 use govuk_one_login_tokens::checks::{CheckResult, Skip, Status};
-use govuk_one_login_tokens::onelogin::id_token::at_hash;
 use govuk_one_login_tokens::onelogin::inspect::{
     detect_kind, inspect_token, InspectOptions, Inspection, TokenKind, Verdict,
 };
 use govuk_one_login_tokens::onelogin::{
-    verify_id_token, verify_logout_token, DidDocument, Environment, IdTokenOptions, LogoutOptions,
-    NonceCheck,
+    verify_id_token, verify_logout_token, Environment, IdTokenOptions, LogoutOptions, NonceCheck,
 };
 use govuk_one_login_tokens::{Error, ErrorCode, KeySet};
-use rand_core::OsRng;
 use serde_json::{json, Value};
 
-const NONCE: &str = "n-0S6_WzA2Mj";
-const ACCESS_TOKEN: &str = "eyJhbGciOiJFUzI1NiJ9.access.token";
 const SUB: &str = "urn:fdc:gov.uk:2022:VtcZjnU4Sif2oyJZola3OkN0e3Jeku1cIMN38rFlhU4";
-const DID: &str = "did:web:identity.integration.account.gov.uk";
-
-fn id_claims() -> Value {
-    json!({
-        "iss": "https://oidc.integration.account.gov.uk/",
-        "aud": CLIENT_ID,
-        "sub": SUB,
-        "iat": NOW - 10.0,
-        "exp": NOW + 110.0,
-        "nonce": NONCE,
-        "vot": "Cl.Cm",
-        "vtm": "https://oidc.integration.account.gov.uk/trustmark",
-        "sid": "dX5xv0XgHh6yfD1xy-ss_1EDK0I",
-        "auth_time": NOW - 100.0,
-        "at_hash": at_hash(ACCESS_TOKEN),
-    })
-}
 
 fn id_options(keys: &KeySet) -> InspectOptions<'_> {
     InspectOptions {
@@ -94,7 +72,7 @@ fn first_failure(inspection: &Inspection) -> Option<&Error> {
 #[test]
 fn a_valid_id_token_passes_every_check() -> TestResult {
     let issuer = Issuer::new()?;
-    let token = issuer.es256(&id_claims());
+    let token = issuer.es256(&id_token_claims());
     let inspection = inspect_token(&token, &id_options(&issuer.keys))?;
     assert_eq!(inspection.kind, TokenKind::IdToken);
     assert_eq!(inspection.verdict(), Verdict::Valid);
@@ -138,9 +116,9 @@ fn a_valid_id_token_passes_every_check() -> TestResult {
 #[test]
 fn a_tampered_signature_fails_only_the_signature_and_marks_claims_unverified() -> TestResult {
     let issuer = Issuer::new()?;
-    let token = issuer.es256(&id_claims());
+    let token = issuer.es256(&id_token_claims());
     // Same header and signature, another payload: the signature no longer covers it.
-    let other = issuer.es256(&patch(&id_claims(), json!({"sub": "someone-else"})));
+    let other = issuer.es256(&patch(&id_token_claims(), json!({"sub": "someone-else"})));
     let mut parts: Vec<&str> = token.split('.').collect();
     let other_payload = other.split('.').nth(1).ok_or("payload")?;
     if let Some(p) = parts.get_mut(1) {
@@ -166,7 +144,7 @@ fn a_tampered_signature_fails_only_the_signature_and_marks_claims_unverified() -
 fn an_expired_token_fails_exp_and_nothing_else() -> TestResult {
     let issuer = Issuer::new()?;
     let token = issuer.es256(&patch(
-        &id_claims(),
+        &id_token_claims(),
         json!({"iat": NOW - 4000.0, "exp": NOW - 3880.0}),
     ));
     let inspection = inspect_token(&token, &id_options(&issuer.keys))?;
@@ -184,7 +162,7 @@ fn an_expired_token_fails_exp_and_nothing_else() -> TestResult {
 #[test]
 fn a_wrong_nonce_fails_nonce_with_its_claim() -> TestResult {
     let issuer = Issuer::new()?;
-    let token = issuer.es256(&patch(&id_claims(), json!({"nonce": "another"})));
+    let token = issuer.es256(&patch(&id_token_claims(), json!({"nonce": "another"})));
     let inspection = inspect_token(&token, &id_options(&issuer.keys))?;
     let nonce = inspection
         .checks
@@ -207,7 +185,7 @@ fn a_wrong_nonce_fails_nonce_with_its_claim() -> TestResult {
 #[test]
 fn missing_inputs_skip_their_checks_and_never_pass() -> TestResult {
     let issuer = Issuer::new()?;
-    let token = issuer.es256(&id_claims());
+    let token = issuer.es256(&id_token_claims());
     let bare = InspectOptions::at(NOW);
     let inspection = inspect_token(&token, &bare)?;
     assert_eq!(inspection.verdict(), Verdict::Incomplete);
@@ -238,10 +216,9 @@ fn missing_inputs_skip_their_checks_and_never_pass() -> TestResult {
 #[test]
 fn an_unknown_kid_fails_kid_found_and_skips_the_signature() -> TestResult {
     let issuer = Issuer::new()?;
-    let token = sign(
+    let token = issuer.es.sign(
         &json!({"alg": "ES256", "kid": "unknown"}),
-        &id_claims(),
-        &Key::Es(&issuer.es),
+        &id_token_claims(),
     );
     let inspection = inspect_token(&token, &id_options(&issuer.keys))?;
     assert_eq!(
@@ -277,8 +254,8 @@ fn garbage_fails_format_and_skips_the_rest() -> TestResult {
 #[test]
 fn inspection_agrees_with_verify_id_token() -> TestResult {
     let issuer = Issuer::new()?;
-    let c = id_claims();
-    let es = Key::Es(&issuer.es);
+    let c = id_token_claims();
+    let es = &issuer.es;
     let tokens = [
         issuer.es256(&c),
         issuer.rs256(&c),
@@ -296,10 +273,10 @@ fn inspection_agrees_with_verify_id_token() -> TestResult {
         issuer.es256(&patch(&c, json!({"at_hash": "AAAA"}))),
         issuer.es256(&patch(&c, json!({"sid": 7}))),
         issuer.es256(&patch(&c, json!({"azp": "other"}))),
-        sign(&json!({"alg": "ES256"}), &c, &es),
-        sign(&json!({"alg": "RS256", "kid": ES_KID}), &c, &es),
-        sign(&json!({"alg": "none", "kid": ES_KID}), &c, &es),
-        sign(&json!({"alg": "ES256", "kid": "nope"}), &c, &es),
+        es.sign(&json!({"alg": "ES256"}), &c),
+        es.sign(&json!({"alg": "RS256", "kid": ES_KID}), &c),
+        es.sign(&json!({"alg": "none", "kid": ES_KID}), &c),
+        es.sign(&json!({"alg": "ES256", "kid": "nope"}), &c),
         format!("{}x", issuer.es256(&c)),
         "a.b".to_owned(),
     ];
@@ -328,16 +305,7 @@ fn inspection_agrees_with_verify_id_token() -> TestResult {
 
 #[test]
 fn a_core_identity_credential_checks_the_did_and_reads_the_names() -> TestResult {
-    let key = p256::ecdsa::SigningKey::random(&mut OsRng);
-    let kid = format!("{DID}#key-1");
-    let document = json!({
-        "id": DID,
-        "assertionMethod": [{
-            "type": "JsonWebKey", "id": kid, "controller": DID,
-            "publicKeyJwk": with(ec_public_jwk(&key), json!({"alg": "ES256"})),
-        }],
-    });
-    let did = DidDocument::from_json(&document.to_string())?;
+    let id = IdentityIssuer::new(&format!("{DID}#key-1"))?;
     let claims = json!({
         "sub": SUB, "iss": "https://identity.integration.account.gov.uk/", "aud": CLIENT_ID,
         "nbf": NOW - 10.0, "iat": NOW - 10.0, "exp": NOW + 1790.0, "vot": "P2",
@@ -346,13 +314,9 @@ fn a_core_identity_credential_checks_the_did_and_reads_the_names() -> TestResult
                                     {"value": "DECERQUEIRA", "type": "FamilyName"}]}],
             "birthDate": [{"value": "1965-07-08"}]}},
     });
-    let token = sign(
-        &json!({"kid": kid, "alg": "ES256"}),
-        &claims,
-        &Key::Es(&key),
-    );
+    let token = id.sign(&claims);
     let options = InspectOptions {
-        did: Some(&did),
+        did: Some(&id.did),
         environment: Some(Environment::Integration),
         client_id: Some(CLIENT_ID.into()),
         sub: Some(SUB.into()),
@@ -378,10 +342,9 @@ fn a_core_identity_credential_checks_the_did_and_reads_the_names() -> TestResult
     assert_eq!(identity.birth_dates, ["1965-07-08"]);
 
     // A kid under another DID fails the controller check; the key checks are then skipped.
-    let foreign = sign(
+    let foreign = id.key.sign(
         &json!({"kid": "did:web:example.com#key-1", "alg": "ES256"}),
         &claims,
-        &Key::Es(&key),
     );
     let inspection = inspect_token(&foreign, &options)?;
     assert_eq!(
@@ -415,18 +378,16 @@ fn a_logout_token_is_recognised_and_a_nonce_in_it_fails() -> TestResult {
         client_id: Some(CLIENT_ID.into()),
         ..InspectOptions::at(NOW)
     };
-    let good = sign(&header, &claims, &Key::Es(&issuer.es));
+    let good = issuer.es.sign(&header, &claims);
     let inspection = inspect_token(&good, &options)?;
     assert_eq!(inspection.kind, TokenKind::LogoutToken);
     assert_eq!(inspection.verdict(), Verdict::Valid);
     for id in ["typ", "events", "jti", "no_nonce"] {
         assert_eq!(status_of(&inspection, id).as_deref(), Some("pass"), "{id}");
     }
-    let bad = sign(
-        &header,
-        &patch(&claims, json!({"nonce": "x"})),
-        &Key::Es(&issuer.es),
-    );
+    let bad = issuer
+        .es
+        .sign(&header, &patch(&claims, json!({"nonce": "x"})));
     let inspection = inspect_token(&bad, &options)?;
     let verify = LogoutOptions::new(&Environment::Integration, CLIENT_ID, NOW);
     let err = verify_logout_token(&bad, &issuer.keys, &verify)

@@ -35,7 +35,7 @@ fn header(typ: Option<&str>) -> Value {
 fn valid_tokens_return_the_jti() -> TestResult {
     let issuer = Issuer::new()?;
     for typ in [Some("logout+jwt"), None, Some("application/logout+jwt")] {
-        let token = sign(&header(typ), &claims(), &Key::Es(&issuer.es));
+        let token = issuer.es.sign(&header(typ), &claims());
         let logout = verify_logout_token(&token, &issuer.keys, &options())?;
         assert_eq!(logout.jti, "30642c87-6167-413f-8ace-f1643c59e398");
         assert!(logout.sub.starts_with("urn:fdc:gov.uk:2022:"));
@@ -46,7 +46,7 @@ fn valid_tokens_return_the_jti() -> TestResult {
 #[test]
 fn header_rules() -> TestResult {
     let issuer = Issuer::new()?;
-    let typ_jwt = sign(&header(Some("JWT")), &claims(), &Key::Es(&issuer.es));
+    let typ_jwt = issuer.es.sign(&header(Some("JWT")), &claims());
     assert_eq!(
         failure(verify_logout_token(&typ_jwt, &issuer.keys, &options())),
         claim("typ")
@@ -57,7 +57,7 @@ fn header_rules() -> TestResult {
         failure(verify_logout_token(&rs, &issuer.keys, &options())),
         code(ErrorCode::AlgNotAllowed)
     );
-    let no_kid = sign(&json!({"alg": "ES256"}), &claims(), &Key::Es(&issuer.es));
+    let no_kid = issuer.es.sign(&json!({"alg": "ES256"}), &claims());
     assert_eq!(
         failure(verify_logout_token(&no_kid, &issuer.keys, &options())),
         code(ErrorCode::JwsInvalid)
@@ -97,14 +97,12 @@ fn each_claim_rule_fails_with_its_claim() -> TestResult {
         ),
         (json!({"nonce": "n-0S6_WzA2Mj"}), claim("nonce")),
     ];
-    for (changes, expected) in cases {
-        let token = issuer.es256(&patch(&claims(), changes.clone()));
-        assert_eq!(
-            failure(verify_logout_token(&token, &issuer.keys, &options())),
-            expected,
-            "{changes}"
-        );
-    }
+    assert_claim_changes(
+        &claims(),
+        cases,
+        |c| issuer.es256(c),
+        |token| verify_logout_token(token, &issuer.keys, &options()),
+    );
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use govuk_one_login_tokens::onelogin::{
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-pub type TestResult = Result<(), Box<dyn std::error::Error>>;
+pub use crate::fixtures::TestResult;
 
 pub const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors");
 

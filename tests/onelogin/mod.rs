@@ -5,7 +5,6 @@ mod agreement;
 mod authorize;
 mod client_assertion;
 mod core_identity;
-mod fixtures;
 mod id_token;
 mod inspect;
 mod logout;
