@@ -411,12 +411,14 @@ impl Options {
                 ))
             }
         };
-        let overrides: [(&str, &mut String); 8] = [
+        let overrides: [(&str, &mut String); 10] = [
             ("issuer", &mut env.issuer),
             ("discoveryUrl", &mut env.discovery_url),
             ("jwksUrl", &mut env.jwks_url),
             ("authorizeUrl", &mut env.authorize_url),
             ("tokenUrl", &mut env.token_url),
+            ("userinfoUrl", &mut env.userinfo_url),
+            ("endSessionUrl", &mut env.end_session_url),
             ("identityIssuer", &mut env.identity_issuer),
             ("didUrl", &mut env.did_url),
             ("didId", &mut env.did_id),
@@ -492,6 +494,8 @@ fn environment_object(env: &Environment) -> JsResult<Object> {
         ("jwksUrl", env.jwks_url()),
         ("authorizeUrl", env.authorize_url()),
         ("tokenUrl", env.token_url()),
+        ("userinfoUrl", env.userinfo_url()),
+        ("endSessionUrl", env.end_session_url()),
         ("identityIssuer", env.identity_issuer()),
         ("didUrl", env.did_url()),
         ("didId", env.did_id()),
@@ -502,7 +506,7 @@ fn environment_object(env: &Environment) -> JsResult<Object> {
 }
 
 /// The URLs and identifiers of a One Login environment: `{ issuer, discoveryUrl, jwksUrl,
-/// authorizeUrl, tokenUrl, identityIssuer, didUrl, didId }`.
+/// authorizeUrl, tokenUrl, userinfoUrl, endSessionUrl, identityIssuer, didUrl, didId }`.
 #[wasm_bindgen(js_name = getEnvironment)]
 pub fn get_environment(environment: JsValue) -> JsResult<Object> {
     let holder = Object::new();
@@ -784,6 +788,8 @@ fn authorization_request(o: &Options) -> JsResult<AuthorizationRequest> {
         ui_locales: o.string("uiLocales")?,
         prompt: o.string("prompt")?,
         max_age: o.whole_seconds("maxAge")?,
+        response_mode: o.string("responseMode")?,
+        id_token_hint: o.string("idTokenHint")?,
     })
 }
 

@@ -20,6 +20,10 @@ pub struct EnvironmentData {
     pub authorize_url: &'static str,
     /// The token endpoint (the usual `aud` of a client assertion).
     pub token_url: &'static str,
+    /// The userinfo endpoint.
+    pub userinfo_url: &'static str,
+    /// The front-channel logout endpoint (`end_session_endpoint`).
+    pub end_session_url: &'static str,
     /// `iss` of core identity credentials.
     pub identity_issuer: &'static str,
     /// The only URL the DID document with the core-identity keys may be fetched from.
@@ -35,6 +39,8 @@ pub const INTEGRATION: EnvironmentData = EnvironmentData {
     jwks_url: "https://oidc.integration.account.gov.uk/.well-known/jwks.json",
     authorize_url: "https://oidc.integration.account.gov.uk/authorize",
     token_url: "https://oidc.integration.account.gov.uk/token",
+    userinfo_url: "https://oidc.integration.account.gov.uk/userinfo",
+    end_session_url: "https://oidc.integration.account.gov.uk/logout",
     identity_issuer: "https://identity.integration.account.gov.uk/",
     did_url: "https://identity.integration.account.gov.uk/.well-known/did.json",
     did_id: "did:web:identity.integration.account.gov.uk",
@@ -47,6 +53,8 @@ pub const PRODUCTION: EnvironmentData = EnvironmentData {
     jwks_url: "https://oidc.account.gov.uk/.well-known/jwks.json",
     authorize_url: "https://oidc.account.gov.uk/authorize",
     token_url: "https://oidc.account.gov.uk/token",
+    userinfo_url: "https://oidc.account.gov.uk/userinfo",
+    end_session_url: "https://oidc.account.gov.uk/logout",
     // The docs give only the integration value; production follows the same pattern.
     identity_issuer: "https://identity.account.gov.uk/",
     did_url: "https://identity.account.gov.uk/.well-known/did.json",
@@ -67,6 +75,10 @@ pub struct CustomEnvironment {
     pub authorize_url: String,
     /// The token endpoint.
     pub token_url: String,
+    /// The userinfo endpoint.
+    pub userinfo_url: String,
+    /// The front-channel logout endpoint.
+    pub end_session_url: String,
     /// `iss` of core identity credentials.
     pub identity_issuer: String,
     /// The DID document URL.
@@ -103,6 +115,8 @@ impl CustomEnvironment {
             jwks_url: format!("{base}/.well-known/jwks.json"),
             authorize_url: format!("{base}/authorize"),
             token_url: format!("{base}/token"),
+            userinfo_url: format!("{base}/userinfo"),
+            end_session_url: format!("{base}/logout"),
             identity_issuer: issuer.clone(),
             did_url: format!("{base}/.well-known/did.json"),
             did_id: format!("did:web:{}", authority.replace(':', "%3A")),
@@ -112,6 +126,9 @@ impl CustomEnvironment {
 }
 
 /// A One Login environment.
+// Built once per client and passed by reference: the size of the custom variant costs nothing
+// worth a Box in the public API.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Environment {
     /// `oidc.integration.account.gov.uk`.
@@ -172,6 +189,16 @@ impl Environment {
     /// The token endpoint.
     pub fn token_url(&self) -> &str {
         self.pick(|d| d.token_url, |c| &c.token_url)
+    }
+
+    /// The userinfo endpoint.
+    pub fn userinfo_url(&self) -> &str {
+        self.pick(|d| d.userinfo_url, |c| &c.userinfo_url)
+    }
+
+    /// The front-channel logout endpoint (`end_session_endpoint`).
+    pub fn end_session_url(&self) -> &str {
+        self.pick(|d| d.end_session_url, |c| &c.end_session_url)
     }
 
     /// `iss` of core identity credentials.

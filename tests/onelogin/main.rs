@@ -5,6 +5,7 @@ mod authorize;
 mod client_assertion;
 mod core_identity;
 mod fixtures;
+mod flow;
 mod id_token;
 mod inspect;
 mod logout;
