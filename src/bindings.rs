@@ -279,7 +279,7 @@ pub fn decode_jwt(token: JsValue, options: JsValue) -> JsResult<Object> {
 /// A JSON Web Key Set parsed once, for many verifications.
 #[wasm_bindgen(js_name = KeySet)]
 pub struct JsKeySet {
-    inner: crate::jwk::KeySet,
+    pub(crate) inner: crate::jwk::KeySet,
 }
 
 #[wasm_bindgen(js_class = KeySet)]
@@ -558,7 +558,7 @@ pub fn verify_id_token_with_key_set(
 /// A DID document (One Login's core identity signing keys), parsed once.
 #[wasm_bindgen(js_name = DidDocument)]
 pub struct JsDidDocument {
-    inner: DidDocument,
+    pub(crate) inner: DidDocument,
 }
 
 #[wasm_bindgen(js_class = DidDocument)]
@@ -693,7 +693,7 @@ pub fn verify_logout_token_with_key_set(
 /// An RSA private key for `private_key_jwt` and request objects, parsed once.
 #[wasm_bindgen(js_name = SigningKey)]
 pub struct JsSigningKey {
-    inner: RsaSigningKey,
+    pub(crate) inner: RsaSigningKey,
 }
 
 #[wasm_bindgen(js_class = SigningKey)]

@@ -45,6 +45,8 @@ pub mod pkce;
 
 #[cfg(feature = "js")]
 mod bindings;
+#[cfg(feature = "js")]
+mod bindings_flow;
 
 pub use alg::{Algorithm, Algorithms};
 pub use error::{Error, ErrorCode, OAuthDetail, Reason, Result};
