@@ -565,3 +565,23 @@ test('parseVtr: One Login\'s vtr grammar', () => {
   assert.deepEqual(parseVtr('["Cl.Cm.P0","Cl"]'), { c: 'Cl', p: 0 });
   for (const bad of ['Cl.Cm', '"Cl.Cm"', '[1]', '["Cl.P1"]', '["Cl.Cm.P2.P1"]', '["Cl.Cm.P2","Cl.Cm"]']) assert.equal(parseVtr(bad), undefined, bad);
 });
+
+// The one place this file uses the package: what the OP issues is what the package verifies, with
+// op.environment passed as the environment (the DID id, identity issuer and kids line up).
+test('the package verifies the OP\'s ID token, core identity and logout token via op.environment', async () => {
+  const { OneLoginClient, signClientAssertion } = await import('govuk-one-login-tokens');
+  const client = OneLoginClient.create({ environment: op.environment, clientId: CLIENT_ID });
+  assert.equal(client.endpoints.didUri, op.environment.didUrl);
+  const claims = JSON.stringify({ userinfo: { [CLAIM.coreIdentityJWT]: null } });
+  const assertionJwt = signClientAssertion({ privateKey: rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }), clientId: CLIENT_ID, audience: op.environment.tokenUrl });
+  const r = await signIn({ vtr: '["Cl.Cm.P2"]', claims }, { client_assertion: assertionJwt });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const id = await client.verifyIdToken(r.body.id_token, { nonce: 'nonce-456', accessToken: r.body.access_token });
+  assert.equal(id.sub, op.sub);
+  const doc = await (await userinfo(r.body.access_token)).json();
+  const identity = await client.verifyCoreIdentity(doc[CLAIM.coreIdentityJWT], { sub: id.sub });
+  assert.equal(identity.claims.vot, 'P2');
+  const logout = await client.verifyLogoutToken(op.logoutToken());
+  assert.equal(logout.sub, op.lastSub);
+  client.dispose?.();
+});
