@@ -86,9 +86,8 @@ async function authorizeCode(params = {}) {
   return { code: callback.searchParams.get('code'), verifier, callback };
 }
 
-/** A whole sign-in up to the token response. */
-async function signIn(params = {}, form = {}) {
-  const { code, verifier } = await authorizeCode(params);
+/** Exchange a code the way a private_key_jwt client does; `form` overrides fields. */
+async function exchange(code, verifier, form = {}) {
   return tokenRequest({
     grant_type: 'authorization_code',
     code,
@@ -98,6 +97,12 @@ async function signIn(params = {}, form = {}) {
     client_assertion: await assertion(),
     ...form,
   });
+}
+
+/** A whole sign-in up to the token response. */
+async function signIn(params = {}, form = {}) {
+  const { code, verifier } = await authorizeCode(params);
+  return exchange(code, verifier, form);
 }
 
 const userinfo = (accessToken, init = {}) =>
@@ -148,14 +153,7 @@ test('round trip: authorize -> token (private_key_jwt, PKCE) -> userinfo with id
   assert.equal(callback.searchParams.has('iss'), false, 'One Login sends no iss in the callback');
   assert.match(code, /^[A-Za-z0-9_-]{43}$/);
 
-  const r = await tokenRequest({
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: REDIRECT_URI,
-    code_verifier: verifier,
-    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-    client_assertion: await assertion(),
-  });
+  const r = await exchange(code, verifier);
   assert.equal(r.status, 200, JSON.stringify(r.body));
   assert.equal(r.headers.get('cache-control'), 'no-cache, no-store');
   assert.deepEqual(Object.keys(r.body).sort(), ['access_token', 'expires_in', 'id_token', 'token_type']);
@@ -201,14 +199,7 @@ test('round trip: authorize -> token (private_key_jwt, PKCE) -> userinfo with id
   assert.equal(core.vc.credentialSubject.birthDate[0].value, '1965-07-08');
 
   // The code was single use.
-  const again = await tokenRequest({
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: REDIRECT_URI,
-    code_verifier: verifier,
-    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-    client_assertion: await assertion(),
-  });
+  const again = await exchange(code, verifier);
   assert.deepEqual([again.status, again.body.error], [400, 'invalid_grant']);
 });
 
@@ -360,14 +351,7 @@ test('a signed request object (JAR) is honoured; a bad signature or audience is 
   };
   const ok = new URL(await op.authorize(await url()));
   assert.equal(ok.searchParams.get('state'), 'jar-state');
-  const r = await tokenRequest({
-    grant_type: 'authorization_code',
-    code: ok.searchParams.get('code'),
-    redirect_uri: REDIRECT_URI,
-    code_verifier: verifier,
-    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-    client_assertion: await assertion(),
-  });
+  const r = await exchange(ok.searchParams.get('code'), verifier);
   assert.equal(decodeJwt(r.body.id_token).nonce, 'jar-nonce');
 
   await assert.rejects(op.authorize(await url({}, other.privateKey)), (e) => e.status === 400 && e.body === 'Trust chain validation failed');
