@@ -400,6 +400,35 @@ test('logoutToken: One Login\'s logout token, verifiable with the JWKS; override
   await assert.rejects(jwtVerify(op.logoutToken({}, { key: 'unknown' }), await keySet()), { code: 'ERR_JWKS_NO_MATCHING_KEY' });
 });
 
+test('backChannelLogout: POSTs logout_token as a form to the RP, and reports its status', async () => {
+  const { createServer } = await import('node:http');
+  const received = [];
+  const rp = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      received.push({ method: req.method, type: req.headers['content-type'], body });
+      res.writeHead(received.length === 1 ? 200 : 400).end();
+    });
+  });
+  await new Promise((resolve) => rp.listen(0, '127.0.0.1', resolve));
+  try {
+    const uri = `http://127.0.0.1:${rp.address().port}/backchannel-logout`;
+    const first = await op.backChannelLogout(uri, { sub: 'urn:fdc:gov.uk:2022:abc' });
+    assert.equal(first.status, 200);
+    assert.deepEqual([received[0].method, received[0].type], ['POST', 'application/x-www-form-urlencoded']);
+    const sent = new URLSearchParams(received[0].body).get('logout_token');
+    assert.equal(sent, first.token);
+    assert.equal(decodeJwt(sent).sub, 'urn:fdc:gov.uk:2022:abc');
+    // The same token again (a replay), sent as given.
+    const replay = await op.backChannelLogout(uri, first.token);
+    assert.equal(replay.status, 400);
+    assert.equal(new URLSearchParams(received[1].body).get('logout_token'), first.token);
+  } finally {
+    rp.close();
+  }
+});
+
 test('logout: redirects to a registered post-logout URI with state, else to the signed-out page', async () => {
   const r = await signIn();
   const logout = async (params) => {

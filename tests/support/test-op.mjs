@@ -872,6 +872,23 @@ export async function startTestOp({
       return signEs256(signer.privateKey, { alg: 'ES256', kid: signer.kid, typ: 'logout+jwt', ...header }, claims);
     },
     /**
+     * Deliver a logout token as One Login does (reference §5.1): POST `logout_token=<JWS>` as a
+     * form to the relying party's back-channel URI, 15 s timeout, no redirects followed. Only
+     * status 200 counts as delivered at One Login. `claims`/`options` are logoutToken()'s; a
+     * string `claims` is sent as the token itself. Resolves `{ status, body, token }`.
+     */
+    async backChannelLogout(uri, claims = {}, options = {}) {
+      const token = typeof claims === 'string' ? claims : this.logoutToken(claims, options);
+      const response = await fetch(uri, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'test-op-backchannel' },
+        body: new URLSearchParams({ logout_token: token }),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(15_000),
+      });
+      return { status: response.status, body: await response.text(), token };
+    },
+    /**
      * Who signs in next and what their userinfo holds: `profile` members replace the defaults
      * (`email`, `phone_number`, `phone_number_verified`, `wallet_subject_id`, or a full claim URI
      * such as CLAIM.address; `undefined` makes one absent); `coreIdentityClaims` overrides claims
