@@ -137,12 +137,14 @@ export async function request(
     // `opaqueredirect` (status 0) is what browsers give for a redirect under redirect: 'manual'.
     if ((response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') {
       response.body?.cancel().catch(() => {});
+      controller.abort();
       throw fail('redirect', `answered HTTP ${response.status || 'redirect'}; redirects are not followed`);
     }
 
     const declared = response.headers.get('content-length');
     if (declared !== null && /^\s*\d+\s*$/.test(declared) && Number(declared) > cap) {
       response.body?.cancel().catch(() => {});
+      controller.abort();
       throw fail('too_large', `Content-Length ${Number(declared)} exceeds the ${cap}-byte limit`);
     }
 

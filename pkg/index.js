@@ -17,6 +17,7 @@ export { KeySet, DidDocument, SigningKey } from './classes.js';
 export * from './api.js';
 export { TokenError } from './errors.js';
 export { OneLoginClient } from './client.js';
+export { MemoryReplayStore, RedisReplayStore } from './replay-store.js';
 
 /**
  * Load and instantiate the WebAssembly module. Needed once in browsers (`await init()`); a no-op

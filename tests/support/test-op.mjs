@@ -348,11 +348,11 @@ export async function startTestOp({
     const chunk = Buffer.alloc(64 * 1024, 0x61);
     let sent = 0;
     const pump = () => {
-      while (!res.destroyed && sent < OVERSIZE_BYTES) {
+      while (!res.destroyed && !res.writableEnded) {
+        if (sent >= OVERSIZE_BYTES) return res.end('"}');
         sent += chunk.length;
         if (!res.write(chunk)) return;
       }
-      if (!res.destroyed) res.end('"}');
     };
     res.on('drain', pump);
     pump();
@@ -548,48 +548,48 @@ export async function startTestOp({
   const tokenError = (res, status, error, description) =>
     json(res, status, { error, error_description: description }, { 'cache-control': 'no-cache, no-store', pragma: 'no-cache' });
 
-  /** Client authentication (reference §2.1–2.2): undefined when it passes, else the refusal sent. */
-  async function authenticateClient(res, f) {
+  /** Client authentication (reference §2.1–2.2): undefined when it passes, else the refusal `[status, error, description]`. */
+  async function authenticateClient(f) {
     if (f.client_assertion !== undefined && f.client_assertion_type !== undefined) {
       // The simulator's stricter rule: only the jwt-bearer assertion type.
-      if (f.client_assertion_type !== JWT_BEARER) return tokenError(res, 400, 'invalid_request', 'Invalid private_key_jwt');
+      if (f.client_assertion_type !== JWT_BEARER) return [400, 'invalid_request', 'Invalid private_key_jwt'];
       let claims;
       try {
         claims = JSON.parse(Buffer.from(f.client_assertion.split('.')[1], 'base64url'));
       } catch {
-        return tokenError(res, 400, 'invalid_request', 'Invalid private_key_jwt');
+        return [400, 'invalid_request', 'Invalid private_key_jwt'];
       }
-      if (typeof claims !== 'object' || claims === null) return tokenError(res, 400, 'invalid_request', 'Invalid private_key_jwt');
-      if (f.client_id !== undefined && f.client_id !== claims.sub) return tokenError(res, 400, 'invalid_request', 'Invalid private_key_jwt');
+      if (typeof claims !== 'object' || claims === null) return [400, 'invalid_request', 'Invalid private_key_jwt'];
+      if (f.client_id !== undefined && f.client_id !== claims.sub) return [400, 'invalid_request', 'Invalid private_key_jwt'];
       // The simulator's status for private_key_jwt client failures: 401.
-      if (claims.sub !== clientId) return tokenError(res, 401, 'invalid_client', 'Client authentication failed');
-      if (clientPublicJwk === undefined) return tokenError(res, 401, 'invalid_client', 'Client is not registered to use private_key_jwt');
+      if (claims.sub !== clientId) return [401, 'invalid_client', 'Client authentication failed'];
+      if (clientPublicJwk === undefined) return [401, 'invalid_client', 'Client is not registered to use private_key_jwt'];
       try {
         await compactVerify(f.client_assertion, (h) => importJWK(clientPublicJwk, h.alg), { algorithms: RSA_ALGS });
       } catch {
-        return tokenError(res, 401, 'invalid_client', 'Invalid signature in private_key_jwt');
+        return [401, 'invalid_client', 'Invalid signature in private_key_jwt'];
       }
       // aud: the token URL or the issuer; in an array every member must be one (the simulator's rule).
       const audiences = [claims.aud].flat();
       const audOk = audiences.length > 0 && audiences.every((a) => a === environment.tokenUrl || a === issuer);
-      if (claims.iss !== clientId || !audOk) return tokenError(res, 401, 'invalid_client', 'Invalid signature in private_key_jwt');
-      if (typeof claims.exp !== 'number') return tokenError(res, 401, 'invalid_client', 'Invalid signature in private_key_jwt');
-      if (claims.exp + CLOCK_SKEW <= nowSeconds()) return tokenError(res, 400, 'invalid_grant', 'private_key_jwt has expired');
+      if (claims.iss !== clientId || !audOk) return [401, 'invalid_client', 'Invalid signature in private_key_jwt'];
+      if (typeof claims.exp !== 'number') return [401, 'invalid_client', 'Invalid signature in private_key_jwt'];
+      if (claims.exp + CLOCK_SKEW <= nowSeconds()) return [400, 'invalid_grant', 'private_key_jwt has expired'];
       // One Login's docs: jti is required and single use.
       if (typeof claims.jti !== 'string' || claims.jti === '' || usedAssertionIds.has(claims.jti)) {
-        return tokenError(res, 401, 'invalid_client', 'private_key_jwt jti is missing or has been used before');
+        return [401, 'invalid_client', 'private_key_jwt jti is missing or has been used before'];
       }
       usedAssertionIds.add(claims.jti);
       return undefined;
     }
     if (f.client_secret !== undefined && f.client_id !== undefined) {
-      if (f.client_id !== clientId) return tokenError(res, 401, 'invalid_client', 'Client authentication failed');
-      if (clientSecret === undefined) return tokenError(res, 401, 'invalid_client', 'Client is not registered to use client_secret_post');
+      if (f.client_id !== clientId) return [401, 'invalid_client', 'Client authentication failed'];
+      if (clientSecret === undefined) return [401, 'invalid_client', 'Client is not registered to use client_secret_post'];
       const given = sha256(f.client_secret);
-      if (!timingSafeEqual(given, sha256(clientSecret))) return tokenError(res, 401, 'invalid_client', 'Invalid client secret');
+      if (!timingSafeEqual(given, sha256(clientSecret))) return [401, 'invalid_client', 'Invalid client secret'];
       return undefined;
     }
-    return tokenError(res, 400, 'invalid_request', 'Invalid token authentication method used');
+    return [400, 'invalid_request', 'Invalid token authentication method used'];
   }
 
   async function token(req, res, body) {
@@ -607,7 +607,8 @@ export async function startTestOp({
     const f = Object.fromEntries(new URLSearchParams(body));
     if (!f.grant_type) return tokenError(res, 400, 'invalid_request', 'Request is missing grant_type parameter');
     if (f.grant_type !== 'authorization_code') return tokenError(res, 400, 'unsupported_grant_type', 'Unsupported grant type');
-    if (await authenticateClient(res, f)) return undefined;
+    const refusal = await authenticateClient(f);
+    if (refusal !== undefined) return tokenError(res, ...refusal);
     if (!f.code) return tokenError(res, 400, 'invalid_request', 'Request is missing code parameter');
     if (!f.redirect_uri) return tokenError(res, 400, 'invalid_request', 'Request is missing redirect_uri parameter');
 
@@ -869,6 +870,23 @@ export async function startTestOp({
       );
       const signer = key === 'unknown' ? stranger : signing;
       return signEs256(signer.privateKey, { alg: 'ES256', kid: signer.kid, typ: 'logout+jwt', ...header }, claims);
+    },
+    /**
+     * Deliver a logout token as One Login does (reference §5.1): POST `logout_token=<JWS>` as a
+     * form to the relying party's back-channel URI, 15 s timeout, no redirects followed. Only
+     * status 200 counts as delivered at One Login. `claims`/`options` are logoutToken()'s; a
+     * string `claims` is sent as the token itself. Resolves `{ status, body, token }`.
+     */
+    async backChannelLogout(uri, claims = {}, options = {}) {
+      const token = typeof claims === 'string' ? claims : this.logoutToken(claims, options);
+      const response = await fetch(uri, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'test-op-backchannel' },
+        body: new URLSearchParams({ logout_token: token }),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(15_000),
+      });
+      return { status: response.status, body: await response.text(), token };
     },
     /**
      * Who signs in next and what their userinfo holds: `profile` members replace the defaults
