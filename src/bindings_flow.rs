@@ -7,8 +7,8 @@ use crate::bindings::{JsDidDocument, JsKeySet, JsSigningKey};
 use crate::error::{Error, ErrorCode};
 use crate::onelogin::{
     self, CallbackParams, ClientAssertionOptions, ClientAuthentication, FlowContext,
-    IdentityContext, IdentityView, LogoutUrlOptions, SignInClient, SignInOptions,
-    SigningAlgorithm, TokenResponse, Transaction,
+    IdentityContext, IdentityView, LogoutUrlOptions, SignInClient, SignInOptions, SigningAlgorithm,
+    TokenResponse, Transaction,
 };
 use js_sys::Reflect;
 use serde::de::DeserializeOwned;
@@ -41,8 +41,15 @@ fn js_error(e: Error) -> JsValue {
 /// Read a serde struct from a JS value: a wrong type or an unknown member is
 /// `ERR_INVALID_ARGUMENT` naming the member (`what.member`).
 fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> JsResult<T> {
-    let deserializer = serde_wasm_bindgen::Deserializer::from(value);
-    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+    // Through a JSON value: `serde_wasm_bindgen` reads a struct's known members only, so
+    // `deny_unknown_fields` would never see a misspelt one.
+    let json: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(|e| {
+        js_error(Error::option(
+            what.to_owned(),
+            format!("{what} must be plain JSON data: {e}"),
+        ))
+    })?;
+    serde_path_to_error::deserialize(json).map_err(|e| {
         let path = e.path().to_string();
         let name = if path == "." {
             what.to_owned()
@@ -95,11 +102,7 @@ impl SignInClientJs {
     }
 }
 
-fn sign_in(
-    key: Option<&JsSigningKey>,
-    client: JsValue,
-    options: JsValue,
-) -> JsResult<JsValue> {
+fn sign_in(key: Option<&JsSigningKey>, client: JsValue, options: JsValue) -> JsResult<JsValue> {
     let client: SignInClientJs = from_js(client, "client")?;
     let options: SignInOptions = if options.is_undefined() || options.is_null() {
         SignInOptions::default()
