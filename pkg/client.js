@@ -168,7 +168,7 @@ function optionalString(options, name) {
 
 function perCall(options) {
   if (options === undefined) return {};
-  if (options === null || typeof options !== 'object') throw argument('verify options must be an object');
+  if (options === null || typeof options !== 'object') throw argument('options must be an object');
   return options;
 }
 
@@ -539,7 +539,8 @@ export class OneLoginClient {
    * phoneNumberVerified, walletSubjectId, addresses, passports, drivingPermits, returnCodes,
    * coreIdentityJWT }`. `sub` (the ID token's) is required: a response about anyone else is refused.
    */
-  async fetchUserinfo(accessToken, { sub, transaction } = {}) {
+  async fetchUserinfo(accessToken, options) {
+    const { sub, transaction } = perCall(options);
     if (typeof accessToken !== 'string' || accessToken === '') throw argument('fetchUserinfo: accessToken must be a non-empty string');
     if (typeof sub !== 'string' || sub === '') throw argument('fetchUserinfo: option "sub" (the ID token\'s sub) is required');
     const response = await this.#send(
@@ -595,11 +596,13 @@ export class OneLoginClient {
    * a service with several instances must pass a shared one such as RedisReplayStore).
    * Returns `{ sub, sid, jti }`: end every session of `sub`, then answer HTTP 200.
    */
-  async handleBackChannelLogout(input, { replayStore } = {}) {
+  async handleBackChannelLogout(input, options) {
+    const { replayStore } = perCall(options);
     const body = input instanceof URLSearchParams ? input.toString() : typeof input?.get === 'function' ? (input.get('logout_token') ?? '') : input;
     const token = logoutTokenFromBody(body);
     const claims = await this.verifyLogoutToken(token, { now: this.#now(), clockTolerance: this.#flow.clockTolerance });
     const store = replayStore ?? this.#flow.replayStore;
+    if (typeof store?.remember !== 'function') throw argument('option "replayStore" must have an async remember(jti, ttlSeconds)');
     const ttl = replayTtlSeconds(claims.exp, this.#now(), this.#flow.clockTolerance ?? 30);
     if (!(await store.remember(claims.jti, ttl))) {
       throw createTokenError('ERR_LOGOUT_TOKEN_REPLAYED', 'this logout token (its jti) was already received: a replay is refused');

@@ -41,15 +41,15 @@ fn js_error(e: Error) -> JsValue {
 /// Read a serde struct from a JS value: a wrong type or an unknown member is
 /// `ERR_INVALID_ARGUMENT` naming the member (`what.member`).
 fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> JsResult<T> {
-    // Through a JSON value: `serde_wasm_bindgen` reads a struct's known members only, so
-    // `deny_unknown_fields` would never see a misspelt one.
-    let json: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(|e| {
-        js_error(Error::option(
-            what.to_owned(),
-            format!("{what} must be plain JSON data: {e}"),
-        ))
-    })?;
-    serde_path_to_error::deserialize(json).map_err(|e| {
+    // Through JSON text: `JSON.stringify` refuses cycles and BigInts, and serde_json's parser
+    // limits nesting, so a hostile object can neither recurse through the wasm stack nor slip
+    // an unknown member past `deny_unknown_fields` (serde_wasm_bindgen reads known members only).
+    let text = js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| js_error(Error::option(what.to_owned(), format!("{what} must be plain JSON data (no cycles, BigInts or undefined)"))))?;
+    let mut deserializer = serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
         let name = if path == "." {
             what.to_owned()
@@ -399,11 +399,6 @@ pub fn build_logout_url(end_session_url: String, options: JsValue) -> JsResult<S
     onelogin::build_logout_url(&end_session_url, &options).map_err(js_error)
 }
 
-#[derive(Deserialize)]
-struct BackChannelBodyJs {
-    logout_token: String,
-}
-
 /// The logout token from a back-channel logout body: the form text, the token, or a parsed
 /// form object `{ logout_token }`.
 #[wasm_bindgen(js_name = logoutTokenFromBody)]
@@ -412,10 +407,9 @@ pub fn logout_token_from_body(body: JsValue) -> JsResult<String> {
         return onelogin::logout_token_from_body(&text).map_err(js_error);
     }
     if body.is_object() {
-        if let Ok(parsed) = serde_wasm_bindgen::from_value::<BackChannelBodyJs>(body) {
-            if !parsed.logout_token.is_empty() {
-                return Ok(parsed.logout_token);
-            }
+        let token = Reflect::get(&body, &JsValue::from_str("logout_token"))?;
+        if let Some(token) = token.as_string().filter(|t| !t.is_empty()) {
+            return Ok(token);
         }
     }
     Err(js_error(Error::new(
