@@ -14,7 +14,7 @@ import {
   inspectToken as rawInspectToken,
 } from './wasm/govuk_one_login_tokens.js';
 import { KeySet, DidDocument, SigningKey, requireLive } from './classes.js';
-import { createTokenError } from './errors.js';
+import { invalidArgument } from './errors.js';
 
 /**
  * The one place that turns `options[name]` into a parsed instance of `Class`: an instance is
@@ -23,14 +23,14 @@ import { createTokenError } from './errors.js';
  */
 function withParsed(fnName, options, name, Class, use) {
   if (options === null || typeof options !== 'object') {
-    throw createTokenError('ERR_INVALID_ARGUMENT', `${fnName} options must be an object with "${name}"`);
+    throw invalidArgument('options', `${fnName} options must be an object with "${name}"`);
   }
   const given = options[name];
   if (given === undefined || given === null) {
-    throw createTokenError('ERR_INVALID_ARGUMENT', `"${name}" option is required`);
+    throw invalidArgument(name, `"${name}" option is required`);
   }
   if (given instanceof Class) {
-    requireLive(given, Class, `"${name}"`);
+    requireLive(given, Class, name);
     return use(given);
   }
   const parsed = new Class(given);

@@ -7,17 +7,17 @@ import {
   DidDocument as RawDidDocument,
   SigningKey as RawSigningKey,
 } from './wasm/govuk_one_login_tokens.js';
-import { createTokenError } from './errors.js';
+import { invalidArgument } from './errors.js';
 
 /** Throw unless `instance` is a live (not freed) instance of `Class`. */
 export function requireLive(instance, Class, name) {
   if (!(instance instanceof Class)) {
-    throw createTokenError('ERR_INVALID_ARGUMENT', `${name} must be a ${Class.name}`);
+    throw invalidArgument(name, `${name} must be a ${Class.name}`);
   }
   // wasm-bindgen zeroes the pointer on free(); an object made with Object.create(prototype)
   // has none. Either would reach Rust as a null pointer.
   if (!(instance.__wbg_ptr > 0)) {
-    throw createTokenError('ERR_INVALID_ARGUMENT', `${name} has been freed`);
+    throw invalidArgument(name, `${name} has been freed`);
   }
 }
 
@@ -32,20 +32,20 @@ function guard(Class) {
     if (desc.get) {
       const get = desc.get;
       desc.get = function () {
-        requireLive(this, Class, `this ${Class.name}`);
+        requireLive(this, Class, 'this');
         return get.call(this);
       };
     } else if (typeof desc.value === 'function' && (key === 'free' || key === Symbol.dispose)) {
       const free = desc.value;
       // Freeing twice is a no-op, as disposal (`using`) expects.
       desc.value = function () {
-        if (!(this instanceof Class)) requireLive(this, Class, `this ${Class.name}`);
+        if (!(this instanceof Class)) requireLive(this, Class, 'this');
         if (this.__wbg_ptr > 0) free.call(this);
       };
     } else if (typeof desc.value === 'function') {
       const method = desc.value;
       desc.value = function (...args) {
-        requireLive(this, Class, `this ${Class.name}`);
+        requireLive(this, Class, 'this');
         return method.apply(this, args);
       };
     }

@@ -29,7 +29,7 @@ import {
   verifyLogoutTokenWithKeySet,
   signClientAssertion,
 } from './api.js';
-import { TokenError, createTokenError } from './errors.js';
+import { TokenError, invalidArgument, createTokenError } from './errors.js';
 import { checkDocumentUrl, fetchDocument, DEFAULT_TIMEOUT_MS, DEFAULT_USER_AGENT } from './fetch.js';
 import { request, HttpFailure } from './http.js';
 import { MemoryReplayStore } from './replay-store.js';
@@ -41,7 +41,7 @@ export const MAX_MAX_AGE_SECONDS = 86_400;
 /** Shortest gap between two fetches of one document (unknown kids, no-store, outages). */
 export const DEFAULT_COOLDOWN_MS = 30_000;
 
-const argument = (message) => createTokenError('ERR_INVALID_ARGUMENT', message);
+const argument = (option, message) => invalidArgument(option, message);
 const CREATE = Symbol('OneLoginClient.create');
 
 /** One remote document (a JWKS or a DID document), parsed once and replaced on refresh. */
@@ -154,7 +154,7 @@ function optionalNumber(options, name, { min = 0 } = {}) {
   const value = options[name];
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw argument(`option "${name}" must be a finite number >= ${min}`);
+    throw argument(name, `option "${name}" must be a finite number >= ${min}`);
   }
   return value;
 }
@@ -162,13 +162,13 @@ function optionalNumber(options, name, { min = 0 } = {}) {
 function optionalString(options, name) {
   const value = options[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') throw argument(`option "${name}" must be a non-empty string`);
+  if (typeof value !== 'string' || value === '') throw argument(name, `option "${name}" must be a non-empty string`);
   return value;
 }
 
 function perCall(options) {
   if (options === undefined) return {};
-  if (options === null || typeof options !== 'object') throw argument('options must be an object');
+  if (options === null || typeof options !== 'object') throw argument('options', 'verify options must be an object');
   return options;
 }
 
@@ -212,7 +212,7 @@ export class OneLoginClient {
 
   /** Use `OneLoginClient.create(...)`. */
   constructor(token, config) {
-    if (token !== CREATE) throw argument('use OneLoginClient.create(options)');
+    if (token !== CREATE) throw argument('options', 'use OneLoginClient.create(options)');
     this.#clientId = config.clientId;
     this.#endpoints = config.endpoints;
     this.#jwks = config.jwks;
@@ -226,14 +226,14 @@ export class OneLoginClient {
    *   authorizeUrl?, tokenUrl? }, clientId, fetch?, userAgent?, timeoutMs?, cooldownMs?, clock? }`
    */
   static create(options) {
-    if (options === null || typeof options !== 'object') throw argument('OneLoginClient.create options must be an object');
+    if (options === null || typeof options !== 'object') throw argument('options', 'OneLoginClient.create options must be an object');
     const clientId = optionalString(options, 'clientId');
-    if (clientId === undefined) throw argument('option "clientId" is required');
+    if (clientId === undefined) throw argument('clientId', 'option "clientId" is required');
     let endpoints;
     if (options.environment !== undefined) {
       for (const name of ['issuer', 'jwksUri', 'didUri', 'identityIssuer']) {
         if (options[name] !== undefined) {
-          throw argument(`pass "environment" or "${name}", not both (an environment object may override ${name})`);
+          throw argument(name, `pass "environment" or "${name}", not both (an environment object may override ${name})`);
         }
       }
       const env = getEnvironment(options.environment);
@@ -253,7 +253,7 @@ export class OneLoginClient {
       const issuer = optionalString(options, 'issuer');
       const jwksUri = optionalString(options, 'jwksUri');
       if (issuer === undefined || jwksUri === undefined) {
-        throw argument('pass "environment", or "issuer" and "jwksUri" (and "didUri" for core identity)');
+        throw argument('environment', 'pass "environment", or "issuer" and "jwksUri" (and "didUri" for core identity)');
       }
       endpoints = {
         issuer,
@@ -280,8 +280,8 @@ export class OneLoginClient {
     }
     const flow = flowConfig(options);
 
-    if (options.fetch !== undefined && typeof options.fetch !== 'function') throw argument('option "fetch" must be a function');
-    if (options.clock !== undefined && typeof options.clock !== 'function') throw argument('option "clock" must be a function');
+    if (options.fetch !== undefined && typeof options.fetch !== 'function') throw argument('fetch', 'option "fetch" must be a function');
+    if (options.clock !== undefined && typeof options.clock !== 'function') throw argument('clock', 'option "clock" must be a function');
     const http = {
       fetch: options.fetch ?? globalThis.fetch?.bind(globalThis),
       userAgent: optionalString(options, 'userAgent') ?? DEFAULT_USER_AGENT,
@@ -339,7 +339,7 @@ export class OneLoginClient {
   }
 
   #didDocument() {
-    if (this.#did === undefined) throw argument('this client has no DID document URL: pass "didUri" to create()');
+    if (this.#did === undefined) throw argument('didUri', 'this client has no DID document URL: pass "didUri" to create()');
     return this.#did;
   }
 
@@ -371,7 +371,7 @@ export class OneLoginClient {
   #verifySync(doc, verifyWith) {
     const keys = doc.current;
     if (keys === undefined) {
-      throw argument(`the ${doc.what} is not loaded yet: await client.hydrate() (or an async verify) first`);
+      throw argument('options', `the ${doc.what} is not loaded yet: await client.hydrate() (or an async verify) first`);
     }
     doc.refreshInBackground();
     try {
@@ -425,7 +425,7 @@ export class OneLoginClient {
 
   /** `buildAuthorizationUrl` with this client's ID and authorize URL filled in. */
   authorizationUrl(params) {
-    if (params === null || typeof params !== 'object') throw argument('authorizationUrl params must be an object');
+    if (params === null || typeof params !== 'object') throw argument('options', 'authorizationUrl params must be an object');
     const authorizeUrl = this.#endpoints.authorizeUrl ?? params.authorizeUrl;
     return buildAuthorizationUrl({ ...params, authorizeUrl, clientId: this.#clientId });
   }
@@ -435,7 +435,7 @@ export class OneLoginClient {
    * `{ privateKey, alg?, now?, lifetime?, jti?, kid?, audience? }`.
    */
   clientAssertion(params) {
-    if (params === null || typeof params !== 'object') throw argument('clientAssertion params must be an object');
+    if (params === null || typeof params !== 'object') throw argument('options', 'clientAssertion params must be an object');
     return signClientAssertion({ ...params, clientId: this.#clientId, audience: params.audience ?? this.#endpoints.tokenUrl });
   }
 
@@ -448,7 +448,7 @@ export class OneLoginClient {
 
   #required(name) {
     const value = this.#endpoints[name];
-    if (value === undefined) throw argument(`this client has no "${name}": pass "environment" (or "${name}") to create()`);
+    if (value === undefined) throw argument(name, `this client has no "${name}": pass "environment" (or "${name}") to create()`);
     return value;
   }
 
@@ -507,7 +507,7 @@ export class OneLoginClient {
   async exchangeCode(code, transaction) {
     const { signingKey, clientSecret } = this.#flow;
     if (signingKey === undefined && clientSecret === undefined) {
-      throw argument('this client cannot call the token endpoint: pass "privateKey" or "clientSecret" to create()');
+      throw argument('privateKey', 'this client cannot call the token endpoint: pass "privateKey" or "clientSecret" to create()');
     }
     // The discovery document is read (and its issuer checked) before a code is sent anywhere.
     await this.#discovery?.ensureFresh();
@@ -541,8 +541,8 @@ export class OneLoginClient {
    */
   async fetchUserinfo(accessToken, options) {
     const { sub, transaction } = perCall(options);
-    if (typeof accessToken !== 'string' || accessToken === '') throw argument('fetchUserinfo: accessToken must be a non-empty string');
-    if (typeof sub !== 'string' || sub === '') throw argument('fetchUserinfo: option "sub" (the ID token\'s sub) is required');
+    if (typeof accessToken !== 'string' || accessToken === '') throw argument('accessToken', 'fetchUserinfo: accessToken must be a non-empty string');
+    if (typeof sub !== 'string' || sub === '') throw argument('sub', 'fetchUserinfo: option "sub" (the ID token\'s sub) is required');
     const response = await this.#send(
       this.#required('userinfoUrl'),
       { method: 'GET', headers: { Authorization: `Bearer ${accessToken}` } },
@@ -602,7 +602,7 @@ export class OneLoginClient {
     const token = logoutTokenFromBody(body);
     const claims = await this.verifyLogoutToken(token, { now: this.#now(), clockTolerance: this.#flow.clockTolerance });
     const store = replayStore ?? this.#flow.replayStore;
-    if (typeof store?.remember !== 'function') throw argument('option "replayStore" must have an async remember(jti, ttlSeconds)');
+    if (typeof store?.remember !== 'function') throw argument('replayStore', 'option "replayStore" must have an async remember(jti, ttlSeconds)');
     const ttl = replayTtlSeconds(claims.exp, this.#now(), this.#flow.clockTolerance ?? 30);
     if (!(await store.remember(claims.jti, ttl))) {
       throw createTokenError('ERR_LOGOUT_TOKEN_REPLAYED', 'this logout token (its jti) was already received: a replay is refused');
@@ -622,7 +622,7 @@ export class OneLoginClient {
 /** The sign-in flow's part of `create()`'s options. */
 function flowConfig(options) {
   if (options.privateKey !== undefined && options.clientSecret !== undefined) {
-    throw argument('pass "privateKey" (private_key_jwt) or "clientSecret" (client_secret_post), not both');
+    throw argument('privateKey', 'pass "privateKey" (private_key_jwt) or "clientSecret" (client_secret_post), not both');
   }
   let signingKey;
   let ownsKey = false;
@@ -636,10 +636,10 @@ function flowConfig(options) {
   }
   const assertionAudience = options.clientAssertionAudience ?? 'tokenUrl';
   if (assertionAudience !== 'tokenUrl' && assertionAudience !== 'issuer') {
-    throw argument('option "clientAssertionAudience" must be "tokenUrl" or "issuer"');
+    throw argument('clientAssertionAudience', 'option "clientAssertionAudience" must be "tokenUrl" or "issuer"');
   }
   const replayStore = options.replayStore ?? new MemoryReplayStore();
-  if (typeof replayStore?.remember !== 'function') throw argument('option "replayStore" must have an async remember(jti, ttlSeconds)');
+  if (typeof replayStore?.remember !== 'function') throw argument('replayStore', 'option "replayStore" must have an async remember(jti, ttlSeconds)');
   return {
     signingKey,
     ownsKey,

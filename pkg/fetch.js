@@ -1,6 +1,6 @@
 // Fetching One Login's key documents (JWKS, DID document), shared by OneLoginClient and the CLI.
 // Only URLs the application configured are fetched, never one taken from a token.
-import { TokenError, createTokenError } from './errors.js';
+import { TokenError, invalidArgument } from './errors.js';
 import { request, HttpFailure, DEFAULT_USER_AGENT, DEFAULT_TIMEOUT_MS } from './http.js';
 
 export { DEFAULT_USER_AGENT, DEFAULT_TIMEOUT_MS };
@@ -20,16 +20,16 @@ export function checkDocumentUrl(url, what) {
   try {
     parsed = new URL(String(url));
   } catch {
-    throw createTokenError('ERR_INVALID_ARGUMENT', `the ${what} URL is not a URL: ${url}`);
+    throw invalidArgument('url', `the ${what} URL is not a URL: ${url}`);
   }
   if (parsed.username !== '' || parsed.password !== '') {
-    throw createTokenError('ERR_INVALID_ARGUMENT', `the ${what} URL must not carry credentials`);
+    throw invalidArgument('url', `the ${what} URL must not carry credentials`);
   }
   if (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname))) {
     return parsed.href;
   }
-  throw createTokenError(
-    'ERR_INVALID_ARGUMENT',
+  throw invalidArgument(
+    'url',
     `the ${what} URL must use https (plain http only for 127.0.0.1, ::1 or localhost): ${parsed.href}`,
   );
 }
@@ -71,7 +71,7 @@ const fetchFailed = (message, cause) =>
 export async function fetchDocument(url, { what, fetch = globalThis.fetch, userAgent = DEFAULT_USER_AGENT, timeoutMs = DEFAULT_TIMEOUT_MS }) {
   const href = checkDocumentUrl(url, what);
   if (typeof fetch !== 'function') {
-    throw createTokenError('ERR_INVALID_ARGUMENT', 'this runtime has no fetch(): pass the "fetch" option');
+    throw invalidArgument('fetch', 'this runtime has no fetch(): pass the "fetch" option');
   }
   let response;
   try {

@@ -12,6 +12,10 @@ export {
   randomNonce,
   getEnvironment,
   buildAuthorizationUrl,
+  errorCodes,
+  checkList,
+  tokenKinds,
+  limits,
 } from './wasm/govuk_one_login_tokens.js';
 export { KeySet, DidDocument, SigningKey } from './classes.js';
 export * from './api.js';

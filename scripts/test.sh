@@ -49,6 +49,8 @@ timed "cargo test (wasm32, Node)" run_wasm_tests
 
 timed "npm pack + install into tests/" bash scripts/pack.sh tests
 
+timed "package with test-only exports" bash scripts/build-test-variant.sh
+
 timed "Wycheproof vectors for the JS tests" cargo run --quiet --example wycheproof_fixture -- "$ART/wycheproof.json"
 
 timed "JS tests (node --test tests/js)" node --test tests/js/*.test.mjs

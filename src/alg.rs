@@ -83,7 +83,10 @@ impl Algorithms {
             bits |= alg.bit();
         }
         if bits == 0 {
-            return Err(Error::argument("\"algorithms\" must not be empty"));
+            return Err(Error::option(
+                "algorithms",
+                "\"algorithms\" must not be empty",
+            ));
         }
         Ok(Algorithms(bits))
     }

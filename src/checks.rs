@@ -12,150 +12,107 @@
 
 use crate::error::{Error, ErrorCode, Result};
 
-/// A named check, shown as one line by an inspector.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckId {
-    /// Compact serialization, base64url and JSON of header and payload.
-    Format,
-    /// The header `alg` is allowed (and `crit`/`b64` are acceptable).
-    Alg,
-    /// The header has a `kid`.
-    Kid,
-    /// A core identity `kid`'s DID is the DID document's `id`.
-    DidController,
-    /// A core identity `kid` names an `assertionMethod` the DID document controls.
-    AssertionMethod,
-    /// A key with the header's `kid` is in the keys.
-    KidFound,
-    /// That key fits the header's `alg` (key type and the key's own `alg`).
-    AlgMatchesKey,
-    /// The signature verifies with that key.
-    Signature,
-    /// The logout token header `typ`.
-    Typ,
-    /// Every required claim is present.
-    Required,
-    /// `iss`.
-    Iss,
-    /// `aud`.
-    Aud,
-    /// `azp`.
-    Azp,
-    /// `nbf`.
-    Nbf,
-    /// `exp`.
-    Exp,
-    /// `iat`.
-    Iat,
-    /// `sub`.
-    Sub,
-    /// `nonce` equals the one sent.
-    Nonce,
-    /// A logout token has no `nonce`.
-    NoNonce,
-    /// `vot`.
-    Vot,
-    /// `auth_time` against `max_age`.
-    AuthTime,
-    /// `at_hash` against the access token.
-    AtHash,
-    /// `sid` is a string.
-    Sid,
-    /// `vtm` is a string.
-    Vtm,
-    /// `jti`.
-    Jti,
-    /// `events`.
-    Events,
-    /// `vc`: the credential subject's names and birth dates are readable.
-    Vc,
+/// Declares [`CheckId`] from one list: each check on one line with its stable id, whether it
+/// reads signed content (`content`) or only the token's form and keys (`form`), and its
+/// label; and (for the npm package) the TypeScript union of the ids.
+macro_rules! checks {
+    ($( $(#[$doc:meta])* $variant:ident = $id:literal, $reads:ident, $label:literal; )*) => {
+        /// A named check, shown as one line by an inspector.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum CheckId {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl CheckId {
+            /// Every check, in declaration order.
+            pub const ALL: &'static [CheckId] = &[ $( CheckId::$variant, )* ];
+
+            /// A stable identifier, e.g. `"signature"`, `"exp"`.
+            pub const fn as_str(self) -> &'static str {
+                match self { $( CheckId::$variant => $id, )* }
+            }
+
+            /// A one-line English description of what passing means.
+            pub const fn label(self) -> &'static str {
+                match self { $( CheckId::$variant => $label, )* }
+            }
+
+            /// Whether the check reads signed content (claims or `typ`), whose result means
+            /// nothing about the token's validity until the signature has verified.
+            pub const fn reads_content(self) -> bool {
+                match self { $( CheckId::$variant => checks!(@reads $reads), )* }
+            }
+        }
+
+        /// The union of every check id, generated from the list above.
+        #[cfg(feature = "js")]
+        #[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+        const CHECK_ID_TS: &'static str = concat!(
+            "/** Every check an inspection reports. */\nexport type CheckId =",
+            $( "\n  | \"", $id, "\"", )*
+            ";\n"
+        );
+    };
+    (@reads form) => { false };
+    (@reads content) => { true };
 }
 
-impl CheckId {
-    /// A stable identifier, e.g. `"signature"`, `"exp"`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            CheckId::Format => "format",
-            CheckId::Alg => "alg",
-            CheckId::Kid => "kid",
-            CheckId::DidController => "did_controller",
-            CheckId::AssertionMethod => "assertion_method",
-            CheckId::KidFound => "kid_found",
-            CheckId::AlgMatchesKey => "alg_matches_key",
-            CheckId::Signature => "signature",
-            CheckId::Typ => "typ",
-            CheckId::Required => "required",
-            CheckId::Iss => "iss",
-            CheckId::Aud => "aud",
-            CheckId::Azp => "azp",
-            CheckId::Nbf => "nbf",
-            CheckId::Exp => "exp",
-            CheckId::Iat => "iat",
-            CheckId::Sub => "sub",
-            CheckId::Nonce => "nonce",
-            CheckId::NoNonce => "no_nonce",
-            CheckId::Vot => "vot",
-            CheckId::AuthTime => "auth_time",
-            CheckId::AtHash => "at_hash",
-            CheckId::Sid => "sid",
-            CheckId::Vtm => "vtm",
-            CheckId::Jti => "jti",
-            CheckId::Events => "events",
-            CheckId::Vc => "vc",
-        }
-    }
-
-    /// A one-line English description of what passing means.
-    pub const fn label(self) -> &'static str {
-        match self {
-            CheckId::Format => {
-                "Token is a compact JWS with a JSON header and a JSON object payload"
-            }
-            CheckId::Alg => "alg is allowed (ES256 or RS256; never none or HMAC)",
-            CheckId::Kid => "kid header is present",
-            CheckId::DidController => "kid's DID is the DID document's id",
-            CheckId::AssertionMethod => "kid is an assertionMethod controlled by the DID document",
-            CheckId::KidFound => "kid is found in the keys",
-            CheckId::AlgMatchesKey => "alg matches the key",
-            CheckId::Signature => "Signature verifies with that key",
-            CheckId::Typ => "typ header is logout+jwt",
-            CheckId::Required => "Required claims are present",
-            CheckId::Iss => "iss is the expected issuer",
-            CheckId::Aud => "aud contains the client ID",
-            CheckId::Azp => "azp is the client ID (when present or with several audiences)",
-            CheckId::Nbf => "nbf is not in the future",
-            CheckId::Exp => "exp is in the future",
-            CheckId::Iat => "iat is not in the future",
-            CheckId::Sub => "sub is present (and matches the ID token's)",
-            CheckId::Nonce => "nonce matches the one sent",
-            CheckId::NoNonce => "nonce is absent (a logout token must not carry one)",
-            CheckId::Vot => "vot is the level requested",
-            CheckId::AuthTime => "auth_time is within max_age",
-            CheckId::AtHash => "at_hash matches the access token",
-            CheckId::Sid => "sid is a string",
-            CheckId::Vtm => "vtm is a string",
-            CheckId::Jti => "jti is a non-empty string (remember it for 3 minutes)",
-            CheckId::Events => "events holds exactly the back-channel logout event",
-            CheckId::Vc => "vc has a readable credential subject (names, birth dates)",
-        }
-    }
-
-    /// Whether the check reads signed content (claims or `typ`), whose result means nothing
-    /// about the token's validity until the signature has verified.
-    pub const fn reads_content(self) -> bool {
-        !matches!(
-            self,
-            CheckId::Format
-                | CheckId::Alg
-                | CheckId::Kid
-                | CheckId::DidController
-                | CheckId::AssertionMethod
-                | CheckId::KidFound
-                | CheckId::AlgMatchesKey
-                | CheckId::Signature
-        )
-    }
+checks! {
+    /// Compact serialization, base64url and JSON of header and payload.
+    Format = "format", form, "Token is a compact JWS with a JSON header and a JSON object payload";
+    /// The header `alg` is allowed (and `crit`/`b64` are acceptable).
+    Alg = "alg", form, "alg is allowed (ES256 or RS256; never none or HMAC)";
+    /// The header has a `kid`.
+    Kid = "kid", form, "kid header is present";
+    /// A core identity `kid`'s DID is the DID document's `id`.
+    DidController = "did_controller", form, "kid's DID is the DID document's id";
+    /// A core identity `kid` names an `assertionMethod` the DID document controls.
+    AssertionMethod = "assertion_method", form, "kid is an assertionMethod controlled by the DID document";
+    /// A key with the header's `kid` is in the keys.
+    KidFound = "kid_found", form, "kid is found in the keys";
+    /// That key fits the header's `alg` (key type and the key's own `alg`).
+    AlgMatchesKey = "alg_matches_key", form, "alg matches the key";
+    /// The signature verifies with that key.
+    Signature = "signature", form, "Signature verifies with that key";
+    /// The logout token header `typ`.
+    Typ = "typ", content, "typ header is logout+jwt";
+    /// Every required claim is present.
+    Required = "required", content, "Required claims are present";
+    /// `iss`.
+    Iss = "iss", content, "iss is the expected issuer";
+    /// `aud`.
+    Aud = "aud", content, "aud contains the client ID";
+    /// `azp`.
+    Azp = "azp", content, "azp is the client ID (when present or with several audiences)";
+    /// `nbf`.
+    Nbf = "nbf", content, "nbf is not in the future";
+    /// `exp`.
+    Exp = "exp", content, "exp is in the future";
+    /// `iat`.
+    Iat = "iat", content, "iat is not in the future";
+    /// `sub`.
+    Sub = "sub", content, "sub is present (and matches the ID token's)";
+    /// `nonce` equals the one sent.
+    Nonce = "nonce", content, "nonce matches the one sent";
+    /// A logout token has no `nonce`.
+    NoNonce = "no_nonce", content, "nonce is absent (a logout token must not carry one)";
+    /// `vot`.
+    Vot = "vot", content, "vot is the level requested";
+    /// `auth_time` against `max_age`.
+    AuthTime = "auth_time", content, "auth_time is within max_age";
+    /// `at_hash` against the access token.
+    AtHash = "at_hash", content, "at_hash matches the access token";
+    /// `sid` is a string.
+    Sid = "sid", content, "sid is a string";
+    /// `vtm` is a string.
+    Vtm = "vtm", content, "vtm is a string";
+    /// `jti`.
+    Jti = "jti", content, "jti is a non-empty string (remember it for 3 minutes)";
+    /// `events`.
+    Events = "events", content, "events holds exactly the back-channel logout event";
+    /// `vc`: the credential subject's names and birth dates are readable.
+    Vc = "vc", content, "vc has a readable credential subject (names, birth dates)";
 }
 
 /// Why a check was not run.
@@ -199,6 +156,87 @@ impl CheckResult {
         match &self.status {
             Status::Fail(e) => e.claim_name(),
             _ => None,
+        }
+    }
+}
+
+/// One line of an inspection as the inspector shows it (and as JavaScript receives it).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct CheckView<'a> {
+    /// The check's stable id.
+    #[cfg_attr(feature = "js", tsify(type = "CheckId"))]
+    pub id: &'static str,
+    /// What passing means, in words.
+    pub label: &'static str,
+    /// The outcome.
+    #[cfg_attr(feature = "js", tsify(type = "\"pass\" | \"fail\" | \"skipped\""))]
+    pub status: &'static str,
+    /// For a failure: the error code a verifier would throw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional, type = "ErrorCode"))]
+    pub code: Option<&'static str>,
+    /// For a failure: the error message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub message: Option<&'a str>,
+    /// For a failure about one claim: the claim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub claim: Option<&'a str>,
+    /// For a failure about one claim: why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "js",
+        tsify(optional, type = "\"missing\" | \"invalid\" | \"check_failed\"")
+    )]
+    pub reason: Option<&'static str>,
+    /// For a skipped check: why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "js",
+        tsify(
+            optional,
+            type = "\"prerequisite\" | \"missing_input\" | \"not_requested\""
+        )
+    )]
+    pub skipped: Option<&'static str>,
+    /// For a check skipped for want of an input: the option that would provide it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub input: Option<&'static str>,
+    /// The check read claims while the signature had not verified.
+    pub unverified: bool,
+}
+
+impl CheckResult {
+    /// The line as the inspector shows it.
+    pub fn view(&self) -> CheckView<'_> {
+        let (status, error, skipped, input) = match &self.status {
+            Status::Pass => ("pass", None, None, None),
+            Status::Fail(e) => ("fail", Some(e), None, None),
+            Status::Skipped(Skip::Prerequisite) => ("skipped", None, Some("prerequisite"), None),
+            Status::Skipped(Skip::MissingInput(input)) => {
+                ("skipped", None, Some("missing_input"), Some(*input))
+            }
+            Status::Skipped(Skip::NotRequested(input)) => {
+                ("skipped", None, Some("not_requested"), Some(*input))
+            }
+        };
+        CheckView {
+            id: self.id.as_str(),
+            label: self.id.label(),
+            status,
+            code: error.map(|e| e.code().as_str()),
+            message: error.map(Error::message),
+            claim: error.and_then(Error::claim_name),
+            reason: error
+                .and_then(Error::reason)
+                .map(crate::error::Reason::as_str),
+            skipped,
+            input,
+            unverified: self.unverified,
         }
     }
 }

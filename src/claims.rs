@@ -56,7 +56,8 @@ pub fn check_now(now: f64) -> Result<f64> {
     if now.is_finite() && now >= 0.0 {
         Ok(now)
     } else {
-        Err(Error::argument(
+        Err(Error::option(
+            "now",
             "\"now\" must be a finite, non-negative number of seconds since the Unix epoch",
         ))
     }
@@ -71,9 +72,12 @@ pub fn check_clock_tolerance(seconds: f64) -> Result<f64> {
     if seconds.is_finite() && (0.0..=MAX_CLOCK_TOLERANCE).contains(&seconds) {
         Ok(seconds)
     } else {
-        Err(Error::argument(format!(
+        Err(Error::option(
+            "clockTolerance",
+            format!(
             "\"clockTolerance\" must be a finite number of seconds from 0 to {MAX_CLOCK_TOLERANCE}"
-        )))
+            ),
+        ))
     }
 }
 

@@ -171,6 +171,15 @@ impl Error {
         }
     }
 
+    /// An `ERR_INVALID_ARGUMENT` that does not yet name its option now names `name`; any other
+    /// error is returned unchanged.
+    pub fn for_option(mut self, name: &'static str) -> Self {
+        if self.code == ErrorCode::InvalidArgument && self.option.is_none() {
+            self.option = Some(Cow::Borrowed(name));
+        }
+        self
+    }
+
     /// The same error, with what the OAuth endpoint said.
     pub fn with_oauth(mut self, detail: OAuthDetail) -> Self {
         self.oauth = Some(Box::new(detail));
@@ -244,10 +253,6 @@ impl Error {
 
     pub(crate) fn jwks(message: impl Into<Cow<'static, str>>) -> Self {
         Error::new(ErrorCode::JwksInvalid, message)
-    }
-
-    pub(crate) fn argument(message: impl Into<Cow<'static, str>>) -> Self {
-        Error::new(ErrorCode::InvalidArgument, message)
     }
 
     /// The stable code.

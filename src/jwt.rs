@@ -150,6 +150,19 @@ pub struct UnverifiedJwt {
     pub signature: String,
 }
 
+impl UnverifiedJwt {
+    /// `{"header":…,"payload":…,"signature":…}` as JSON text, the payload exactly as it was
+    /// (member order kept).
+    pub fn to_json(&self) -> String {
+        let header = serde_json::to_string(&self.header.members).unwrap_or_else(|_| "{}".into());
+        // The signature segment is validated base64url: no character needs escaping.
+        format!(
+            "{{\"header\":{header},\"payload\":{},\"signature\":\"{}\"}}",
+            self.payload_json, self.signature
+        )
+    }
+}
+
 /// Decode a JWT without verifying it, for inspectors and debugging. Strict about form (the
 /// same size cap, base64url, JSON and segment rules as verification) but checks no
 /// signature and no claim.

@@ -35,18 +35,18 @@ pub mod alg;
 pub mod base64url;
 pub mod checks;
 pub mod claims;
+pub mod dangerous;
 pub mod error;
 pub mod json;
 pub mod jwk;
 pub mod jws;
 pub mod jwt;
 pub mod onelogin;
+pub mod options;
 pub mod pkce;
 
 #[cfg(feature = "js")]
 mod bindings;
-#[cfg(feature = "js")]
-mod bindings_flow;
 
 pub use alg::{Algorithm, Algorithms};
 pub use error::{Error, ErrorCode, OAuthDetail, Reason, Result};

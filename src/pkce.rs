@@ -8,12 +8,17 @@ use sha2::{Digest, Sha256};
 
 /// A PKCE pair: keep the verifier secret until the token request; send the challenge in the
 /// authorization request with `code_challenge_method=S256`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
 pub struct Pkce {
     /// 43 characters of base64url: 32 random bytes (256 bits).
     pub code_verifier: String,
     /// `BASE64URL(SHA-256(code_verifier))`.
     pub code_challenge: String,
+    /// Always [`CODE_CHALLENGE_METHOD`].
+    #[cfg_attr(feature = "js", tsify(type = "\"S256\""))]
+    pub code_challenge_method: &'static str,
 }
 
 /// The only challenge method One Login accepts.
@@ -44,6 +49,7 @@ pub fn create() -> Result<Pkce> {
     Ok(Pkce {
         code_verifier,
         code_challenge,
+        code_challenge_method: CODE_CHALLENGE_METHOD,
     })
 }
 
@@ -74,7 +80,8 @@ pub fn challenge(code_verifier: &str) -> Result<String> {
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
     if !(ok_len && ok_chars) {
-        return Err(Error::argument(
+        return Err(Error::option(
+            "codeVerifier",
             "code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636 §4.1)",
         ));
     }

@@ -75,7 +75,7 @@ impl AuthorizationRequest {
             non_empty(name, value)?;
         }
         if !self.scope.split(' ').any(|s| s == "openid") {
-            return Err(Error::argument("\"scope\" must include openid"));
+            return Err(Error::option("scope", "\"scope\" must include openid"));
         }
         let challenge_ok = self.code_challenge.len() == 43
             && self
@@ -83,7 +83,8 @@ impl AuthorizationRequest {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if !challenge_ok {
-            return Err(Error::argument(
+            return Err(Error::option(
+                "codeChallenge",
                 "\"codeChallenge\" must be an S256 challenge (43 base64url characters)",
             ));
         }
@@ -102,7 +103,7 @@ impl AuthorizationRequest {
         }
         if let Some(claims) = self.claims.as_deref() {
             let claims = json::parse_object(claims)
-                .map_err(|e| Error::argument(format!("\"claims\" is {e}")))?;
+                .map_err(|e| Error::option("claims", format!("\"claims\" is {e}")))?;
             params.push(("claims", Param::Json(Value::Object(claims))));
         }
         params.push(("code_challenge", text(&self.code_challenge)));
@@ -222,7 +223,7 @@ pub(crate) fn url_with_query(
     }
     let query = encode_pairs(pairs.iter().map(|(n, v)| (*n, v.as_str())));
     if query.len() > limit {
-        return Err(Error::argument(format!(
+        return Err(Error::option("options", format!(
             "the query string is {} characters; One Login refuses more than {limit} on this endpoint (its firewall answers HTTP 403){}",
             query.len(),
             if limit == MAX_QUERY_LENGTH { ": use a request object, a shorter state or fewer claims" } else { "" }

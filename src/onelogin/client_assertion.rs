@@ -114,12 +114,13 @@ impl RsaSigningKey {
     /// `ERR_INVALID_ARGUMENT` for anything else, or an RSA key under 2048 bits.
     pub fn from_pkcs8_pem(pem: &str) -> Result<RsaSigningKey> {
         if pem.contains("BEGIN RSA PRIVATE KEY") {
-            return Err(Error::argument(
+            return Err(Error::option(
+                "privateKey",
                 "PKCS#1 key: convert it with `openssl pkcs8 -topk8 -nocrypt` to PKCS#8",
             ));
         }
         let key = RsaPrivateKey::from_pkcs8_pem(pem.trim())
-            .map_err(|_| Error::argument("not a PKCS#8 PEM RSA private key"))?;
+            .map_err(|_| Error::option("privateKey", "not a PKCS#8 PEM RSA private key"))?;
         RsaSigningKey::checked(key, None)
     }
 
@@ -129,10 +130,13 @@ impl RsaSigningKey {
     /// # Errors
     /// `ERR_INVALID_ARGUMENT` for a malformed or inconsistent key or one under 2048 bits.
     pub fn from_jwk(jwk: &str) -> Result<RsaSigningKey> {
-        let map =
-            json::parse_object(jwk).map_err(|e| Error::argument(format!("private JWK is {e}")))?;
+        let map = json::parse_object(jwk)
+            .map_err(|e| Error::option("privateKey", format!("private JWK is {e}")))?;
         if map.get("kty").and_then(Value::as_str) != Some("RSA") {
-            return Err(Error::argument("private JWK must have \"kty\": \"RSA\""));
+            return Err(Error::option(
+                "privateKey",
+                "private JWK must have \"kty\": \"RSA\"",
+            ));
         }
         let int = |name: &str| -> Result<Option<BigUint>> {
             match map.get(name) {
@@ -140,32 +144,43 @@ impl RsaSigningKey {
                 Some(Value::String(s)) => base64url::decode(s)
                     .map(|b| Some(BigUint::from_bytes_be(&b)))
                     .map_err(|_| {
-                        Error::argument(format!("private JWK \"{name}\" is not base64url"))
+                        Error::option(
+                            "privateKey",
+                            format!("private JWK \"{name}\" is not base64url"),
+                        )
                     }),
-                Some(_) => Err(Error::argument(format!(
-                    "private JWK \"{name}\" must be a string"
-                ))),
+                Some(_) => Err(Error::option(
+                    "privateKey",
+                    format!("private JWK \"{name}\" must be a string"),
+                )),
             }
         };
         let need = |name: &str| {
-            int(name)?.ok_or_else(|| Error::argument(format!("private JWK needs \"{name}\"")))
+            int(name)?
+                .ok_or_else(|| Error::option("privateKey", format!("private JWK needs \"{name}\"")))
         };
         let (n, e, d) = (need("n")?, need("e")?, need("d")?);
         let primes = match (int("p")?, int("q")?) {
             (Some(p), Some(q)) => vec![p, q],
             (None, None) => Vec::new(),
             _ => {
-                return Err(Error::argument(
+                return Err(Error::option(
+                    "privateKey",
                     "private JWK needs both \"p\" and \"q\", or neither",
                 ))
             }
         };
         let key = RsaPrivateKey::from_components(n, e, d, primes)
-            .map_err(|_| Error::argument("private JWK is not a consistent RSA key"))?;
+            .map_err(|_| Error::option("privateKey", "private JWK is not a consistent RSA key"))?;
         let kid = match map.get("kid") {
             None => None,
             Some(Value::String(k)) => Some(k.clone()),
-            Some(_) => return Err(Error::argument("private JWK \"kid\" must be a string")),
+            Some(_) => {
+                return Err(Error::option(
+                    "privateKey",
+                    "private JWK \"kid\" must be a string",
+                ))
+            }
         };
         RsaSigningKey::checked(key, kid)
     }
@@ -185,9 +200,10 @@ impl RsaSigningKey {
     fn checked(key: RsaPrivateKey, kid: Option<String>) -> Result<RsaSigningKey> {
         let bits = key.n().bits();
         if bits < MIN_RSA_BITS {
-            return Err(Error::argument(format!(
-                "RSA key of {bits} bits is below the {MIN_RSA_BITS}-bit minimum"
-            )));
+            return Err(Error::option(
+                "privateKey",
+                format!("RSA key of {bits} bits is below the {MIN_RSA_BITS}-bit minimum"),
+            ));
         }
         Ok(RsaSigningKey { key, kid })
     }
@@ -358,12 +374,13 @@ pub fn sign_request_object(
 
 fn expiry(now: u64, lifetime: u64) -> Result<u64> {
     if !(1..=MAX_LIFETIME).contains(&lifetime) {
-        return Err(Error::argument(format!(
-            "\"lifetime\" must be 1 to {MAX_LIFETIME} seconds"
-        )));
+        return Err(Error::option(
+            "lifetime",
+            format!("\"lifetime\" must be 1 to {MAX_LIFETIME} seconds"),
+        ));
     }
     now.checked_add(lifetime)
-        .ok_or_else(|| Error::argument("\"now\" is out of range"))
+        .ok_or_else(|| Error::option("now", "\"now\" is out of range"))
 }
 
 fn sign_jwt(

@@ -89,6 +89,87 @@ impl Name {
     }
 }
 
+/// The person in a credential, as one view for every caller (the verifier's result and the
+/// inspector's name card): current name, names held before, dates of birth.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct Identity {
+    /// The first name without `validUntil`, or `null`.
+    #[cfg_attr(feature = "js", tsify(type = "NameView | null"))]
+    pub current_name: Option<NameView>,
+    /// Names with a `validUntil`, in the credential's order.
+    pub historic_names: Vec<NameView>,
+    /// Every date of birth, most confident first.
+    pub birth_dates: Vec<String>,
+    /// The most confident date of birth, or `null`.
+    #[cfg_attr(feature = "js", tsify(type = "string | null"))]
+    pub birth_date: Option<String>,
+    /// The `vot` reached (`P1`–`P3`), or `null` when it is not readable.
+    #[cfg_attr(feature = "js", tsify(type = "\"P1\" | \"P2\" | \"P3\" | null"))]
+    pub level_of_confidence: Option<&'static str>,
+}
+
+/// One name, as [`Identity`] shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct NameView {
+    /// The `GivenName` parts, in order.
+    pub given_names: Vec<String>,
+    /// The `FamilyName` parts, in order.
+    pub family_names: Vec<String>,
+    /// Every part, in order, joined by spaces.
+    pub full_name: String,
+    /// `validFrom`, if given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub valid_from: Option<String>,
+    /// `validUntil`, if given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub valid_until: Option<String>,
+}
+
+impl NameView {
+    fn of(name: &Name) -> NameView {
+        let owned = |parts: Vec<&str>| parts.into_iter().map(str::to_owned).collect();
+        NameView {
+            given_names: owned(name.given_names()),
+            family_names: owned(name.family_names()),
+            full_name: name
+                .parts
+                .iter()
+                .map(|(_, v)| v.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            valid_from: name.valid_from.clone(),
+            valid_until: name.valid_until.clone(),
+        }
+    }
+}
+
+impl Identity {
+    /// The view of a credential subject's names and dates of birth.
+    pub fn new(
+        names: &[Name],
+        birth_dates: &[String],
+        level: Option<LevelOfConfidence>,
+    ) -> Identity {
+        Identity {
+            current_name: names.iter().find(|n| n.is_current()).map(NameView::of),
+            historic_names: names
+                .iter()
+                .filter(|n| !n.is_current())
+                .map(NameView::of)
+                .collect(),
+            birth_dates: birth_dates.to_vec(),
+            birth_date: birth_dates.first().cloned(),
+            level_of_confidence: level.map(LevelOfConfidence::as_str),
+        }
+    }
+}
+
 /// A verified core identity credential.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CoreIdentityClaims {
@@ -136,6 +217,11 @@ impl CoreIdentityClaims {
     pub fn birth_date(&self) -> Option<&str> {
         self.birth_dates.first().map(String::as_str)
     }
+
+    /// The person, as one view.
+    pub fn identity(&self) -> Identity {
+        Identity::new(&self.names, &self.birth_dates, Some(self.vot))
+    }
 }
 
 /// Verify a core identity credential against One Login's DID document.
@@ -154,7 +240,8 @@ pub fn verify_core_identity(
     non_empty("clientId", &options.client_id)?;
     non_empty("sub", &options.sub)?;
     if options.levels_of_confidence.is_empty() {
-        return Err(Error::argument(
+        return Err(Error::option(
+            "levelsOfConfidence",
             "\"levelsOfConfidence\" must name at least one level",
         ));
     }

@@ -105,7 +105,7 @@ impl CustomEnvironment {
             .or_else(|| base.strip_prefix("https://"))
             .filter(|a| !a.is_empty() && !a.contains(['/', '?', '#', '@', ' ']))
             .ok_or_else(|| {
-                Error::argument(
+                Error::option("environment", 
                     "simulator base URL must look like http://localhost:3000 (scheme and host only)",
                 )
             })?;
@@ -123,6 +123,74 @@ impl CustomEnvironment {
             issuer,
         })
     }
+}
+
+/// A custom environment as a caller describes it: `baseUrl` (the simulator's derivation, see
+/// [`CustomEnvironment::simulator`]) or `issuer` as the base, and any single value overridden.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct EnvironmentSpec {
+    /// The simulator's public base URL, e.g. `http://localhost:3000`.
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub base_url: Option<String>,
+    /// OIDC issuer (the base when `baseUrl` is absent).
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub issuer: Option<String>,
+    /// The discovery document URL.
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub discovery_url: Option<String>,
+    /// The JWKS URL.
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub jwks_url: Option<String>,
+    /// The authorization endpoint.
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub authorize_url: Option<String>,
+    /// The token endpoint.
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub token_url: Option<String>,
+    /// The userinfo endpoint.
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub userinfo_url: Option<String>,
+    /// The front-channel logout endpoint.
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub end_session_url: Option<String>,
+    /// `iss` of core identity credentials.
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub identity_issuer: Option<String>,
+    /// The DID document URL.
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub did_url: Option<String>,
+    /// The DID document's `id`.
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub did_id: Option<String>,
+}
+
+/// Every URL and identifier of an environment, as `getEnvironment` returns them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct EnvironmentUrls<'a> {
+    /// OIDC issuer.
+    pub issuer: &'a str,
+    /// The discovery document URL.
+    pub discovery_url: &'a str,
+    /// The JWKS URL.
+    pub jwks_url: &'a str,
+    /// The authorization endpoint.
+    pub authorize_url: &'a str,
+    /// The token endpoint.
+    pub token_url: &'a str,
+    /// The userinfo endpoint.
+    pub userinfo_url: &'a str,
+    /// The front-channel logout endpoint.
+    pub end_session_url: &'a str,
+    /// `iss` of core identity credentials.
+    pub identity_issuer: &'a str,
+    /// The DID document URL.
+    pub did_url: &'a str,
+    /// The DID document's `id`.
+    pub did_id: &'a str,
 }
 
 /// A One Login environment.
@@ -148,9 +216,66 @@ impl Environment {
         match name {
             "integration" => Ok(Environment::Integration),
             "production" => Ok(Environment::Production),
-            other => Err(Error::argument(format!(
-                "unknown environment {other:?}: expected \"integration\" or \"production\""
-            ))),
+            other => Err(Error::option(
+                "environment",
+                format!(
+                    "unknown environment {other:?}: expected \"integration\" or \"production\""
+                ),
+            )),
+        }
+    }
+
+    /// A custom environment: the simulator's derivation from `baseUrl` (or from `issuer`),
+    /// then each value given in `spec` replacing the derived one.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` when neither `baseUrl` nor `issuer` is given, or the base is not
+    /// a scheme-and-host URL.
+    pub fn custom(spec: &EnvironmentSpec) -> Result<Environment> {
+        let base = spec
+            .base_url
+            .as_deref()
+            .or(spec.issuer.as_deref())
+            .ok_or_else(|| {
+                Error::option(
+                    "environment",
+                    "a custom \"environment\" needs baseUrl or issuer",
+                )
+            })?;
+        let mut env = CustomEnvironment::simulator(base)?;
+        let overrides: [(&Option<String>, &mut String); 10] = [
+            (&spec.issuer, &mut env.issuer),
+            (&spec.discovery_url, &mut env.discovery_url),
+            (&spec.jwks_url, &mut env.jwks_url),
+            (&spec.authorize_url, &mut env.authorize_url),
+            (&spec.token_url, &mut env.token_url),
+            (&spec.userinfo_url, &mut env.userinfo_url),
+            (&spec.end_session_url, &mut env.end_session_url),
+            (&spec.identity_issuer, &mut env.identity_issuer),
+            (&spec.did_url, &mut env.did_url),
+            (&spec.did_id, &mut env.did_id),
+        ];
+        for (given, slot) in overrides {
+            if let Some(value) = given {
+                slot.clone_from(value);
+            }
+        }
+        Ok(Environment::Custom(env))
+    }
+
+    /// Every URL and identifier, by name.
+    pub fn urls(&self) -> EnvironmentUrls<'_> {
+        EnvironmentUrls {
+            issuer: self.issuer(),
+            discovery_url: self.discovery_url(),
+            jwks_url: self.jwks_url(),
+            authorize_url: self.authorize_url(),
+            token_url: self.token_url(),
+            userinfo_url: self.userinfo_url(),
+            end_session_url: self.end_session_url(),
+            identity_issuer: self.identity_issuer(),
+            did_url: self.did_url(),
+            did_id: self.did_id(),
         }
     }
 

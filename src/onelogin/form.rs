@@ -46,7 +46,7 @@ pub(crate) fn decode_component(text: &str) -> Result<String> {
                     .get(i + 1..i + 3)
                     .and_then(|h| std::str::from_utf8(h).ok())
                     .and_then(|h| u8::from_str_radix(h, 16).ok())
-                    .ok_or_else(|| Error::argument("a form value has a broken %-escape"))?;
+                    .ok_or_else(|| Error::option("form", "a form value has a broken %-escape"))?;
                 out.push(hex);
                 i += 2;
             }
@@ -54,7 +54,7 @@ pub(crate) fn decode_component(text: &str) -> Result<String> {
         }
         i += 1;
     }
-    String::from_utf8(out).map_err(|_| Error::argument("a form value is not UTF-8"))
+    String::from_utf8(out).map_err(|_| Error::option("form", "a form value is not UTF-8"))
 }
 
 /// The decoded `(name, value)` pairs of a query string or form body, in order (empty segments

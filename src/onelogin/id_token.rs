@@ -35,6 +35,27 @@ pub enum NonceCheck {
     NotRequested,
 }
 
+impl NonceCheck {
+    /// The rule from the `nonce` option: `null` means none was sent; any string is the nonce.
+    pub fn from_nullable(nonce: Option<String>) -> NonceCheck {
+        nonce.map_or(NonceCheck::NotRequested, NonceCheck::Expected)
+    }
+
+    /// The rule from a `nonce` option that must be given (absent is a mistake, not an opt-out:
+    /// the caller says `null` to opt out).
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` (option `nonce`) when absent.
+    pub fn from_option(nonce: Option<Option<String>>) -> Result<NonceCheck> {
+        nonce.map(NonceCheck::from_nullable).ok_or_else(|| {
+            Error::option(
+                "nonce",
+                "option \"nonce\" is required: pass the nonce you sent, or null if you sent none",
+            )
+        })
+    }
+}
+
 /// What an ID token must satisfy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IdTokenOptions {
@@ -310,7 +331,8 @@ impl Checks {
         }
         if let Some(token) = options.access_token.as_deref() {
             if token.is_empty() || !token.is_ascii() {
-                return Err(Error::argument(
+                return Err(Error::option(
+                    "accessToken",
                     "\"accessToken\" must be the non-empty ASCII access token",
                 ));
             }

@@ -10,7 +10,7 @@
 //! developer debugging a sign-in wants to see both problems at once; such results carry
 //! `unverified`, so a pass there only says what the token claims.
 
-use super::core_identity::{self, credential_subject, Name};
+use super::core_identity::{self, credential_subject, Identity};
 use super::environment::Environment;
 use super::id_token::{self, NonceCheck};
 use super::logout::{self, is_logout_typ};
@@ -25,52 +25,66 @@ use crate::jws::{self, KeyInput, DEFAULT_MAX_TOKEN_SIZE};
 use crate::jwt::{self, VerifyOptions};
 use serde_json::{Map, Value};
 
-/// What a token is, as far as One Login is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenKind {
+/// Declares [`TokenKind`] from one list, with its names and (for the npm package) the
+/// TypeScript union of them.
+macro_rules! token_kinds {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, )*) => {
+        /// What a token is, as far as One Login is concerned.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum TokenKind {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl TokenKind {
+            /// Every kind, in declaration order.
+            pub const ALL: &'static [TokenKind] = &[ $( TokenKind::$variant, )* ];
+
+            /// The kind's name, e.g. `"id_token"`.
+            pub const fn as_str(self) -> &'static str {
+                match self { $( TokenKind::$variant => $name, )* }
+            }
+        }
+
+        /// The union of every token kind, generated from the list above.
+        #[cfg(feature = "js")]
+        #[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+        const TOKEN_KIND_TS: &'static str = concat!(
+            "/** What a token is, as far as One Login is concerned. */\nexport type TokenKind =",
+            $( "\n  | \"", $name, "\"", )*
+            ";\n"
+        );
+    };
+}
+
+token_kinds! {
     /// An OIDC ID token.
-    IdToken,
+    IdToken = "id_token",
     /// A core identity credential (`https://vocab.account.gov.uk/v1/coreIdentityJWT`).
-    CoreIdentity,
+    CoreIdentity = "core_identity",
     /// A back-channel logout token.
-    LogoutToken,
+    LogoutToken = "logout_token",
     /// One Login's access token (a JWT in practice, though documented as opaque).
-    AccessToken,
+    AccessToken = "access_token",
     /// Any other JWS.
-    Jwt,
+    Jwt = "jwt",
 }
 
 impl TokenKind {
-    /// `"id_token"`, `"core_identity"`, `"logout_token"`, `"access_token"` or `"jwt"`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            TokenKind::IdToken => "id_token",
-            TokenKind::CoreIdentity => "core_identity",
-            TokenKind::LogoutToken => "logout_token",
-            TokenKind::AccessToken => "access_token",
-            TokenKind::Jwt => "jwt",
-        }
-    }
-
     /// The kind named by [`TokenKind::as_str`].
     ///
     /// # Errors
     /// `ERR_INVALID_ARGUMENT` for any other name.
     pub fn from_name(name: &str) -> Result<TokenKind> {
-        [
-            TokenKind::IdToken,
-            TokenKind::CoreIdentity,
-            TokenKind::LogoutToken,
-            TokenKind::AccessToken,
-            TokenKind::Jwt,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == name)
-        .ok_or_else(|| {
-            Error::argument(
-                "\"kind\" must be id_token, core_identity, logout_token, access_token or jwt",
-            )
-        })
+        TokenKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.as_str() == name)
+            .ok_or_else(|| {
+                Error::option(
+                    "kind",
+                    "\"kind\" must be id_token, core_identity, logout_token, access_token or jwt",
+                )
+            })
     }
 }
 
@@ -155,6 +169,40 @@ impl InspectOptions<'_> {
     }
 }
 
+/// An inspection as the inspector shows it (and as JavaScript receives it).
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct InspectionView<'a> {
+    /// The kind inspected as.
+    #[cfg_attr(feature = "js", tsify(type = "TokenKind"))]
+    pub kind: &'static str,
+    /// Why that kind was recognised (or that the caller chose it).
+    pub kind_reason: &'static str,
+    /// Valid, invalid or incomplete.
+    #[cfg_attr(
+        feature = "js",
+        tsify(type = "\"valid\" | \"invalid\" | \"incomplete\"")
+    )]
+    pub verdict: &'static str,
+    /// Whether the signature verified.
+    pub signature_verified: bool,
+    /// The decoded header, if it decodes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional, type = "JwtHeader"))]
+    pub header: Option<&'a Map<String, Value>>,
+    /// The decoded claims, if they decode (unverified unless the verdict is valid).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional, type = "JwtPayload"))]
+    pub claims: Option<&'a Map<String, Value>>,
+    /// Every check in order.
+    pub checks: Vec<crate::checks::CheckView<'a>>,
+    /// For a core identity credential: the person (unverified unless the verdict is valid).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub identity: Option<&'a Identity>,
+}
+
 /// The overall outcome of an inspection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -190,8 +238,9 @@ pub struct Inspection {
     pub claims: Option<Map<String, Value>>,
     /// Every check in order.
     pub checks: Vec<CheckResult>,
-    /// For a core identity credential whose `vc` is readable: its names and birth dates.
-    pub identity: Option<(Vec<Name>, Vec<String>)>,
+    /// For a core identity credential whose `vc` is readable: the person (unverified unless
+    /// the verdict is valid).
+    pub identity: Option<Identity>,
 }
 
 impl Inspection {
@@ -208,6 +257,20 @@ impl Inspection {
             }
         }
         verdict
+    }
+
+    /// The inspection as the inspector shows it.
+    pub fn view(&self) -> InspectionView<'_> {
+        InspectionView {
+            kind: self.kind.as_str(),
+            kind_reason: self.kind_reason,
+            verdict: self.verdict().as_str(),
+            signature_verified: self.signature_verified(),
+            header: self.header.as_ref(),
+            claims: self.claims.as_ref(),
+            checks: self.checks.iter().map(CheckResult::view).collect(),
+            identity: self.identity.as_ref(),
+        }
     }
 
     /// Whether the signature verified with one of the given keys.
@@ -288,10 +351,7 @@ pub fn inspect_token(token: &str, options: &InspectOptions<'_>) -> Result<Inspec
                     .as_ref()
                     .map(|e| e.identity_issuer().to_owned())
             });
-            let mut levels = vtr.levels_of_confidence();
-            if levels.is_empty() {
-                levels = vec![LevelOfConfidence::P2];
-            }
+            let levels = LevelOfConfidence::requested(options.vtr.as_deref())?;
             let rules = core_identity::Rules {
                 issuer: issuer.as_deref(),
                 client_id: options.client_id.as_deref(),
@@ -335,7 +395,11 @@ pub fn inspect_token(token: &str, options: &InspectOptions<'_>) -> Result<Inspec
     }
 
     let identity = match (kind, claims.as_ref()) {
-        (TokenKind::CoreIdentity, Some(c)) => credential_subject(c).ok(),
+        (TokenKind::CoreIdentity, Some(c)) => credential_subject(c).ok().map(|(names, births)| {
+            let vot = c.get("vot").and_then(Value::as_str);
+            let level = vot.and_then(|v| LevelOfConfidence::from_name(v).ok());
+            Identity::new(&names, &births, level)
+        }),
         _ => None,
     };
     Ok(Inspection {

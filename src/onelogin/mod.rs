@@ -38,10 +38,12 @@ pub use client_assertion::{
     sign_client_assertion, sign_request_object, ClientAssertionOptions, RequestObjectOptions,
     RsaSigningKey, SigningAlgorithm,
 };
-pub use core_identity::{verify_core_identity, CoreIdentityClaims, CoreIdentityOptions, Name};
+pub use core_identity::{
+    verify_core_identity, CoreIdentityClaims, CoreIdentityOptions, Identity, Name, NameView,
+};
 pub use did::DidDocument;
 pub use discovery::{parse_discovery, Discovery};
-pub use environment::{CustomEnvironment, Environment};
+pub use environment::{CustomEnvironment, Environment, EnvironmentSpec, EnvironmentUrls};
 pub use id_token::{verify_id_token, IdTokenClaims, IdTokenOptions, NonceCheck};
 pub use logout::{verify_logout_token, LogoutOptions, LogoutTokenClaims};
 pub use logout_url::{build_logout_url, LogoutUrlOptions};
@@ -57,9 +59,9 @@ pub use userinfo::{
 pub use vtr::{CredentialTrust, LevelOfConfidence, VectorOfTrust, Vtr};
 
 // A required option that is empty is a programming error, reported before any token check.
-fn non_empty(name: &str, value: &str) -> Result<()> {
+fn non_empty(name: &'static str, value: &str) -> Result<()> {
     if value.is_empty() {
-        return Err(Error::argument(format!("\"{name}\" must not be empty")));
+        return Err(Error::option(name, format!("\"{name}\" must not be empty")));
     }
     Ok(())
 }

@@ -6,7 +6,9 @@
 //! Every claim is optional. A malformed claim is an error naming it; unknown members are left
 //! in the raw userinfo and ignored here.
 
-use super::core_identity::{verify_core_identity, CoreIdentityClaims, CoreIdentityOptions, Name};
+use super::core_identity::{
+    verify_core_identity, CoreIdentityClaims, CoreIdentityOptions, Identity,
+};
 use super::did::DidDocument;
 use super::sign_in::{Transaction, VOCAB};
 use crate::error::{Error, ErrorCode, OAuthDetail, Reason, Result};
@@ -555,56 +557,14 @@ pub fn verify_sign_in_identity(
     verify_core_identity(jwt, did, &options)
 }
 
-/// One name of a verified identity, for display.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NameView {
-    /// The given names, in order.
-    pub given_names: Vec<String>,
-    /// The family name parts, in order.
-    pub family_names: Vec<String>,
-    /// Every part in the credential's order, space-separated.
-    pub full_name: String,
-    /// `validFrom`, if given.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub valid_from: Option<String>,
-    /// `validUntil`; absent on a current name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub valid_until: Option<String>,
-}
-
-impl From<&Name> for NameView {
-    fn from(name: &Name) -> Self {
-        let owned = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect();
-        NameView {
-            given_names: owned(name.given_names()),
-            family_names: owned(name.family_names()),
-            full_name: name
-                .parts
-                .iter()
-                .map(|(_, v)| v.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-            valid_from: name.valid_from.clone(),
-            valid_until: name.valid_until.clone(),
-        }
-    }
-}
-
-/// A verified identity, for display: names, date of birth, level, and every claim.
+/// A verified identity as the sign-in returns it: the person (see [`Identity`]) and every
+/// claim of the credential.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IdentityView {
-    /// `P1`, `P2` or `P3`.
-    pub level_of_confidence: &'static str,
-    /// The current name.
-    pub current_name: Option<NameView>,
-    /// Earlier names.
-    pub historic_names: Vec<NameView>,
-    /// The most confident date of birth.
-    pub birth_date: Option<String>,
-    /// Every date of birth, most confident first.
-    pub birth_dates: Vec<String>,
+    /// Names, dates of birth and the level reached.
+    #[serde(flatten)]
+    pub identity: Identity,
     /// Every claim of the credential.
     pub claims: Map<String, Value>,
 }
@@ -612,11 +572,7 @@ pub struct IdentityView {
 impl From<&CoreIdentityClaims> for IdentityView {
     fn from(c: &CoreIdentityClaims) -> Self {
         IdentityView {
-            level_of_confidence: c.vot.as_str(),
-            current_name: c.current_name().map(NameView::from),
-            historic_names: c.historic_names().into_iter().map(NameView::from).collect(),
-            birth_date: c.birth_date().map(str::to_owned),
-            birth_dates: c.birth_dates.clone(),
+            identity: Identity::new(&c.names, &c.birth_dates, Some(c.vot)),
             claims: c.claims.clone(),
         }
     }

@@ -67,14 +67,35 @@ impl LevelOfConfidence {
             "P1" => Ok(LevelOfConfidence::P1),
             "P2" => Ok(LevelOfConfidence::P2),
             "P3" => Ok(LevelOfConfidence::P3),
-            other => Err(Error::argument(format!(
-                "unknown level of confidence {other:?}: expected P0, P1, P2 or P3"
-            ))),
+            other => Err(Error::option(
+                "vtr",
+                format!("unknown level of confidence {other:?}: expected P0, P1, P2 or P3"),
+            )),
         }
     }
 
     fn is_identity(self) -> bool {
         self != LevelOfConfidence::P0
+    }
+
+    /// The levels a core identity credential may carry, from the `vtr` sent: P2 when none was
+    /// given (the level One Login's services usually ask for), else the `vtr`'s identity levels.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` (option `vtr`) for an unusable `vtr`, or one that asks for no
+    /// identity (then no credential is expected at all).
+    pub fn requested(vtr: Option<&str>) -> Result<Vec<LevelOfConfidence>> {
+        let Some(vtr) = vtr else {
+            return Ok(vec![LevelOfConfidence::P2]);
+        };
+        let levels = Vtr::parse(vtr)?.levels_of_confidence();
+        if levels.is_empty() {
+            return Err(Error::option(
+                "vtr",
+                "\"vtr\" requests no identity (P1-P3), so no core identity credential is expected",
+            ));
+        }
+        Ok(levels)
     }
 }
 
@@ -97,7 +118,7 @@ impl VectorOfTrust {
     /// confidence, or an identity level with only `Cl`.
     pub fn parse(text: &str) -> Result<VectorOfTrust> {
         let invalid =
-            |why: &str| Error::argument(format!("invalid vector of trust {text:?}: {why}"));
+            |why: &str| Error::option("vtr", format!("invalid vector of trust {text:?}: {why}"));
         let mut credential = Vec::new();
         let mut level = None;
         for component in text.split('.') {
@@ -174,24 +195,34 @@ impl Vtr {
     pub fn parse(vtr: &str) -> Result<Vtr> {
         let vectors = if vtr.trim_start().starts_with('[') {
             let Ok(Value::Array(items)) = json::parse_value(vtr) else {
-                return Err(Error::argument("\"vtr\" must be a JSON array of strings"));
+                return Err(Error::option(
+                    "vtr",
+                    "\"vtr\" must be a JSON array of strings",
+                ));
             };
             items
                 .iter()
                 .map(|item| match item {
                     Value::String(s) => VectorOfTrust::parse(s),
-                    _ => Err(Error::argument("\"vtr\" must be a JSON array of strings")),
+                    _ => Err(Error::option(
+                        "vtr",
+                        "\"vtr\" must be a JSON array of strings",
+                    )),
                 })
                 .collect::<Result<Vec<_>>>()?
         } else {
             vec![VectorOfTrust::parse(vtr)?]
         };
         if vectors.is_empty() {
-            return Err(Error::argument("\"vtr\" must name at least one vector"));
+            return Err(Error::option(
+                "vtr",
+                "\"vtr\" must name at least one vector",
+            ));
         }
         let identity = vectors.iter().filter(|v| v.is_identity()).count();
         if identity != 0 && identity != vectors.len() {
-            return Err(Error::argument(
+            return Err(Error::option(
+                "vtr",
                 "\"vtr\" cannot mix identity and non-identity vectors",
             ));
         }

@@ -133,6 +133,10 @@ function check(name, fn, args) {
     result = fn();
   } catch (e) {
     if (e === THROWN) return inc(`${name}: caller's exception passed through`);
+    if (e instanceof TokenError && e.code === 'ERR_INVALID_ARGUMENT' && typeof e.option !== 'string') {
+      failures.push(`${name}(${args.map(describe).join(', ')}) threw ERR_INVALID_ARGUMENT without an option: ${e.message}`);
+      return undefined;
+    }
     if (e instanceof TokenError && typeof e.code === 'string' && e.code.startsWith('ERR_')) return inc(`${name}: TokenError`);
     failures.push(`${name}(${args.map(describe).join(', ')}) threw ${e?.constructor?.name}: ${e?.message}`);
     return undefined;

@@ -9,16 +9,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { KeySet, TokenError } from 'govuk-one-login-tokens';
 
 const FIXTURE = new URL('../artifacts/wycheproof.json', import.meta.url);
-const pkgDir = createRequire(import.meta.url).resolve('govuk-one-login-tokens/package.json').replace(/package\.json$/, '');
-// The very modules node.mjs loaded (same URLs, so the same instances): the glue for the
-// test-only raw-signature entry, host-crypto.js to count what reaches Node's arithmetic.
-const glue = await import(new URL(`file://${pkgDir}wasm/govuk_one_login_tokens.js`).href);
-const hostCrypto = await import(new URL(`file://${pkgDir}host-crypto.js`).href);
-const { nodeVerify } = await import(new URL(`file://${pkgDir}node-crypto.js`).href);
+// The package built with the test-only exports (scripts/build-test-variant.sh): the released
+// .wasm has no raw-signature entry. The very modules its node.mjs loaded (same URLs, so the same
+// instances): the glue for that entry, host-crypto.js to count what reaches Node's arithmetic.
+const pkgDir = new URL('../artifacts/pkg-test/', import.meta.url);
+const { KeySet, TokenError } = await import(new URL('node.mjs', pkgDir).href);
+const glue = await import(new URL('wasm/govuk_one_login_tokens.js', pkgDir).href);
+const hostCrypto = await import(new URL('host-crypto.js', pkgDir).href);
+const { nodeVerify } = await import(new URL('node-crypto.js', pkgDir).href);
 
 const skip = existsSync(FIXTURE)
   ? false

@@ -855,7 +855,7 @@ fn logout_urls() {
             Some("idTokenHint"),
         ),
         (json!({"state": ""}), Some("state")),
-        (json!({"idTokenHint": "x".repeat(2040)}), None),
+        (json!({"idTokenHint": "x".repeat(2040)}), Some("options")),
     ];
     for (i, (v, option)) in cases.into_iter().enumerate() {
         let err = build_logout_url(end, &o(v)).err();

@@ -370,12 +370,12 @@ fn a_core_identity_credential_checks_the_did_and_reads_the_names() -> TestResult
     ] {
         assert_eq!(status_of(&inspection, id).as_deref(), Some("pass"), "{id}");
     }
-    let (names, births) = inspection.identity.ok_or("identity")?;
+    let identity = inspection.identity.ok_or("identity")?;
     assert_eq!(
-        names.first().map(|n| n.given_names()),
-        Some(vec!["KENNETH"])
+        identity.current_name.map(|n| n.given_names),
+        Some(vec!["KENNETH".to_owned()])
     );
-    assert_eq!(births, ["1965-07-08"]);
+    assert_eq!(identity.birth_dates, ["1965-07-08"]);
 
     // A kid under another DID fails the controller check; the key checks are then skipped.
     let foreign = sign(

@@ -1,6 +1,7 @@
 //! Generated fixtures for One Login's rules: the tests make their own keys, sign their own
 //! tokens, and check that every negative fails with the expected code and claim.
 
+mod agreement;
 mod authorize;
 mod client_assertion;
 mod core_identity;

@@ -12,8 +12,8 @@ import init, {
   verifyJwtWithKeySet,
   initSync,
   inspectToken,
-  type Inspection,
-  type InspectCheck,
+  type InspectionView as Inspection,
+  type CheckView as InspectCheck,
   TokenError,
   type ErrorCode,
   type ClaimFailureReason,
@@ -27,7 +27,7 @@ import init, {
   type RejectedKey,
   type VerifyOptions,
   type VerifyJwtOptions,
-  type DecodeOptions,
+  type DecodeJwtOptions as DecodeOptions,
   type InitInput,
   getEnvironment,
   verifyIdToken,
@@ -44,16 +44,16 @@ import init, {
   DidDocument,
   SigningKey,
   OneLoginClient,
-  type Environment,
-  type EnvironmentInfo,
-  type CustomEnvironment,
+  type EnvironmentInput as Environment,
+  type EnvironmentUrls as EnvironmentInfo,
+  type EnvironmentSpec as CustomEnvironment,
   type IdTokenClaims,
   type IdTokenOptions,
   type VerifyIdTokenOptions,
   type CoreIdentityResult,
   type CoreIdentityClaims,
   type Identity,
-  type Name,
+  type NameView as Name,
   type DidDocumentJson,
   type LogoutTokenClaims,
   type SigningAlgorithm,
@@ -124,14 +124,26 @@ export async function useEverything(token: string, jwksText: string, bytes: Uint
   } catch (err) {
     if (err instanceof TokenError) {
       const code: ErrorCode = err.code;
-      const claim: string | undefined = err.claim;
-      const reason: ClaimFailureReason | undefined = err.reason;
       const name: 'TokenError' = err.name;
+      // TokenError is a union discriminated on `code`: the switch narrows claim/reason/option.
       switch (err.code) {
         case 'ERR_JWT_EXPIRED':
-        case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
-          return [code, claim ?? '', reason ?? '', name];
+        case 'ERR_JWT_CLAIM_VALIDATION_FAILED': {
+          const claim: string = err.claim;
+          const reason: ClaimFailureReason = err.reason;
+          return [code, claim, reason, name];
+        }
+        case 'ERR_INVALID_ARGUMENT': {
+          const option: string = err.option;
+          return [code, option, name];
+        }
+        case 'ERR_OAUTH_TOKEN_ERROR': {
+          const status: number | undefined = err.status;
+          return [code, String(status), err.error ?? '', name];
+        }
         default:
+          // @ts-expect-error only claim errors carry `claim`
+          void err.claim;
           break;
       }
     }
@@ -210,7 +222,7 @@ export async function useOneLogin(token: string, jwksText: string, did: DidDocum
   const failed: ErrorCode = 'ERR_JWKS_FETCH_FAILED';
   return [...urls, vot, String(authTime), again.sub, didId, ...ids, credential.vot, ...given, String(birth), String(history.length),
     logout2.jti, jti, String(algs), String(bits), String(skid), assertion, assertion2, url, url2, jar, jar2, endpoints.jwksUri,
-    c2.identity.levelOfConfidence, c3.sub, s1.sub, s2.claims.sub, s3.jti, login, ca, cid, timeout, failed, String(environments.length)];
+    String(c2.identity.levelOfConfidence), c3.sub, s1.sub, s2.claims.sub, s3.jti, login, ca, cid, timeout, failed, String(environments.length)];
 }
 
 export function shouldNotCompileOneLogin(token: string, keys: KeySet): void {
@@ -285,7 +297,7 @@ export async function usesTheFlow(pem: string, redisClient: unknown): Promise<st
   const kept: SignInTransaction = JSON.parse(JSON.stringify(transaction));
   const signIn: SignInResult = await oneLogin.completeSignIn('/cb?code=c&state=s', kept);
   const current = signIn.addresses?.find((a) => a.current)?.postalCode;
-  const level: string | undefined = signIn.identity?.levelOfConfidence;
+  const level: string | null | undefined = signIn.identity?.levelOfConfidence;
   const tokens: SignInTokens = await oneLogin.exchangeCode('c', kept);
   const info: UserinfoResult = await oneLogin.fetchUserinfo(tokens.accessToken, { sub: tokens.sub });
   const logout: string = oneLogin.logoutUrl({ idTokenHint: signIn.idToken, postLogoutRedirectUri: 'https://rp/out', state: 's' });
@@ -294,7 +306,7 @@ export async function usesTheFlow(pem: string, redisClient: unknown): Promise<st
     await oneLogin.completeSignIn(new URL('https://rp/cb?error=access_denied'), undefined);
   } catch (error) {
     if (error instanceof TokenError && error.code === 'ERR_OAUTH_AUTHORIZATION_ERROR') return [error.error ?? '', error.errorDescription ?? ''];
-    if (error instanceof TokenError && error.reason === 'sub_mismatch') return [String(error.status)];
+    if (error instanceof TokenError && error.code === 'ERR_OAUTH_USERINFO_ERROR' && error.reason === 'sub_mismatch') return [String(error.status)];
   }
   // @ts-expect-error responseMode is query or fragment
   oneLogin.startSignIn({ responseMode: 'form_post' });

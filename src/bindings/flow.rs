@@ -1,78 +1,22 @@
-//! The wasm-bindgen boundary of the relying-party flow (`pkg/client.js` drives it). Options and
-//! results are serde structs read and written with `serde_wasm_bindgen`; every rule is in
-//! `crate::onelogin`, this file only converts. Errors keep what an OAuth endpoint said
-//! (`error`, `errorDescription`, `status`) on the `TokenError`.
+//! The relying-party flow (`pkg/client.js` drives it): sign-in, callback, token request and
+//! response, userinfo, identity, logout URL, back-channel logout body, discovery. Options and
+//! results are serde structs (`options::from_js`, `to_js`); every rule is in `crate::onelogin`,
+//! this file only converts. These exports are internal to the package (not re-exported).
 
-use crate::bindings::{JsDidDocument, JsKeySet, JsSigningKey};
+use super::jose::JsKeySet;
+use super::onelogin::{JsDidDocument, JsSigningKey};
+use super::options::from_js;
+use super::{now_seconds, string_arg, to_js, token_arg, JsResult};
 use crate::error::{Error, ErrorCode};
+use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
 use crate::onelogin::{
     self, CallbackParams, ClientAssertionOptions, ClientAuthentication, FlowContext,
     IdentityContext, IdentityView, LogoutUrlOptions, SignInClient, SignInOptions, SigningAlgorithm,
     TokenResponse, Transaction,
 };
 use js_sys::Reflect;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
-
-type JsResult<T> = Result<T, JsValue>;
-
-/// A `TokenError` with the OAuth endpoint's answer attached, when there is one.
-fn js_error(e: Error) -> JsValue {
-    let oauth = e.oauth().cloned();
-    let value: JsValue = e.into();
-    if let Some(detail) = oauth {
-        let set = |name: &str, v: JsValue| {
-            let _ = Reflect::set(&value, &JsValue::from_str(name), &v);
-        };
-        if let Some(error) = detail.error {
-            set("error", JsValue::from_str(&error));
-        }
-        if let Some(description) = detail.error_description {
-            set("errorDescription", JsValue::from_str(&description));
-        }
-        if let Some(status) = detail.status {
-            set("status", JsValue::from(status));
-        }
-    }
-    value
-}
-
-/// Read a serde struct from a JS value: a wrong type or an unknown member is
-/// `ERR_INVALID_ARGUMENT` naming the member (`what.member`).
-fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> JsResult<T> {
-    // Through JSON text: `JSON.stringify` refuses cycles and BigInts, and serde_json's parser
-    // limits nesting, so a hostile object can neither recurse through the wasm stack nor slip
-    // an unknown member past `deny_unknown_fields` (serde_wasm_bindgen reads known members only).
-    let text = js_sys::JSON::stringify(&value)
-        .ok()
-        .and_then(|t| t.as_string())
-        .ok_or_else(|| js_error(Error::option(what.to_owned(), format!("{what} must be plain JSON data (no cycles, BigInts or undefined)"))))?;
-    let mut deserializer = serde_json::Deserializer::from_str(&text);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        let name = if path == "." {
-            what.to_owned()
-        } else {
-            format!("{what}.{path}")
-        };
-        js_error(Error::option(
-            name.clone(),
-            format!("{name}: {}", e.into_inner()),
-        ))
-    })
-}
-
-/// Write a serde value as plain JS (objects, arrays, `null` for `None`).
-fn to_js<T: Serialize>(value: &T) -> JsResult<JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_error(Error::argument(format!("result cannot be converted: {e}"))))
-}
-
-fn now_seconds() -> f64 {
-    js_sys::Date::now() / 1000.0
-}
 
 /// What `startSignIn` knows about the client.
 #[derive(Deserialize)]
@@ -103,26 +47,26 @@ impl SignInClientJs {
 }
 
 fn sign_in(key: Option<&JsSigningKey>, client: JsValue, options: JsValue) -> JsResult<JsValue> {
-    let client: SignInClientJs = from_js(client, "client")?;
+    let client: SignInClientJs = from_js(Some(client))?;
     let options: SignInOptions = if options.is_undefined() || options.is_null() {
         SignInOptions::default()
     } else {
-        from_js(options, "options")?
+        from_js(Some(options))?
     };
     let now = client.now();
     let signer = key.map(|k| (&k.inner, now, client.kid.as_deref()));
-    let started = onelogin::start_sign_in(&client.core(), &options, signer).map_err(js_error)?;
+    let started = onelogin::start_sign_in(&client.core(), &options, signer)?;
     to_js(&started)
 }
 
 /// Start a sign-in (no request object): `{ url, transaction }`.
-#[wasm_bindgen(js_name = startSignIn)]
+#[wasm_bindgen(js_name = startSignIn, skip_typescript)]
 pub fn start_sign_in(client: JsValue, options: JsValue) -> JsResult<JsValue> {
     sign_in(None, client, options)
 }
 
 /// Start a sign-in with the client's key (for `requestObject: true`): `{ url, transaction }`.
-#[wasm_bindgen(js_name = startSignInWithKey)]
+#[wasm_bindgen(js_name = startSignInWithKey, skip_typescript)]
 pub fn start_sign_in_with_key(
     key: &JsSigningKey,
     client: JsValue,
@@ -136,12 +80,12 @@ fn transaction_arg(value: JsValue) -> JsResult<Option<Transaction>> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
-    from_js(value, "transaction").map(Some)
+    Ok(Some(from_js(Some(value))?))
 }
 
 fn required_transaction(value: JsValue) -> JsResult<Transaction> {
     transaction_arg(value)?.ok_or_else(|| {
-        js_error(Error::new(
+        JsValue::from(Error::new(
             ErrorCode::OAuthStateMismatch,
             "there is no sign-in transaction",
         ))
@@ -151,7 +95,7 @@ fn required_transaction(value: JsValue) -> JsResult<Transaction> {
 /// Check an authorization callback against the transaction; returns the code. `callback` is
 /// the URL (absolute, or path and query), a query string, or `{ code, state, error,
 /// error_description }`.
-#[wasm_bindgen(js_name = checkCallback)]
+#[wasm_bindgen(js_name = checkCallback, skip_typescript)]
 pub fn check_callback(callback: JsValue, transaction: JsValue) -> JsResult<String> {
     let transaction = transaction_arg(transaction)?;
     let params = match callback.as_string() {
@@ -160,17 +104,16 @@ pub fn check_callback(callback: JsValue, transaction: JsValue) -> JsResult<Strin
             transaction
                 .as_ref()
                 .and_then(|t| t.response_mode.as_deref()),
-        )
-        .map_err(js_error)?,
-        None if callback.is_object() => from_js::<CallbackParams>(callback, "callback")?,
+        )?,
+        None if callback.is_object() => from_js::<CallbackParams>(Some(callback))?,
         None => {
-            return Err(js_error(Error::option(
+            return Err(JsValue::from(Error::option(
                 "callback",
                 "the callback must be a URL, a query string or an object of its parameters",
             )))
         }
     };
-    onelogin::check_callback(&params, transaction.as_ref()).map_err(js_error)
+    onelogin::check_callback(&params, transaction.as_ref()).map_err(JsValue::from)
 }
 
 /// `client_secret_post` credentials.
@@ -182,17 +125,15 @@ struct SecretJs {
 }
 
 /// The token request body with `client_secret_post`.
-#[wasm_bindgen(js_name = tokenRequestBody)]
+#[wasm_bindgen(js_name = tokenRequestBody, skip_typescript)]
 pub fn token_request_body(
     code: JsValue,
     transaction: JsValue,
     client: JsValue,
 ) -> JsResult<String> {
-    let code = code
-        .as_string()
-        .ok_or_else(|| js_error(Error::option("code", "the code must be a string")))?;
+    let code = string_arg(&code, "code")?;
     let transaction = required_transaction(transaction)?;
-    let client: SecretJs = from_js(client, "client")?;
+    let client: SecretJs = from_js(Some(client))?;
     onelogin::token_request_body(
         &code,
         &transaction,
@@ -201,7 +142,7 @@ pub fn token_request_body(
             client_secret: &client.client_secret,
         },
     )
-    .map_err(js_error)
+    .map_err(JsValue::from)
 }
 
 /// `private_key_jwt` assertion options.
@@ -216,22 +157,20 @@ struct AssertionJs {
 }
 
 /// The token request body with a `private_key_jwt` client assertion (fresh `jti`).
-#[wasm_bindgen(js_name = tokenRequestBodyWithKey)]
+#[wasm_bindgen(js_name = tokenRequestBodyWithKey, skip_typescript)]
 pub fn token_request_body_with_key(
     key: &JsSigningKey,
     code: JsValue,
     transaction: JsValue,
     client: JsValue,
 ) -> JsResult<String> {
-    let code = code
-        .as_string()
-        .ok_or_else(|| js_error(Error::option("code", "the code must be a string")))?;
+    let code = string_arg(&code, "code")?;
     let transaction = required_transaction(transaction)?;
-    let client: AssertionJs = from_js(client, "client")?;
+    let client: AssertionJs = from_js(Some(client))?;
     let now = client.now.unwrap_or_else(now_seconds).max(0.0).floor() as u64;
     let mut assertion = ClientAssertionOptions::new(&client.client_id, &client.audience, now);
     if let Some(alg) = client.alg.as_deref() {
-        assertion.alg = SigningAlgorithm::from_name(alg).map_err(js_error)?;
+        assertion.alg = SigningAlgorithm::from_name(alg)?;
     }
     assertion.kid = client.kid;
     onelogin::token_request_body(
@@ -242,14 +181,14 @@ pub fn token_request_body_with_key(
             assertion,
         },
     )
-    .map_err(js_error)
+    .map_err(JsValue::from)
 }
 
 /// Check the token endpoint's answer: `{ accessToken, idToken, expiresIn }`.
-#[wasm_bindgen(js_name = checkTokenResponse)]
+#[wasm_bindgen(js_name = checkTokenResponse, skip_typescript)]
 pub fn check_token_response(status: u16, body: JsValue) -> JsResult<JsValue> {
     let body = body.as_string().unwrap_or_default();
-    to_js(&onelogin::check_token_response(status, &body).map_err(js_error)?)
+    to_js(&onelogin::check_token_response(status, &body)?)
 }
 
 #[derive(Deserialize)]
@@ -270,16 +209,16 @@ struct TokensJs {
 }
 
 /// Verify the token response's ID token against the transaction; returns its claims.
-#[wasm_bindgen(js_name = verifyTokenResponseWithKeySet)]
+#[wasm_bindgen(js_name = verifyTokenResponseWithKeySet, skip_typescript)]
 pub fn verify_token_response_with_key_set(
     tokens: JsValue,
     keys: &JsKeySet,
     transaction: JsValue,
     context: JsValue,
 ) -> JsResult<JsValue> {
-    let tokens: TokensJs = from_js(tokens, "tokens")?;
+    let tokens: TokensJs = from_js(Some(tokens))?;
     let transaction = required_transaction(transaction)?;
-    let c: ContextJs = from_js(context, "context")?;
+    let c: ContextJs = from_js(Some(context))?;
     let context = FlowContext {
         issuer: c.issuer,
         client_id: c.client_id,
@@ -293,8 +232,7 @@ pub fn verify_token_response_with_key_set(
         id_token: tokens.id_token,
         expires_in: tokens.expires_in,
     };
-    let verified = onelogin::verify_token_response(&response, &keys.inner, &transaction, &context)
-        .map_err(js_error)?;
+    let verified = onelogin::verify_token_response(&response, &keys.inner, &transaction, &context)?;
     to_js(&verified.claims)
 }
 
@@ -316,23 +254,20 @@ struct UserinfoResult {
 
 /// Check the userinfo endpoint's answer and read its claims: `{ userinfo, claims,
 /// coreIdentityJWT }` (`coreIdentityJWT` only when it is to be verified).
-#[wasm_bindgen(js_name = checkUserinfoResponse)]
+#[wasm_bindgen(js_name = checkUserinfoResponse, skip_typescript)]
 pub fn check_userinfo_response(
     status: u16,
     www_authenticate: Option<String>,
     body: JsValue,
     options: JsValue,
 ) -> JsResult<JsValue> {
-    let o: UserinfoCheckJs = from_js(options, "options")?;
+    let o: UserinfoCheckJs = from_js(Some(options))?;
     let body = body.as_string().unwrap_or_default();
     let userinfo =
-        onelogin::check_userinfo_response(status, www_authenticate.as_deref(), &body, &o.sub)
-            .map_err(js_error)?;
-    let claims = onelogin::userinfo_claims(&userinfo).map_err(js_error)?;
+        onelogin::check_userinfo_response(status, www_authenticate.as_deref(), &body, &o.sub)?;
+    let claims = onelogin::userinfo_claims(&userinfo)?;
     let core_identity_jwt = match &o.transaction {
-        Some(t) => onelogin::identity_to_verify(&claims, t)
-            .map_err(js_error)?
-            .map(str::to_owned),
+        Some(t) => onelogin::identity_to_verify(&claims, t)?.map(str::to_owned),
         None => claims.core_identity_jwt.clone(),
     };
     to_js(&UserinfoResult {
@@ -355,18 +290,16 @@ struct IdentityJs {
 
 /// Verify a sign-in's core identity credential (DID document id, `sub`, requested levels);
 /// returns the identity view.
-#[wasm_bindgen(js_name = verifySignInIdentityWithDidDocument)]
+#[wasm_bindgen(js_name = verifySignInIdentityWithDidDocument, skip_typescript)]
 pub fn verify_sign_in_identity_with_did_document(
     jwt: JsValue,
     did: &JsDidDocument,
     transaction: JsValue,
     context: JsValue,
 ) -> JsResult<JsValue> {
-    let jwt = jwt
-        .as_string()
-        .ok_or_else(|| js_error(Error::argument("the credential must be a string")))?;
+    let jwt = token_arg(&jwt, DEFAULT_MAX_TOKEN_SIZE)?;
     let transaction = required_transaction(transaction)?;
-    let c: IdentityJs = from_js(context, "context")?;
+    let c: IdentityJs = from_js(Some(context))?;
     let context = IdentityContext {
         identity_issuer: c.identity_issuer,
         client_id: c.client_id,
@@ -377,34 +310,33 @@ pub fn verify_sign_in_identity_with_did_document(
             .clock_tolerance
             .unwrap_or(crate::claims::DEFAULT_CLOCK_TOLERANCE),
     };
-    let verified = onelogin::verify_sign_in_identity(&jwt, &did.inner, &transaction, &context)
-        .map_err(js_error)?;
+    let verified = onelogin::verify_sign_in_identity(&jwt, &did.inner, &transaction, &context)?;
     to_js(&IdentityView::from(&verified))
 }
 
 /// Refuse a DID document whose `id` is not the environment's DID.
-#[wasm_bindgen(js_name = checkDidDocumentId)]
+#[wasm_bindgen(js_name = checkDidDocumentId, skip_typescript)]
 pub fn check_did_document_id(did: &JsDidDocument, did_id: String) -> JsResult<()> {
-    did.inner.check_id(&did_id).map_err(js_error)
+    did.inner.check_id(&did_id).map_err(JsValue::from)
 }
 
 /// The front-channel logout URL.
-#[wasm_bindgen(js_name = buildLogoutUrl)]
+#[wasm_bindgen(js_name = buildLogoutUrl, skip_typescript)]
 pub fn build_logout_url(end_session_url: String, options: JsValue) -> JsResult<String> {
     let options: LogoutUrlOptions = if options.is_undefined() || options.is_null() {
         LogoutUrlOptions::default()
     } else {
-        from_js(options, "options")?
+        from_js(Some(options))?
     };
-    onelogin::build_logout_url(&end_session_url, &options).map_err(js_error)
+    onelogin::build_logout_url(&end_session_url, &options).map_err(JsValue::from)
 }
 
 /// The logout token from a back-channel logout body: the form text, the token, or a parsed
 /// form object `{ logout_token }`.
-#[wasm_bindgen(js_name = logoutTokenFromBody)]
+#[wasm_bindgen(js_name = logoutTokenFromBody, skip_typescript)]
 pub fn logout_token_from_body(body: JsValue) -> JsResult<String> {
     if let Some(text) = body.as_string() {
-        return onelogin::logout_token_from_body(&text).map_err(js_error);
+        return onelogin::logout_token_from_body(&text).map_err(JsValue::from);
     }
     if body.is_object() {
         let token = Reflect::get(&body, &JsValue::from_str("logout_token"))?;
@@ -412,21 +344,21 @@ pub fn logout_token_from_body(body: JsValue) -> JsResult<String> {
             return Ok(token);
         }
     }
-    Err(js_error(Error::new(
+    Err(JsValue::from(Error::new(
         ErrorCode::JwtInvalid,
         "the back-channel logout body has no logout_token",
     )))
 }
 
 /// How long to remember a verified logout token's `jti`, in seconds.
-#[wasm_bindgen(js_name = replayTtlSeconds)]
+#[wasm_bindgen(js_name = replayTtlSeconds, skip_typescript)]
 pub fn replay_ttl_seconds(exp: f64, now: f64, clock_tolerance: f64) -> f64 {
     onelogin::replay_ttl_seconds(exp, now, clock_tolerance) as f64
 }
 
 /// Parse a discovery document and check its issuer.
-#[wasm_bindgen(js_name = parseDiscovery)]
+#[wasm_bindgen(js_name = parseDiscovery, skip_typescript)]
 pub fn parse_discovery(text: JsValue, issuer: String) -> JsResult<JsValue> {
     let text = text.as_string().unwrap_or_default();
-    to_js(&onelogin::parse_discovery(&text, &issuer).map_err(js_error)?)
+    to_js(&onelogin::parse_discovery(&text, &issuer)?)
 }

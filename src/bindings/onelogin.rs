@@ -1,0 +1,249 @@
+//! GOV.UK One Login: environments, the three token verifiers, signing and the authorize URL.
+
+use super::jose::JsKeySet;
+use super::options::from_js;
+use super::{host_backend, json_text, now_seconds, to_js, token_arg, JsResult};
+use crate::error::ErrorCode;
+use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
+use crate::onelogin::{self, DidDocument, Identity, RsaSigningKey};
+use crate::options::{
+    AuthorizationUrlOptions, EnvironmentInput, SignClientAssertionOptions,
+    SignRequestObjectOptions, VerifyCoreIdentityOptions, VerifyIdTokenOptions,
+    VerifyLogoutTokenOptions,
+};
+use js_sys::Array;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use tsify::Ts;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const ENVIRONMENT_TS: &str = r#"
+/** `"integration"`, `"production"`, or a custom environment (the simulator, a test double). */
+export type EnvironmentInput = "integration" | "production" | EnvironmentSpec;
+/** The claims of a verified ID token. */
+export interface IdTokenClaims extends JwtPayload {
+  iss: string; sub: string; aud: string | string[]; exp: number; iat: number;
+  /** Credential trust level: `"Cl"` or `"Cl.Cm"`. */
+  vot: string;
+  nonce?: string; vtm?: string; sid?: string; auth_time?: number; at_hash?: string;
+}
+/** The claims of a verified core identity credential. */
+export interface CoreIdentityClaims extends JwtPayload {
+  iss: string; sub: string; aud: string | string[]; exp: number;
+  /** Level of confidence, e.g. `"P2"`. */
+  vot: string;
+  vc: {
+    type?: string[];
+    credentialSubject: {
+      name?: Array<{ validFrom?: string; validUntil?: string; nameParts: Array<{ value: string; type: string }> }>;
+      birthDate?: Array<{ value: string }>;
+      [member: string]: unknown;
+    };
+    [member: string]: unknown;
+  };
+}
+/** The claims of a verified back-channel logout token. */
+export interface LogoutTokenClaims extends JwtPayload {
+  iss: string; sub: string; aud: string | string[]; iat: number; exp: number;
+  /** Remember it (One Login: for at least 3 minutes) and refuse a token that repeats it. */
+  jti: string;
+  events: { "http://schemas.openid.net/event/backchannel-logout": Record<string, never> };
+}
+/** A One Login DID document (core identity signing keys), as published. */
+export interface DidDocumentJson {
+  id: string;
+  assertionMethod: Array<{ id: string; type: string; controller: string; publicKeyJwk: Jwk; [member: string]: unknown }>;
+  [member: string]: unknown;
+}
+/** One Login accepts only RSA for `private_key_jwt` and request objects. */
+export type SigningAlgorithm = "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512";
+/** An RSA private key as a JWK (`kty: "RSA"` with `d`, `p`, `q`, ...). */
+export interface PrivateJwk extends Jwk { d: string }
+"#;
+
+/// The URLs and identifiers of a One Login environment.
+#[wasm_bindgen(js_name = getEnvironment, unchecked_return_type = "EnvironmentUrls")]
+pub fn get_environment(
+    #[wasm_bindgen(unchecked_param_type = "EnvironmentInput")] environment: JsValue,
+) -> JsResult<JsValue> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Holder {
+        environment: EnvironmentInput,
+    }
+    let holder = js_sys::Object::new();
+    js_sys::Reflect::set(&holder, &"environment".into(), &environment)?;
+    let env = from_js::<Holder>(Some(holder.into()))?
+        .environment
+        .resolve()?;
+    to_js(&env.urls())
+}
+
+/// Verify a One Login ID token; returns its claims.
+#[wasm_bindgen(js_name = verifyIdTokenWithKeySet, unchecked_return_type = "IdTokenClaims")]
+pub fn verify_id_token_with_key_set(
+    #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+    keys: &JsKeySet,
+    options: Option<Ts<VerifyIdTokenOptions>>,
+) -> JsResult<JsValue> {
+    let options =
+        from_js::<VerifyIdTokenOptions>(options.map(|o| o.js_value()))?.resolve(now_seconds)?;
+    let verified = onelogin::verify_id_token(
+        &token_arg(&token, DEFAULT_MAX_TOKEN_SIZE)?,
+        &keys.inner,
+        &options,
+    )?;
+    to_js(&verified.claims)
+}
+
+/// A DID document (One Login's core identity signing keys), parsed once.
+#[wasm_bindgen(js_name = DidDocument)]
+pub struct JsDidDocument {
+    pub(super) inner: DidDocument,
+}
+
+#[wasm_bindgen(js_class = DidDocument)]
+impl JsDidDocument {
+    /// Parse a DID document given as JSON text or as an object.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "DidDocumentJson | string")] document: JsValue,
+    ) -> JsResult<JsDidDocument> {
+        let text = json_text(&document, "DID document", ErrorCode::JwksInvalid)?;
+        let mut inner = DidDocument::from_json(&text)?;
+        inner.set_signature_backend(host_backend());
+        Ok(JsDidDocument { inner })
+    }
+
+    /// The document's `id` (e.g. `did:web:identity.integration.account.gov.uk`).
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> String {
+        self.inner.id().to_owned()
+    }
+
+    /// The `id`s of the `assertionMethod` entries (the full `kid`s tokens may name).
+    #[wasm_bindgen(getter, js_name = assertionMethodIds, unchecked_return_type = "string[]")]
+    pub fn assertion_method_ids(&self) -> Array {
+        self.inner
+            .assertion_methods()
+            .iter()
+            .map(|m| JsValue::from_str(&m.id))
+            .collect()
+    }
+}
+
+/// What `verifyCoreIdentity` returns.
+#[derive(Serialize, tsify::Tsify)]
+pub struct CoreIdentityResult {
+    /// Every claim of the credential.
+    #[tsify(type = "CoreIdentityClaims")]
+    claims: Map<String, Value>,
+    /// The person.
+    identity: Identity,
+}
+
+/// Verify a core identity credential JWT against One Login's DID document; returns
+/// `{ claims, identity }` where `identity` is a typed view of the person.
+#[wasm_bindgen(js_name = verifyCoreIdentityWithDidDocument)]
+pub fn verify_core_identity_with_did_document(
+    #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+    did: &JsDidDocument,
+    options: Option<Ts<VerifyCoreIdentityOptions>>,
+) -> JsResult<Ts<CoreIdentityResult>> {
+    let options = from_js::<VerifyCoreIdentityOptions>(options.map(|o| o.js_value()))?
+        .resolve(now_seconds)?;
+    let verified = onelogin::verify_core_identity(
+        &token_arg(&token, DEFAULT_MAX_TOKEN_SIZE)?,
+        &did.inner,
+        &options,
+    )?;
+    let identity = verified.identity();
+    Ok(Ts::new_unchecked(to_js(&CoreIdentityResult {
+        claims: verified.claims,
+        identity,
+    })?))
+}
+
+/// Verify a back-channel logout token; returns its claims (with `jti` for replay checks).
+#[wasm_bindgen(js_name = verifyLogoutTokenWithKeySet, unchecked_return_type = "LogoutTokenClaims")]
+pub fn verify_logout_token_with_key_set(
+    #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+    keys: &JsKeySet,
+    options: Option<Ts<VerifyLogoutTokenOptions>>,
+) -> JsResult<JsValue> {
+    let options =
+        from_js::<VerifyLogoutTokenOptions>(options.map(|o| o.js_value()))?.resolve(now_seconds)?;
+    let verified = onelogin::verify_logout_token(
+        &token_arg(&token, DEFAULT_MAX_TOKEN_SIZE)?,
+        &keys.inner,
+        &options,
+    )?;
+    to_js(&verified.claims)
+}
+
+/// An RSA private key for `private_key_jwt` and request objects, parsed once.
+#[wasm_bindgen(js_name = SigningKey)]
+pub struct JsSigningKey {
+    pub(super) inner: RsaSigningKey,
+}
+
+#[wasm_bindgen(js_class = SigningKey)]
+impl JsSigningKey {
+    /// Parse a PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`) or an RSA private JWK (text or
+    /// object).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "string | PrivateJwk")] key: JsValue,
+    ) -> JsResult<JsSigningKey> {
+        let parsed = json_text(&key, "private key", ErrorCode::InvalidArgument)
+            .and_then(|text| RsaSigningKey::from_pem_or_jwk(&text))
+            .map_err(|e| e.for_option("privateKey"))?;
+        Ok(JsSigningKey { inner: parsed })
+    }
+
+    /// The modulus size in bits.
+    #[wasm_bindgen(getter)]
+    pub fn bits(&self) -> usize {
+        self.inner.bits()
+    }
+
+    /// The `kid` from the JWK, if it had one.
+    #[wasm_bindgen(getter)]
+    pub fn kid(&self) -> Option<String> {
+        self.inner.kid().map(str::to_owned)
+    }
+}
+
+/// Sign a `private_key_jwt` client assertion for the token endpoint.
+#[wasm_bindgen(js_name = signClientAssertionWithKey)]
+pub fn sign_client_assertion_with_key(
+    key: &JsSigningKey,
+    options: Option<Ts<SignClientAssertionOptions>>,
+) -> JsResult<String> {
+    let options = from_js::<SignClientAssertionOptions>(options.map(|o| o.js_value()))?
+        .resolve(now_seconds)?;
+    Ok(onelogin::sign_client_assertion(&key.inner, &options)?)
+}
+
+/// Build the `/authorize` URL with every parameter correctly encoded.
+#[wasm_bindgen(js_name = buildAuthorizationUrl)]
+pub fn build_authorization_url(options: Option<Ts<AuthorizationUrlOptions>>) -> JsResult<String> {
+    let (authorize_url, request) =
+        from_js::<AuthorizationUrlOptions>(options.map(|o| o.js_value()))?.resolve()?;
+    Ok(onelogin::build_authorization_url(&authorize_url, &request)?)
+}
+
+/// Sign a JWT-secured authorization request (RS256) carrying the same parameters as
+/// `buildAuthorizationUrl`.
+#[wasm_bindgen(js_name = signRequestObjectWithKey)]
+pub fn sign_request_object_with_key(
+    key: &JsSigningKey,
+    options: Option<Ts<SignRequestObjectOptions>>,
+) -> JsResult<String> {
+    let (request, options) =
+        from_js::<SignRequestObjectOptions>(options.map(|o| o.js_value()))?.resolve(now_seconds)?;
+    Ok(onelogin::sign_request_object(
+        &key.inner, &request, &options,
+    )?)
+}
