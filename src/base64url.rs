@@ -5,7 +5,19 @@
 //! decoders let `…Q` and `…R` decode to the same bytes, which lets an attacker change a
 //! token's text without changing what it says (RFC 8725 §2.6).
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
+use base64::{alphabet, Engine};
+
+/// The URL-safe alphabet, no padding written or accepted, and the unused bits of the last
+/// character required to be zero.
+const STRICT: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+        .with_decode_allow_trailing_bits(false),
+);
 
 /// Why a string is not strict base64url.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,85 +30,24 @@ pub enum DecodeError {
     NonCanonical,
 }
 
-fn value_of(c: u8) -> Option<u32> {
-    match c {
-        b'A'..=b'Z' => Some(u32::from(c - b'A')),
-        b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
-        b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
-        b'-' => Some(62),
-        b'_' => Some(63),
-        _ => None,
-    }
-}
-
 /// Decode strict, unpadded base64url.
 ///
 /// # Errors
 /// Returns a [`DecodeError`] for any input that is not the one canonical encoding of some bytes.
 pub fn decode(input: &str) -> Result<Vec<u8>, DecodeError> {
-    let bytes = input.as_bytes();
-    if bytes.len() % 4 == 1 {
-        return Err(DecodeError::InvalidLength);
-    }
-    let mut out = Vec::with_capacity(bytes.len() / 4 * 3 + 2);
-    let mut chunks = bytes.chunks_exact(4);
-    for chunk in &mut chunks {
-        let mut acc = 0u32;
-        for &c in chunk {
-            acc = (acc << 6) | value_of(c).ok_or(DecodeError::InvalidCharacter)?;
+    STRICT.decode(input).map_err(|e| match e {
+        base64::DecodeError::InvalidLength(_) => DecodeError::InvalidLength,
+        base64::DecodeError::InvalidLastSymbol(..) => DecodeError::NonCanonical,
+        // Padding is a character outside the alphabet here.
+        base64::DecodeError::InvalidByte(..) | base64::DecodeError::InvalidPadding => {
+            DecodeError::InvalidCharacter
         }
-        out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut acc = 0u32;
-        for &c in rest {
-            acc = (acc << 6) | value_of(c).ok_or(DecodeError::InvalidCharacter)?;
-        }
-        // Two characters carry 12 bits for one byte (4 spare), three carry 18 for two (2 spare).
-        let (spare_bits, n) = if rest.len() == 2 { (4, 1) } else { (2, 2) };
-        if acc & ((1 << spare_bits) - 1) != 0 {
-            return Err(DecodeError::NonCanonical);
-        }
-        let acc = acc >> spare_bits;
-        if n == 1 {
-            out.push(acc as u8);
-        } else {
-            out.extend_from_slice(&[(acc >> 8) as u8, acc as u8]);
-        }
-    }
-    Ok(out)
+    })
 }
 
-/// Encode bytes as unpadded base64url.
+/// Encode as unpadded base64url.
 pub fn encode(input: &[u8]) -> String {
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    // The mask keeps the index below 64, so the fallback is never taken.
-    let sextet = |v: u32, shift: u32| {
-        char::from(*ALPHABET.get(((v >> shift) & 63) as usize).unwrap_or(&b'A'))
-    };
-    let mut chunks = input.chunks_exact(3);
-    for chunk in &mut chunks {
-        let v = chunk.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b));
-        for shift in [18, 12, 6, 0] {
-            out.push(sextet(v, shift));
-        }
-    }
-    match *chunks.remainder() {
-        [a] => {
-            let v = u32::from(a) << 16;
-            out.push(sextet(v, 18));
-            out.push(sextet(v, 12));
-        }
-        [a, b] => {
-            let v = (u32::from(a) << 16) | (u32::from(b) << 8);
-            out.push(sextet(v, 18));
-            out.push(sextet(v, 12));
-            out.push(sextet(v, 6));
-        }
-        _ => {}
-    }
-    out
+    STRICT.encode(input)
 }
 
 #[cfg(test)]

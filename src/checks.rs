@@ -327,6 +327,32 @@ impl Run {
         }
     }
 
+    /// Compare what an earlier step read from the token (`found`) with what the caller gave
+    /// (`expected`), as step `id`: both there, `check` runs; nothing expected, the check is
+    /// skipped as `not_expected` says (an input that was not given, or an optional check
+    /// nobody asked for); nothing read, nothing more is recorded (the reading step already
+    /// said why).
+    ///
+    /// # Errors
+    /// As [`Run::check`].
+    pub(crate) fn check_against<F, E, T>(
+        &mut self,
+        id: CheckId,
+        found: Option<F>,
+        expected: Option<E>,
+        not_expected: Skip,
+        check: impl FnOnce(F, E) -> Result<T>,
+    ) -> Result<Option<T>> {
+        match (found, expected) {
+            (Some(found), Some(expected)) => self.check(id, || check(found, expected)),
+            (Some(_), None) => {
+                self.skip(id, not_expected);
+                Ok(None)
+            }
+            (None, _) => Ok(None),
+        }
+    }
+
     /// Record that a check was not run.
     pub(crate) fn skip(&mut self, id: CheckId, why: Skip) {
         self.record(id, Status::Skipped(why));

@@ -81,17 +81,6 @@ pub fn check_clock_tolerance(seconds: f64) -> Result<f64> {
     }
 }
 
-/// Validate the registered claims of a payload.
-///
-/// # Errors
-/// `ERR_JWT_EXPIRED` for an expired token; `ERR_JWT_CLAIM_VALIDATION_FAILED` with the claim's
-/// name and a reason for everything else; `ERR_INVALID_ARGUMENT` for unusable rules.
-pub fn validate(claims: &Map<String, Value>, rules: &ClaimRules) -> Result<()> {
-    check_now(rules.now)?;
-    check_clock_tolerance(rules.clock_tolerance)?;
-    steps(&mut Run::fail_fast(), Some(claims), rules)
-}
-
 /// The registered-claim checks as steps of a [`Run`]; `claims` is `None` when the payload could
 /// not be decoded (every check is then skipped). The rules' `now` and tolerance must have been
 /// checked already.
@@ -104,40 +93,43 @@ pub(crate) fn steps(
     run.check_with(CheckId::Required, claims, |c| required(c, rules))?;
 
     let iss = run.check_with(CheckId::Iss, claims, |c| string_claim(c, "iss"))?;
-    match (iss, rules.issuer.as_deref()) {
-        (Some(iss), Some(expected)) => {
-            run.check(CheckId::Iss, || {
-                if iss != Some(expected) {
-                    return Err(Error::claim_with_message(
-                        "iss",
-                        Reason::CheckFailed,
-                        "unexpected \"iss\" claim value",
-                    ));
-                }
-                Ok(())
-            })?;
-        }
-        (Some(_), None) => run.skip(CheckId::Iss, run.no_expectation("issuer")),
-        (None, _) => {}
-    }
+    let no_issuer = run.no_expectation("issuer");
+    run.check_against(
+        CheckId::Iss,
+        iss,
+        rules.issuer.as_deref(),
+        no_issuer,
+        |iss, expected| {
+            if iss != Some(expected) {
+                return Err(Error::claim_with_message(
+                    "iss",
+                    Reason::CheckFailed,
+                    "unexpected \"iss\" claim value",
+                ));
+            }
+            Ok(())
+        },
+    )?;
 
     let audiences = run.check_with(CheckId::Aud, claims, audience_claim)?;
-    match (audiences, rules.audience.as_deref()) {
-        (Some(audiences), Some(expected)) => {
-            run.check(CheckId::Aud, || {
-                if !audiences.is_some_and(|aud| aud.contains(&expected)) {
-                    return Err(Error::claim_with_message(
-                        "aud",
-                        Reason::CheckFailed,
-                        "unexpected \"aud\" claim value",
-                    ));
-                }
-                Ok(())
-            })?;
-        }
-        (Some(_), None) => run.skip(CheckId::Aud, run.no_expectation("clientId")),
-        (None, _) => {}
-    }
+    let no_client_id = run.no_expectation("clientId");
+    let expected = rules.audience.as_deref();
+    run.check_against(
+        CheckId::Aud,
+        audiences,
+        expected,
+        no_client_id,
+        |audiences, expected| {
+            if !audiences.is_some_and(|aud| aud.contains(&expected)) {
+                return Err(Error::claim_with_message(
+                    "aud",
+                    Reason::CheckFailed,
+                    "unexpected \"aud\" claim value",
+                ));
+            }
+            Ok(())
+        },
+    )?;
 
     // The `iat` type is checked here and its time after `exp`, as jose orders them.
     let iat = run.check_with(CheckId::Iat, claims, |c| numeric_claim(c, "iat"))?;
@@ -279,7 +271,10 @@ mod tests {
         v: Value,
         rules: &ClaimRules,
     ) -> Option<(ErrorCode, Option<String>, Option<&'static str>)> {
-        validate(&claims(v), rules).err().map(|e| {
+        let validated = check_now(rules.now)
+            .and(check_clock_tolerance(rules.clock_tolerance))
+            .and_then(|_| steps(&mut Run::fail_fast(), Some(&claims(v)), rules));
+        validated.err().map(|e| {
             (
                 e.code(),
                 e.claim_name().map(str::to_owned),

@@ -180,6 +180,13 @@ impl Error {
         self
     }
 
+    /// The same error, about the option `name` whatever its code (a key document given as an
+    /// option that does not parse, say).
+    pub fn with_option(mut self, name: &'static str) -> Self {
+        self.option = Some(Cow::Borrowed(name));
+        self
+    }
+
     /// The same error, with what the OAuth endpoint said.
     pub fn with_oauth(mut self, detail: OAuthDetail) -> Self {
         self.oauth = Some(Box::new(detail));
@@ -275,7 +282,8 @@ impl Error {
         self.reason
     }
 
-    /// For `ERR_INVALID_ARGUMENT` about one option: the option's name.
+    /// The option the error is about: always for `ERR_INVALID_ARGUMENT`, and for a key document
+    /// given as an option that does not parse.
     pub fn option_name(&self) -> Option<&str> {
         self.option.as_deref()
     }

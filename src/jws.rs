@@ -8,7 +8,7 @@
 
 use crate::alg::{Algorithm, Algorithms};
 use crate::base64url;
-use crate::checks::{finish, CheckId, Run, Skip};
+use crate::checks::{CheckId, Run, Skip};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, JsonError};
 use crate::jwk::{Jwk, KeySet};
@@ -192,20 +192,7 @@ pub fn check_header_policy(header: &Header, algorithms: Algorithms) -> Result<Al
     Ok(alg)
 }
 
-/// A compact JWS whose signature has been verified.
-#[derive(Debug, Clone)]
-pub struct VerifiedJws<'t, 'k> {
-    /// The header.
-    pub header: Header,
-    /// The algorithm the signature was verified with.
-    pub alg: Algorithm,
-    /// The key that verified it.
-    pub key: &'k Jwk,
-    /// The raw payload segment (still base64url).
-    pub payload_segment: &'t str,
-}
-
-/// Options for [`verify_compact`].
+/// What a compact JWS must satisfy before its signature is checked.
 #[derive(Debug, Clone, Copy)]
 pub struct JwsOptions {
     /// Accepted algorithms.
@@ -224,25 +211,6 @@ impl Default for JwsOptions {
             require_kid: false,
         }
     }
-}
-
-/// Verify a compact JWS's signature with a key from `keys`.
-///
-/// # Errors
-/// Any of the header errors above, the key-selection errors of [`KeySet::select`], and
-/// `ERR_JWS_SIGNATURE_VERIFICATION_FAILED`.
-pub fn verify_compact<'t, 'k>(
-    token: &'t str,
-    keys: &'k KeySet,
-    options: &JwsOptions,
-) -> Result<VerifiedJws<'t, 'k>> {
-    let checked = steps(&mut Run::fail_fast(), token, KeyInput::Keys(keys), options)?;
-    Ok(VerifiedJws {
-        header: finish(checked.header)?,
-        alg: finish(checked.alg)?,
-        key: finish(checked.key)?,
-        payload_segment: finish(checked.parts)?.payload,
-    })
 }
 
 /// The keys a run checks the signature with.

@@ -31,15 +31,15 @@
 //! - nothing here reads a clock or the network: the caller passes `now` and the documents.
 #![forbid(unsafe_code)]
 
-pub mod alg;
-pub mod base64url;
+mod alg;
+mod base64url;
 pub mod checks;
-pub mod claims;
+mod claims;
 pub mod dangerous;
-pub mod error;
-pub mod json;
-pub mod jwk;
-pub mod jws;
+mod error;
+mod json;
+mod jwk;
+mod jws;
 pub mod jwt;
 pub mod onelogin;
 pub mod options;
@@ -49,5 +49,16 @@ pub mod pkce;
 mod bindings;
 
 pub use alg::{Algorithm, Algorithms};
+pub use claims::{ClaimRules, DEFAULT_CLOCK_TOLERANCE, MAX_CLOCK_TOLERANCE};
 pub use error::{Error, ErrorCode, OAuthDetail, Reason, Result};
-pub use jwk::{Jwk, KeySet, PublicKey};
+pub use jwk::{Jwk, KeySet, PublicKey, RsaKey, SignatureBackend};
+pub use jws::{Header, DEFAULT_MAX_TOKEN_SIZE};
+
+/// Internals the fuzz targets drive directly (the `fuzzing` feature only; not API).
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::base64url::encode as base64url_encode;
+    pub use crate::json::parse_object;
+    pub use crate::jws::{check_header_policy, decode_header, split};
+}

@@ -692,12 +692,15 @@ impl KeyDocuments {
     /// # Errors
     /// `ERR_JWKS_INVALID` or `ERR_JWK_INVALID` for an unusable document.
     pub fn parse(&self) -> Result<(Option<KeySet>, Option<DidDocument>)> {
+        let keys = self.jwks.as_deref().map(KeySet::from_json).transpose();
+        let did = self
+            .did_document
+            .as_deref()
+            .map(DidDocument::from_json)
+            .transpose();
         Ok((
-            self.jwks.as_deref().map(KeySet::from_json).transpose()?,
-            self.did_document
-                .as_deref()
-                .map(DidDocument::from_json)
-                .transpose()?,
+            keys.map_err(|e| e.with_option("jwks"))?,
+            did.map_err(|e| e.with_option("didDocument"))?,
         ))
     }
 }

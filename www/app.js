@@ -38,6 +38,10 @@ const FIELD_GROUPS = {
   'max-age': 'max-age-group',
   now: 'now-group',
   'clock-tolerance': 'clock-tolerance-group',
+  'client-id': 'client-id-group',
+  nonce: 'nonce-group',
+  'id-token-sub': 'sub-group',
+  'access-token': 'access-token-group',
   'pkce-verifier': 'pkce-verifier-group',
 };
 
@@ -314,6 +318,21 @@ function describeEnvironment() {
     : `Expected issuer ${e.issuer} (core identity: ${e.identityIssuer}), DID ${e.didId}. Paste this environment's keys: the page does not fetch from custom addresses.`;
 }
 
+/** The form field of each inspectToken option, to mark the one an error is about. */
+const FIELD_OF_OPTION = {
+  jwks: 'jwks',
+  didDocument: 'did-document',
+  environment: 'custom-base-url',
+  clientId: 'client-id',
+  nonce: 'nonce',
+  sub: 'id-token-sub',
+  vtr: 'vtr',
+  maxAge: 'max-age',
+  accessToken: 'access-token',
+  now: 'now',
+  clockTolerance: 'clock-tolerance',
+};
+
 // ---- actions --------------------------------------------------------------------------------
 
 function run() {
@@ -327,10 +346,9 @@ function run() {
   try {
     result = inspectToken(token, options);
   } catch (e) {
-    // Only the options can make inspectToken throw (a token problem is a failed check).
-    const field = e.code === 'ERR_JWKS_INVALID' || e.code === 'ERR_JWK_INVALID' || e.code === 'ERR_JOSE_NOT_SUPPORTED'
-      ? (options.didDocument && /DID/.test(e.message) ? 'did-document' : 'jwks')
-      : /vtr/.test(e.message) ? 'vtr' : /now/.test(e.message) ? 'now' : 'token';
+    // Only the options can make inspectToken throw (a token problem is a failed check); the
+    // error names the option it is about, and the option names its field.
+    const field = FIELD_OF_OPTION[e.option?.split('.')[0]] ?? 'token';
     showErrors([{ field, text: e.message }]);
     return;
   }

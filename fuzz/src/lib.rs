@@ -4,7 +4,8 @@
 //! with the same keys: a seed token written by `seeds` verifies inside the `verify` target.
 //! They are fuzzing fixtures only and protect nothing.
 
-use govuk_one_login_tokens::{base64url, jwt, KeySet};
+use govuk_one_login_tokens::fuzzing::base64url_encode;
+use govuk_one_login_tokens::{jwt, KeySet};
 use p256::ecdsa::signature::{SignatureEncoding, Signer};
 use rand_core::SeedableRng;
 use rsa::traits::PublicKeyParts;
@@ -41,13 +42,13 @@ fn build() -> Fixture {
     let public = rsa_private.to_public_key();
     let point = ec.verifying_key().to_encoded_point(false);
     let coord =
-        |c: Option<&p256::FieldBytes>| base64url::encode(c.map(|c| &c[..]).unwrap_or_default());
+        |c: Option<&p256::FieldBytes>| base64url_encode(c.map(|c| &c[..]).unwrap_or_default());
     let jwks = json!({"keys": [
         {"kty": "EC", "crv": "P-256", "kid": "ec-1", "alg": "ES256", "use": "sig",
          "x": coord(point.x()), "y": coord(point.y())},
         {"kty": "RSA", "kid": "rsa-1", "alg": "RS256",
-         "n": base64url::encode(&public.n().to_bytes_be()),
-         "e": base64url::encode(&public.e().to_bytes_be())},
+         "n": base64url_encode(&public.n().to_bytes_be()),
+         "e": base64url_encode(&public.e().to_bytes_be())},
         // Present but unusable, so lookups by these kids exercise the rejected-key paths.
         {"kty": "EC", "crv": "P-384", "kid": "p384", "x": "AA", "y": "AA"},
         {"kty": "oct", "kid": "hmac", "k": "c2VjcmV0"}
@@ -91,8 +92,8 @@ impl Fixture {
     pub fn sign(&self, header: &[u8], payload: &[u8], rsa: bool) -> String {
         let input = format!(
             "{}.{}",
-            base64url::encode(header),
-            base64url::encode(payload)
+            base64url_encode(header),
+            base64url_encode(payload)
         );
         let signature = if rsa {
             self.rsa.sign(input.as_bytes()).to_vec()
@@ -100,7 +101,7 @@ impl Fixture {
             let sig: p256::ecdsa::Signature = self.ec.sign(input.as_bytes());
             sig.to_vec()
         };
-        format!("{input}.{}", base64url::encode(&signature))
+        format!("{input}.{}", base64url_encode(&signature))
     }
 }
 

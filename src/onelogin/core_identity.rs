@@ -9,7 +9,7 @@
 use super::did::DidDocument;
 use super::environment::Environment;
 use super::vtr::LevelOfConfidence;
-use super::{non_empty, required_string};
+use super::{non_empty, required_string, Expected};
 use crate::alg::{Algorithm, Algorithms};
 use crate::checks::{finish, CheckId, Run, Skip};
 use crate::claims::{self};
@@ -236,8 +236,13 @@ pub fn verify_core_identity(
     did: &DidDocument,
     options: &CoreIdentityOptions,
 ) -> Result<CoreIdentityClaims> {
-    non_empty("issuer", &options.issuer)?;
-    non_empty("clientId", &options.client_id)?;
+    let expected = Expected {
+        issuer: Some(&options.issuer),
+        client_id: Some(&options.client_id),
+        now: options.now,
+        clock_tolerance: options.clock_tolerance,
+    };
+    expected.validate()?;
     non_empty("sub", &options.sub)?;
     if options.levels_of_confidence.is_empty() {
         return Err(Error::option(
@@ -245,16 +250,10 @@ pub fn verify_core_identity(
             "\"levelsOfConfidence\" must name at least one level",
         ));
     }
-    claims::check_now(options.now)?;
-    claims::check_clock_tolerance(options.clock_tolerance)?;
-
     let rules = Rules {
-        issuer: Some(&options.issuer),
-        client_id: Some(&options.client_id),
+        expected,
         sub: Some(&options.sub),
         levels_of_confidence: &options.levels_of_confidence,
-        now: options.now,
-        clock_tolerance: options.clock_tolerance,
     };
     finish(steps(&mut Run::fail_fast(), token, Some(did), &rules)?)
 }
@@ -263,12 +262,9 @@ pub fn verify_core_identity(
 /// which only an inspection allows: that check is then reported as not run.
 #[derive(Debug, Clone)]
 pub(crate) struct Rules<'a> {
-    pub(crate) issuer: Option<&'a str>,
-    pub(crate) client_id: Option<&'a str>,
+    pub(crate) expected: Expected<'a>,
     pub(crate) sub: Option<&'a str>,
     pub(crate) levels_of_confidence: &'a [LevelOfConfidence],
-    pub(crate) now: f64,
-    pub(crate) clock_tolerance: f64,
 }
 
 /// The core identity checks: header, the `kid` against the DID document (controller, then
@@ -325,33 +321,21 @@ pub(crate) fn steps(
         }
     };
 
-    let verify_options = super::token_verify_options(
-        algorithms,
-        rules.issuer,
-        rules.client_id,
-        &REQUIRED_CLAIMS,
-        rules.now,
-        rules.clock_tolerance,
-    );
+    let verify_options = rules.expected.verify_options(algorithms, &REQUIRED_CLAIMS);
     let checked = jwt::steps(run, token, keys, &verify_options)?;
     let c = checked.claims.as_ref();
     let sub = run.check_with(CheckId::Sub, c, |c| required_string(c, "sub"))?;
-    match (sub, rules.sub) {
-        (Some(sub), Some(expected)) => {
-            run.check(CheckId::Sub, || {
-                if sub != expected {
-                    return Err(Error::claim_with_message(
-                        "sub",
-                        Reason::CheckFailed,
-                        "\"sub\" claim does not match the ID token's \"sub\"",
-                    ));
-                }
-                Ok(())
-            })?;
+    let no_sub = Skip::MissingInput("sub");
+    run.check_against(CheckId::Sub, sub, rules.sub, no_sub, |sub, expected| {
+        if sub != expected {
+            return Err(Error::claim_with_message(
+                "sub",
+                Reason::CheckFailed,
+                "\"sub\" claim does not match the ID token's \"sub\"",
+            ));
         }
-        (Some(_), None) => run.skip(CheckId::Sub, Skip::MissingInput("sub")),
-        (None, _) => {}
-    }
+        Ok(())
+    })?;
     let level = run.check_with(CheckId::Vot, c, |c| {
         let vot = required_string(c, "vot")?;
         LevelOfConfidence::from_name(vot)

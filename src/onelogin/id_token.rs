@@ -8,7 +8,7 @@
 
 use super::environment::Environment;
 use super::vtr::Vtr;
-use super::{non_empty, required_string};
+use super::{non_empty, required_string, Expected};
 use crate::alg::{Algorithm, Algorithms};
 use crate::base64url;
 use crate::checks::{finish, CheckId, Run, Skip};
@@ -79,6 +79,15 @@ pub struct IdTokenOptions {
 }
 
 impl IdTokenOptions {
+    fn expected(&self) -> Expected<'_> {
+        Expected {
+            issuer: Some(&self.issuer),
+            client_id: Some(&self.client_id),
+            now: self.now,
+            clock_tolerance: self.clock_tolerance,
+        }
+    }
+
     /// Options for `environment` with the default `vtr`, no `max_age`, no access token and the
     /// default clock tolerance.
     pub fn new(environment: &Environment, client_id: &str, nonce: NonceCheck, now: f64) -> Self {
@@ -148,14 +157,11 @@ pub fn verify_id_token(
 ) -> Result<IdTokenClaims> {
     let checks = Checks::new(options)?;
     let rules = Rules {
-        issuer: Some(&options.issuer),
-        client_id: Some(&options.client_id),
+        expected: options.expected(),
         nonce: Some(&options.nonce),
         vot: checks.vot,
         max_age: options.max_age,
         access_token: options.access_token.as_deref(),
-        now: options.now,
-        clock_tolerance: options.clock_tolerance,
     };
     finish(steps(
         &mut Run::fail_fast(),
@@ -169,14 +175,11 @@ pub fn verify_id_token(
 /// inspection allows: that check is then reported as not run.
 #[derive(Debug, Clone)]
 pub(crate) struct Rules<'a> {
-    pub(crate) issuer: Option<&'a str>,
-    pub(crate) client_id: Option<&'a str>,
+    pub(crate) expected: Expected<'a>,
     pub(crate) nonce: Option<&'a NonceCheck>,
     pub(crate) vot: &'static str,
     pub(crate) max_age: Option<u64>,
     pub(crate) access_token: Option<&'a str>,
-    pub(crate) now: f64,
-    pub(crate) clock_tolerance: f64,
 }
 
 /// The ID token checks in the docs' order: signature, then `iss`, `aud`, `exp` and `iat` (the
@@ -191,26 +194,26 @@ pub(crate) fn steps(
     keys: KeyInput<'_>,
     rules: &Rules<'_>,
 ) -> Result<Option<IdTokenClaims>> {
-    let verify_options = super::token_verify_options(
-        Algorithms::ALL,
-        rules.issuer,
-        rules.client_id,
-        &REQUIRED_CLAIMS,
-        rules.now,
-        rules.clock_tolerance,
-    );
+    let verify_options = rules
+        .expected
+        .verify_options(Algorithms::ALL, &REQUIRED_CLAIMS);
     let checked = jwt::steps(run, token, keys, &verify_options)?;
     let c = checked.claims.as_ref();
     // `aud`'s type was checked by the core; if it failed, azp has nothing to go by.
     let aud = c.and_then(|c| claims::audience_claim(c).ok());
-    match (c, &aud, rules.client_id) {
-        (Some(c), Some(aud), Some(client_id)) => {
-            let aud = aud.as_deref().unwrap_or_default();
-            run.check(CheckId::Azp, || check_azp(c, aud, client_id))?;
-        }
-        (Some(_), Some(_), None) => run.skip(CheckId::Azp, Skip::MissingInput("clientId")),
-        _ => run.skip(CheckId::Azp, Skip::Prerequisite),
+    let claims_and_aud = c.zip(aud.as_ref());
+    if claims_and_aud.is_none() {
+        run.skip(CheckId::Azp, Skip::Prerequisite);
     }
+    let no_client_id = Skip::MissingInput("clientId");
+    let client_id = rules.expected.client_id;
+    run.check_against(
+        CheckId::Azp,
+        claims_and_aud,
+        client_id,
+        no_client_id,
+        |(c, aud), client_id| check_azp(c, aud.as_deref().unwrap_or_default(), client_id),
+    )?;
     let sub = run.check_with(CheckId::Sub, c, |c| required_string(c, "sub"))?;
     let nonce = match rules.nonce {
         Some(rule) => run.check_with(CheckId::Nonce, c, |c| check_nonce(c, rule))?,
@@ -233,46 +236,49 @@ pub(crate) fn steps(
     let auth_time = run.check_with(CheckId::AuthTime, c, |c| {
         claims::numeric_claim(c, "auth_time")
     })?;
-    match (rules.max_age, auth_time) {
-        (Some(max_age), Some(auth_time)) => {
-            run.check(CheckId::AuthTime, || {
-                let Some(auth_time) = auth_time else {
-                    return Err(Error::claim("auth_time", Reason::Missing));
-                };
-                // max_age is an integer of seconds; as f64 it is exact far beyond any real value.
-                if auth_time < rules.now - max_age as f64 - rules.clock_tolerance {
-                    return Err(Error::claim_with_message(
-                        "auth_time",
-                        Reason::CheckFailed,
-                        "\"auth_time\" claim is older than \"max_age\" allows: authenticate again",
-                    ));
-                }
-                Ok(())
-            })?;
-        }
-        (None, Some(_)) => run.skip(CheckId::AuthTime, Skip::NotRequested("maxAge")),
-        (_, None) => {}
-    }
+    let (now, tolerance) = (rules.expected.now, rules.expected.clock_tolerance);
+    let not_requested = Skip::NotRequested("maxAge");
+    run.check_against(
+        CheckId::AuthTime,
+        auth_time,
+        rules.max_age,
+        not_requested,
+        |auth_time, max_age| {
+            let Some(auth_time) = auth_time else {
+                return Err(Error::claim("auth_time", Reason::Missing));
+            };
+            // max_age is an integer of seconds; as f64 it is exact far beyond any real value.
+            if auth_time < now - max_age as f64 - tolerance {
+                return Err(Error::claim_with_message(
+                    "auth_time",
+                    Reason::CheckFailed,
+                    "\"auth_time\" claim is older than \"max_age\" allows: authenticate again",
+                ));
+            }
+            Ok(())
+        },
+    )?;
     let hash = run.check_with(CheckId::AtHash, c, |c| claims::string_claim(c, "at_hash"))?;
-    match (rules.access_token, hash) {
-        (Some(access_token), Some(hash)) => {
-            run.check(CheckId::AtHash, || {
-                let Some(hash) = hash else {
-                    return Err(Error::claim("at_hash", Reason::Missing));
-                };
-                if hash != at_hash(access_token) {
-                    return Err(Error::claim_with_message(
-                        "at_hash",
-                        Reason::CheckFailed,
-                        "\"at_hash\" claim does not match the access token",
-                    ));
-                }
-                Ok(())
-            })?;
-        }
-        (None, Some(_)) => run.skip(CheckId::AtHash, Skip::NotRequested("accessToken")),
-        (_, None) => {}
-    }
+    let not_requested = Skip::NotRequested("accessToken");
+    run.check_against(
+        CheckId::AtHash,
+        hash,
+        rules.access_token,
+        not_requested,
+        |hash, access_token| {
+            let Some(hash) = hash else {
+                return Err(Error::claim("at_hash", Reason::Missing));
+            };
+            if hash != at_hash(access_token) {
+                return Err(Error::claim_with_message(
+                    "at_hash",
+                    Reason::CheckFailed,
+                    "\"at_hash\" claim does not match the access token",
+                ));
+            }
+            Ok(())
+        },
+    )?;
     let sid = run.check_with(CheckId::Sid, c, |c| claims::string_claim(c, "sid"))?;
     let vtm = run.check_with(CheckId::Vtm, c, |c| claims::string_claim(c, "vtm"))?;
 
@@ -324,8 +330,7 @@ struct Checks {
 
 impl Checks {
     fn new(options: &IdTokenOptions) -> Result<Checks> {
-        non_empty("issuer", &options.issuer)?;
-        non_empty("clientId", &options.client_id)?;
+        options.expected().validate()?;
         if let NonceCheck::Expected(nonce) = &options.nonce {
             non_empty("nonce", nonce)?;
         }
@@ -341,8 +346,6 @@ impl Checks {
             Some(text) => Vtr::parse(text)?,
             None => Vtr::default(),
         };
-        claims::check_now(options.now)?;
-        claims::check_clock_tolerance(options.clock_tolerance)?;
         Ok(Checks {
             vot: vtr.expected_vot().as_str(),
         })

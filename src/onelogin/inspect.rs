@@ -15,7 +15,7 @@ use super::environment::Environment;
 use super::id_token::{self, NonceCheck};
 use super::logout::{self, is_logout_typ};
 use super::vtr::{LevelOfConfidence, Vtr};
-use super::{non_empty, DidDocument};
+use super::{non_empty, DidDocument, Expected};
 use crate::alg::Algorithms;
 use crate::checks::{CheckResult, Run, Skip, Status};
 use crate::claims::{self, ClaimRules};
@@ -159,6 +159,16 @@ pub struct InspectOptions<'a> {
 }
 
 impl InspectOptions<'_> {
+    /// The shared expectations, with the issuer of the kind inspected.
+    fn expected<'a>(&'a self, issuer: Option<&'a str>) -> Expected<'a> {
+        Expected {
+            issuer,
+            client_id: self.client_id.as_deref(),
+            now: self.now,
+            clock_tolerance: self.clock_tolerance,
+        }
+    }
+
     /// No inputs, at `now`, with the default clock tolerance.
     pub fn at(now: f64) -> Self {
         InspectOptions {
@@ -287,11 +297,8 @@ impl Inspection {
 /// `ERR_INVALID_ARGUMENT` for unusable options (a bad `now`, tolerance or `vtr`, an empty
 /// string). Problems with the token itself are never errors here: they are failed checks.
 pub fn inspect_token(token: &str, options: &InspectOptions<'_>) -> Result<Inspection> {
-    claims::check_now(options.now)?;
-    claims::check_clock_tolerance(options.clock_tolerance)?;
+    options.expected(options.issuer.as_deref()).validate()?;
     for (name, value) in [
-        ("issuer", &options.issuer),
-        ("clientId", &options.client_id),
         ("accessToken", &options.access_token),
         ("sub", &options.sub),
     ] {
@@ -333,14 +340,11 @@ pub fn inspect_token(token: &str, options: &InspectOptions<'_>) -> Result<Inspec
     match kind {
         TokenKind::IdToken => {
             let rules = id_token::Rules {
-                issuer: oidc_issuer.as_deref(),
-                client_id: options.client_id.as_deref(),
+                expected: options.expected(oidc_issuer.as_deref()),
                 nonce: options.nonce.as_ref(),
                 vot: vtr.expected_vot().as_str(),
                 max_age: options.max_age,
                 access_token: options.access_token.as_deref(),
-                now: options.now,
-                clock_tolerance: options.clock_tolerance,
             };
             id_token::steps(&mut run, token, keys, &rules)?;
         }
@@ -353,21 +357,15 @@ pub fn inspect_token(token: &str, options: &InspectOptions<'_>) -> Result<Inspec
             });
             let levels = LevelOfConfidence::requested(options.vtr.as_deref())?;
             let rules = core_identity::Rules {
-                issuer: issuer.as_deref(),
-                client_id: options.client_id.as_deref(),
+                expected: options.expected(issuer.as_deref()),
                 sub: options.sub.as_deref(),
                 levels_of_confidence: &levels,
-                now: options.now,
-                clock_tolerance: options.clock_tolerance,
             };
             core_identity::steps(&mut run, token, options.did, &rules)?;
         }
         TokenKind::LogoutToken => {
             let rules = logout::Rules {
-                issuer: oidc_issuer.as_deref(),
-                client_id: options.client_id.as_deref(),
-                now: options.now,
-                clock_tolerance: options.clock_tolerance,
+                expected: options.expected(oidc_issuer.as_deref()),
             };
             logout::steps(&mut run, token, keys, &rules)?;
         }

@@ -6,7 +6,7 @@
 //! caller's replay cache.
 
 use super::environment::Environment;
-use super::{non_empty, required_string};
+use super::{required_string, Expected};
 use crate::alg::{Algorithm, Algorithms};
 use crate::checks::{finish, CheckId, Run};
 use crate::claims::{self};
@@ -77,16 +77,14 @@ pub fn verify_logout_token(
     keys: &KeySet,
     options: &LogoutOptions,
 ) -> Result<LogoutTokenClaims> {
-    non_empty("issuer", &options.issuer)?;
-    non_empty("clientId", &options.client_id)?;
-    claims::check_now(options.now)?;
-    claims::check_clock_tolerance(options.clock_tolerance)?;
-    let rules = Rules {
+    let expected = Expected {
         issuer: Some(&options.issuer),
         client_id: Some(&options.client_id),
         now: options.now,
         clock_tolerance: options.clock_tolerance,
     };
+    expected.validate()?;
+    let rules = Rules { expected };
     finish(steps(
         &mut Run::fail_fast(),
         token,
@@ -99,10 +97,7 @@ pub fn verify_logout_token(
 /// an inspection allows: that check is then reported as not run.
 #[derive(Debug, Clone)]
 pub(crate) struct Rules<'a> {
-    pub(crate) issuer: Option<&'a str>,
-    pub(crate) client_id: Option<&'a str>,
-    pub(crate) now: f64,
-    pub(crate) clock_tolerance: f64,
+    pub(crate) expected: Expected<'a>,
 }
 
 /// The logout token checks: the core's signature and claim checks (ES256 only), then `typ`,
@@ -117,14 +112,9 @@ pub(crate) fn steps(
     keys: KeyInput<'_>,
     rules: &Rules<'_>,
 ) -> Result<Option<LogoutTokenClaims>> {
-    let verify_options = super::token_verify_options(
-        Algorithms::only(Algorithm::Es256),
-        rules.issuer,
-        rules.client_id,
-        &REQUIRED_CLAIMS,
-        rules.now,
-        rules.clock_tolerance,
-    );
+    let verify_options = rules
+        .expected
+        .verify_options(Algorithms::only(Algorithm::Es256), &REQUIRED_CLAIMS);
     let checked = jwt::steps(run, token, keys, &verify_options)?;
     run.check_with(CheckId::Typ, checked.header.as_ref(), |h| {
         match h.typ.as_deref() {

@@ -71,28 +71,47 @@ fn required_string<'c>(c: &'c Map<String, Value>, name: &'static str) -> Result<
     claims::string_claim(c, name)?.ok_or_else(|| Error::claim(name, Reason::Missing))
 }
 
-// Every One Login token kind is verified the same way up to its own rules: a `kid` is
-// required, `iss` and `aud` are exact, and `iat` may not be in the future. An issuer or client
-// ID of `None` (inspection without that input) skips its check.
-fn token_verify_options(
-    algorithms: Algorithms,
-    issuer: Option<&str>,
-    client_id: Option<&str>,
-    required: &[&'static str],
-    now: f64,
-    clock_tolerance: f64,
-) -> VerifyOptions {
-    VerifyOptions {
-        algorithms,
-        max_token_size: DEFAULT_MAX_TOKEN_SIZE,
-        require_kid: true,
-        claims: ClaimRules {
-            issuer: issuer.map(str::to_owned),
-            audience: client_id.map(str::to_owned),
-            required: required.to_vec(),
-            reject_future_iat: true,
-            clock_tolerance,
-            ..ClaimRules::at(now)
-        },
+/// What every One Login token is checked against, whatever its kind: the expected issuer and
+/// audience, and the time. `None` (only in an inspection) means that input was not given, and
+/// its check is reported as not run.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Expected<'a> {
+    pub(crate) issuer: Option<&'a str>,
+    pub(crate) client_id: Option<&'a str>,
+    pub(crate) now: f64,
+    pub(crate) clock_tolerance: f64,
+}
+
+impl Expected<'_> {
+    /// The one validation of the options every verifier shares: given strings are non-empty,
+    /// the time and the tolerance usable.
+    fn validate(&self) -> Result<()> {
+        for (name, value) in [("issuer", self.issuer), ("clientId", self.client_id)] {
+            if let Some(value) = value {
+                non_empty(name, value)?;
+            }
+        }
+        claims::check_now(self.now)?;
+        claims::check_clock_tolerance(self.clock_tolerance)?;
+        Ok(())
+    }
+
+    /// The core's options for a One Login token: every kind is verified the same way up to
+    /// its own rules (a `kid` is required, `iss` and `aud` are exact, `iat` may not be in the
+    /// future).
+    fn verify_options(&self, algorithms: Algorithms, required: &[&'static str]) -> VerifyOptions {
+        VerifyOptions {
+            algorithms,
+            max_token_size: DEFAULT_MAX_TOKEN_SIZE,
+            require_kid: true,
+            claims: ClaimRules {
+                issuer: self.issuer.map(str::to_owned),
+                audience: self.client_id.map(str::to_owned),
+                required: required.to_vec(),
+                reject_future_iat: true,
+                clock_tolerance: self.clock_tolerance,
+                ..ClaimRules::at(self.now)
+            },
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Keys, signing and assertions shared by the One Login tests.
 
-use govuk_one_login_tokens::{base64url, Error, ErrorCode, KeySet};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL, Engine};
+use govuk_one_login_tokens::{Error, ErrorCode, KeySet};
 use p256::ecdsa::signature::Signer;
 use rand_core::OsRng;
 use rsa::traits::PublicKeyParts;
@@ -34,7 +35,7 @@ pub enum Key<'a> {
 }
 
 pub fn b64(value: &Value) -> String {
-    base64url::encode(value.to_string().as_bytes())
+    BASE64URL.encode(value.to_string().as_bytes())
 }
 
 pub fn sign(header: &Value, claims: &Value, key: &Key) -> String {
@@ -50,12 +51,12 @@ pub fn sign(header: &Value, claims: &Value, key: &Key) -> String {
             rsa::signature::SignatureEncoding::to_vec(&sig)
         }
     };
-    format!("{input}.{}", base64url::encode(&signature))
+    format!("{input}.{}", BASE64URL.encode(&signature))
 }
 
 pub fn ec_public_jwk(key: &p256::ecdsa::SigningKey) -> Map<String, Value> {
     let point = key.verifying_key().to_encoded_point(false);
-    let coord = |c: Option<&p256::FieldBytes>| c.map(|c| base64url::encode(c)).unwrap_or_default();
+    let coord = |c: Option<&p256::FieldBytes>| c.map(|c| BASE64URL.encode(c)).unwrap_or_default();
     let Value::Object(map) = json!({
         "kty": "EC", "crv": "P-256", "x": coord(point.x()), "y": coord(point.y()),
     }) else {
@@ -67,8 +68,8 @@ pub fn ec_public_jwk(key: &p256::ecdsa::SigningKey) -> Map<String, Value> {
 pub fn rsa_public_jwk(key: &RsaPrivateKey) -> Map<String, Value> {
     let Value::Object(map) = json!({
         "kty": "RSA",
-        "n": base64url::encode(&key.n().to_bytes_be()),
-        "e": base64url::encode(&key.e().to_bytes_be()),
+        "n": BASE64URL.encode(key.n().to_bytes_be()),
+        "e": BASE64URL.encode(key.e().to_bytes_be()),
     }) else {
         unreachable!("object literal")
     };

@@ -3,6 +3,7 @@
 //! window, discovery, and the DID document's id.
 
 use crate::fixtures::*;
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL, Engine};
 use govuk_one_login_tokens::onelogin::id_token::at_hash;
 use govuk_one_login_tokens::onelogin::userinfo::{
     ADDRESS, CORE_IDENTITY_JWT, DRIVING_PERMIT, PASSPORT, RETURN_CODE,
@@ -15,7 +16,7 @@ use govuk_one_login_tokens::onelogin::{
     DidDocument, FlowContext, LogoutUrlOptions, RsaSigningKey, SignInClient, SignInOptions,
     SigningAlgorithm, TokenResponse, Transaction,
 };
-use govuk_one_login_tokens::{base64url, ErrorCode, Reason};
+use govuk_one_login_tokens::{ErrorCode, Reason};
 use rsa::pkcs8::{EncodePrivateKey, LineEnding};
 use rsa::signature::Verifier;
 use serde_json::{json, Map, Value};
@@ -223,7 +224,7 @@ fn jwt_part(token: &str, index: usize) -> Value {
     token
         .split('.')
         .nth(index)
-        .and_then(|p| base64url::decode(p).ok())
+        .and_then(|p| BASE64URL.decode(p).ok())
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or(Value::Null)
 }
@@ -487,7 +488,7 @@ fn token_request_bodies() -> TestResult {
 fn verify_rsa(alg: &str, token: &str) -> TestResult {
     let public = rsa_key().to_public_key();
     let (input, sig) = token.rsplit_once('.').unwrap_or_default();
-    let sig = base64url::decode(sig).map_err(|e| format!("{e:?}"))?;
+    let sig = BASE64URL.decode(sig).map_err(|e| format!("{e:?}"))?;
     let sig = sig.as_slice();
     let msg = input.as_bytes();
     use sha2::{Sha256, Sha384, Sha512};

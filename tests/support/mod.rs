@@ -2,7 +2,7 @@
 //! signed here, so the repository holds no key material beyond published RFC examples.
 #![allow(dead_code)]
 
-use govuk_one_login_tokens::base64url;
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL, Engine};
 use p256::ecdsa::signature::{SignatureEncoding, Signer};
 use rsa::traits::PublicKeyParts;
 use serde_json::{json, Value};
@@ -25,8 +25,8 @@ impl EcKey {
         let mut jwk = json!({
             "kty": "EC",
             "crv": "P-256",
-            "x": base64url::encode(&point.x().map(|x| x.to_vec()).unwrap_or_default()),
-            "y": base64url::encode(&point.y().map(|y| y.to_vec()).unwrap_or_default()),
+            "x": BASE64URL.encode(point.x().map(|x| x.to_vec()).unwrap_or_default()),
+            "y": BASE64URL.encode(point.y().map(|y| y.to_vec()).unwrap_or_default()),
         });
         if let (Some(kid), Some(map)) = (kid, jwk.as_object_mut()) {
             map.insert("kid".into(), kid.into());
@@ -67,8 +67,8 @@ impl RsaKey {
     pub fn jwk(&self, kid: Option<&str>) -> Value {
         let mut jwk = json!({
             "kty": "RSA",
-            "n": base64url::encode(&self.public.n().to_bytes_be()),
-            "e": base64url::encode(&self.public.e().to_bytes_be()),
+            "n": BASE64URL.encode(self.public.n().to_bytes_be()),
+            "e": BASE64URL.encode(self.public.e().to_bytes_be()),
         });
         if let (Some(kid), Some(map)) = (kid, jwk.as_object_mut()) {
             map.insert("kid".into(), kid.into());
@@ -85,22 +85,22 @@ impl RsaKey {
 pub fn sign_with(header: &Value, payload: &Value, signer: impl Fn(&[u8]) -> Vec<u8>) -> String {
     let input = format!("{}.{}", encode_json(header), encode_json(payload));
     let signature = signer(input.as_bytes());
-    format!("{input}.{}", base64url::encode(&signature))
+    format!("{input}.{}", BASE64URL.encode(&signature))
 }
 
 pub fn encode_json(value: &Value) -> String {
-    base64url::encode(value.to_string().as_bytes())
+    BASE64URL.encode(value.to_string().as_bytes())
 }
 
 /// A token assembled from raw segment texts, for malformed-input tests.
 pub fn raw_token(header: &str, payload: &str, signer: impl Fn(&[u8]) -> Vec<u8>) -> String {
     let input = format!(
         "{}.{}",
-        base64url::encode(header.as_bytes()),
-        base64url::encode(payload.as_bytes())
+        BASE64URL.encode(header.as_bytes()),
+        BASE64URL.encode(payload.as_bytes())
     );
     let signature = signer(input.as_bytes());
-    format!("{input}.{}", base64url::encode(&signature))
+    format!("{input}.{}", BASE64URL.encode(&signature))
 }
 
 pub fn jwks(keys: &[Value]) -> String {
@@ -114,30 +114,28 @@ pub fn token_from_bytes(
     payload: &[u8],
     signer: impl Fn(&[u8]) -> Vec<u8>,
 ) -> String {
-    let input = format!(
-        "{}.{}",
-        base64url::encode(header),
-        base64url::encode(payload)
-    );
+    let input = format!("{}.{}", BASE64URL.encode(header), BASE64URL.encode(payload));
     signed(&input, signer)
 }
 
 /// `input.signature` for a signing input given as text, however malformed.
 pub fn signed(input: &str, signer: impl Fn(&[u8]) -> Vec<u8>) -> String {
     let signature = signer(input.as_bytes());
-    format!("{input}.{}", base64url::encode(&signature))
+    format!("{input}.{}", BASE64URL.encode(&signature))
 }
 
 /// The token with its signature segment replaced by these bytes.
 pub fn with_signature(token: &str, signature: &[u8]) -> String {
     let input = token.rsplit_once('.').map_or(token, |(input, _)| input);
-    format!("{input}.{}", base64url::encode(signature))
+    format!("{input}.{}", BASE64URL.encode(signature))
 }
 
 /// The decoded signature of a token.
 pub fn signature_of(token: &str) -> Vec<u8> {
     let segment = token.rsplit_once('.').map_or("", |(_, s)| s);
-    base64url::decode(segment).unwrap_or_else(|e| unreachable!("fixture signature: {e:?}"))
+    BASE64URL
+        .decode(segment)
+        .unwrap_or_else(|e| unreachable!("fixture signature: {e:?}"))
 }
 
 /// HMAC-SHA256 (RFC 2104), for forging the HS256 tokens a key-confusion attacker would send.
