@@ -124,6 +124,19 @@ struct SecretJs {
     client_secret: String,
 }
 
+/// What every token request body is made from: the code, the transaction and the client.
+fn form_inputs<C: serde::de::DeserializeOwned>(
+    code: &JsValue,
+    transaction: JsValue,
+    client: JsValue,
+) -> JsResult<(String, Transaction, C)> {
+    Ok((
+        string_arg(code, "code")?,
+        required_transaction(transaction)?,
+        from_js(Some(client))?,
+    ))
+}
+
 /// The token request body with `client_secret_post`.
 #[wasm_bindgen(js_name = tokenRequestBody, skip_typescript)]
 pub fn token_request_body(
@@ -131,18 +144,12 @@ pub fn token_request_body(
     transaction: JsValue,
     client: JsValue,
 ) -> JsResult<String> {
-    let code = string_arg(&code, "code")?;
-    let transaction = required_transaction(transaction)?;
-    let client: SecretJs = from_js(Some(client))?;
-    onelogin::token_request_body(
-        &code,
-        &transaction,
-        &ClientAuthentication::ClientSecretPost {
-            client_id: &client.client_id,
-            client_secret: &client.client_secret,
-        },
-    )
-    .map_err(JsValue::from)
+    let (code, transaction, c): (_, _, SecretJs) = form_inputs(&code, transaction, client)?;
+    let auth = ClientAuthentication::ClientSecretPost {
+        client_id: &c.client_id,
+        client_secret: &c.client_secret,
+    };
+    Ok(onelogin::token_request_body(&code, &transaction, &auth)?)
 }
 
 /// `private_key_jwt` assertion options.
@@ -164,24 +171,18 @@ pub fn token_request_body_with_key(
     transaction: JsValue,
     client: JsValue,
 ) -> JsResult<String> {
-    let code = string_arg(&code, "code")?;
-    let transaction = required_transaction(transaction)?;
-    let client: AssertionJs = from_js(Some(client))?;
-    let now = client.now.unwrap_or_else(now_seconds).max(0.0).floor() as u64;
-    let mut assertion = ClientAssertionOptions::new(&client.client_id, &client.audience, now);
-    if let Some(alg) = client.alg.as_deref() {
+    let (code, transaction, c): (_, _, AssertionJs) = form_inputs(&code, transaction, client)?;
+    let now = c.now.unwrap_or_else(now_seconds).max(0.0).floor() as u64;
+    let mut assertion = ClientAssertionOptions::new(&c.client_id, &c.audience, now);
+    if let Some(alg) = c.alg.as_deref() {
         assertion.alg = SigningAlgorithm::from_name(alg)?;
     }
-    assertion.kid = client.kid;
-    onelogin::token_request_body(
-        &code,
-        &transaction,
-        &ClientAuthentication::PrivateKeyJwt {
-            key: &key.inner,
-            assertion,
-        },
-    )
-    .map_err(JsValue::from)
+    assertion.kid = c.kid;
+    let auth = ClientAuthentication::PrivateKeyJwt {
+        key: &key.inner,
+        assertion,
+    };
+    Ok(onelogin::token_request_body(&code, &transaction, &auth)?)
 }
 
 /// Check the token endpoint's answer: `{ accessToken, idToken, expiresIn }`.
