@@ -3,7 +3,7 @@
 SHELL := /usr/bin/env bash
 PORT ?= 8080
 
-.PHONY: setup build test lint fmt inspector bench fuzz soak clean
+.PHONY: setup build test test-hosts bench-import lint fmt inspector bench fuzz soak clean
 
 ## setup: install missing tools (wasm32 std, wasm-bindgen-cli, npm dev tools, Chromium)
 setup:
@@ -12,6 +12,11 @@ setup:
 ## build: the npm package in pkg/ (wasm + glue + index.cjs)
 build: setup
 	@bash scripts/build.sh
+
+## test-hosts: every host the package is tested in (tests/hosts: Node 18/20/22 plain and bundled,
+## Next.js 16, Workers, Deno, Bun, Vite 7/8, webpack 5, import map), with a table of figures
+test-hosts: setup build
+	@bash scripts/test-hosts.sh
 
 ## lint: rustfmt check, clippy (native, all targets and features; wasm32 with the js feature)
 lint: setup
@@ -33,6 +38,11 @@ inspector: setup build
 bench: setup build
 	@bash scripts/pack.sh benches
 	node benches/verify.mjs
+
+## bench-import: what importing the package costs Node, shipped entry vs alternatives (benches/import-cost.mjs)
+bench-import: setup build
+	@bash scripts/pack.sh benches
+	node benches/import-cost.mjs
 
 ## soak: 1,000,000 mixed operations in one Node process; fails if wasm memory or the JS heap grows
 soak: setup build

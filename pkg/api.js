@@ -59,35 +59,21 @@ export const pkceMatches = rawPkceMatches;
 // The lower-level forms that take a parsed instance; kept for callers who manage key lifetimes
 // themselves (OneLoginClient does).
 
-export function verifyJwtWithKeySet(token, keys, options) {
-  requireLive(keys, KeySet, 'keys');
-  return rawVerifyJwtWithKeySet(token, keys, options);
+/** `raw`, with its parsed-instance argument (at `position`) checked to be live first. */
+function withLive(raw, position, Class, name) {
+  const checked = (...args) => {
+    requireLive(args[position], Class, name);
+    return raw(...args);
+  };
+  return Object.defineProperty(checked, 'name', { value: raw.name });
 }
 
-export function verifyIdTokenWithKeySet(token, keys, options) {
-  requireLive(keys, KeySet, 'keys');
-  return rawVerifyIdTokenWithKeySet(token, keys, options);
-}
-
-export function verifyCoreIdentityWithDidDocument(token, didDocument, options) {
-  requireLive(didDocument, DidDocument, 'didDocument');
-  return rawVerifyCoreIdentityWithDidDocument(token, didDocument, options);
-}
-
-export function verifyLogoutTokenWithKeySet(token, keys, options) {
-  requireLive(keys, KeySet, 'keys');
-  return rawVerifyLogoutTokenWithKeySet(token, keys, options);
-}
-
-export function signClientAssertionWithKey(key, options) {
-  requireLive(key, SigningKey, 'key');
-  return rawSignClientAssertionWithKey(key, options);
-}
-
-export function signRequestObjectWithKey(key, options) {
-  requireLive(key, SigningKey, 'key');
-  return rawSignRequestObjectWithKey(key, options);
-}
+export const verifyJwtWithKeySet = withLive(rawVerifyJwtWithKeySet, 1, KeySet, 'keys');
+export const verifyIdTokenWithKeySet = withLive(rawVerifyIdTokenWithKeySet, 1, KeySet, 'keys');
+export const verifyCoreIdentityWithDidDocument = withLive(rawVerifyCoreIdentityWithDidDocument, 1, DidDocument, 'didDocument');
+export const verifyLogoutTokenWithKeySet = withLive(rawVerifyLogoutTokenWithKeySet, 1, KeySet, 'keys');
+export const signClientAssertionWithKey = withLive(rawSignClientAssertionWithKey, 0, SigningKey, 'key');
+export const signRequestObjectWithKey = withLive(rawSignRequestObjectWithKey, 0, SigningKey, 'key');
 
 /**
  * Verify a JWT's signature and registered claims and return its payload. `options.jwks` is a

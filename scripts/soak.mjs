@@ -39,6 +39,7 @@ const require = createRequire(testsDir);
 const pkgDir = require.resolve('govuk-one-login-tokens/package.json').replace(/package\.json$/, '');
 const pkg = await import(pathToFileURL(`${pkgDir}node.mjs`).href);
 const glue = await import(pathToFileURL(`${pkgDir}wasm/govuk_one_login_tokens.js`).href);
+await pkg.ready(); // Node loads the module on first use; make that now
 const wasmMemory = glue.initSync().memory; // already loaded: returns the instance's exports
 const fixtures = await import(new URL('js/fixtures.mjs', testsDir).href);
 const onelogin = await import(new URL('js/onelogin-fixtures.mjs', testsDir).href);

@@ -9,6 +9,8 @@
 #   5. TypeScript: tsc --strict --noEmit on a consumer using every export (nodenext and bundler)
 #   6. packaging checks (node --test tests/package): pack contents, Vite 7 build, headless Chromium
 #   7. the token inspector page (node --test tests/inspector), end to end in headless Chromium
+#   8. the representative hosts (scripts/test-hosts.sh --subset: Node plain and bundled, Next.js,
+#      Workers, Vite 7 dev); `make test-hosts` runs them all
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -65,6 +67,8 @@ timed "types (tsc --strict --noEmit)" typecheck
 timed "packaging (node --test tests/package)" node --test tests/package/*.test.mjs
 
 timed "inspector e2e (node --test tests/inspector)" node --test tests/inspector/*.test.mjs
+
+timed "hosts, subset (scripts/test-hosts.sh --subset)" bash scripts/test-hosts.sh --subset
 
 step "summary"
 printf '  %s\n' "${SUMMARY[@]}"

@@ -115,6 +115,58 @@ checks! {
     Vc = "vc", content, "vc has a readable credential subject (names, birth dates)";
 }
 
+/// Declares the inputs a check may need (its name, as the option that gives it, and what it is
+/// in words) from one list, with (for the npm package) the TypeScript union of the names.
+macro_rules! inputs {
+    ($( $(#[$doc:meta])* $constant:ident = $name:literal, $label:literal; )*) => {
+        /// The inputs a check may need, named as the options that give them.
+        pub mod input {
+            $( $(#[$doc])* pub const $constant: &str = $name; )*
+        }
+
+        /// Every input with what it is in words, for an inspector to ask for it.
+        pub const INPUTS: &[(&str, &str)] = &[ $( ($name, $label), )* ];
+
+        /// The union of every input name, generated from the list above.
+        #[cfg(feature = "js")]
+        #[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+        const INPUT_TS: &'static str = concat!(
+            "/** An input a skipped check needed (the option that gives it). */\nexport type CheckInput =",
+            $( "\n  | \"", $name, "\"", )*
+            ";\n"
+        );
+    };
+}
+
+inputs! {
+    /// The JWKS.
+    KEYS = "keys", "the JWKS";
+    /// The DID document.
+    DID_DOCUMENT = "didDocument", "the DID document";
+    /// The nonce sent.
+    NONCE = "nonce", "the nonce you sent";
+    /// The client ID.
+    CLIENT_ID = "clientId", "the client ID";
+    /// The expected issuer (or an environment).
+    ISSUER = "issuer", "an environment";
+    /// The ID token's `sub`.
+    SUB = "sub", "the ID token's sub";
+    /// The `max_age` sent.
+    MAX_AGE = "maxAge", "the max_age you sent";
+    /// The access token of the same response.
+    ACCESS_TOKEN = "accessToken", "the access token";
+    /// A `kid` in the token's header.
+    KID = "kid", "a kid in the token (without one, every key is tried)";
+}
+
+/// What an input is, in words.
+pub fn input_label(name: &str) -> Option<&'static str> {
+    INPUTS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, label)| *label)
+}
+
 /// Why a check was not run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Skip {
@@ -204,8 +256,12 @@ pub struct CheckView<'a> {
     pub skipped: Option<&'static str>,
     /// For a check skipped for want of an input: the option that would provide it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
+    #[cfg_attr(feature = "js", tsify(optional, type = "CheckInput"))]
     pub input: Option<&'static str>,
+    /// That input, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub input_label: Option<&'static str>,
     /// The check read claims while the signature had not verified.
     pub unverified: bool,
 }
@@ -236,6 +292,7 @@ impl CheckResult {
                 .map(crate::error::Reason::as_str),
             skipped,
             input,
+            input_label: input.and_then(input_label),
             unverified: self.unverified,
         }
     }
@@ -399,6 +456,15 @@ impl Run {
     }
 }
 
+/// Run a verifier's steps failing fast: the first failure is the error, else what they
+/// produced.
+///
+/// # Errors
+/// The first failing check's error.
+pub(crate) fn fail_fast<T>(steps: impl FnOnce(&mut Run) -> Result<Option<T>>) -> Result<T> {
+    finish(steps(&mut Run::fail_fast())?)
+}
+
 /// The value a fail-fast run produced. A missing value cannot happen when failing fast (the
 /// failure would have been returned), but is an error rather than a panic if it ever did.
 ///
@@ -438,7 +504,7 @@ mod tests {
     fn steps_of_one_check_merge_worst_first() {
         let mut run = Run::inspect();
         let _ = run.check(CheckId::Iat, || Ok(()));
-        run.skip(CheckId::Signature, Skip::MissingInput("keys"));
+        run.skip(CheckId::Signature, Skip::MissingInput(input::KEYS));
         let _ = run.check(CheckId::Iat, || {
             Err::<(), _>(Error::claim("iat", crate::Reason::Invalid))
         });

@@ -86,6 +86,9 @@ error_codes! {
     OAuthUserinfoError = "ERR_OAUTH_USERINFO_ERROR",
     /// A back-channel logout token whose `jti` was already seen within its lifetime.
     LogoutTokenReplayed = "ERR_LOGOUT_TOKEN_REPLAYED",
+    /// (Browsers) a function was called before `await ready()` finished, or `ready()` could not
+    /// fetch, compile or instantiate the WebAssembly module (`cause` says why).
+    NotInitialized = "ERR_NOT_INITIALIZED",
 }
 
 impl fmt::Display for ErrorCode {

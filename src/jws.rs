@@ -8,7 +8,7 @@
 
 use crate::alg::{Algorithm, Algorithms};
 use crate::base64url;
-use crate::checks::{CheckId, Run, Skip};
+use crate::checks::{input, CheckId, Run, Skip};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, JsonError};
 use crate::jwk::{Jwk, KeySet};
@@ -269,7 +269,7 @@ pub(crate) fn steps<'t, 'k>(
                 (Some(_), Some(kid)) => run.check(CheckId::KidFound, || set.check_kid(kid))?,
                 (Some(_), None) if !options.require_kid => {
                     // Without a kid every key is a candidate, as in jose.
-                    run.skip(CheckId::KidFound, Skip::NotRequested("kid"));
+                    run.skip(CheckId::KidFound, Skip::NotRequested(input::KID));
                     Some(())
                 }
                 _ => {
@@ -294,7 +294,7 @@ pub(crate) fn steps<'t, 'k>(
         }
         KeyInput::Missing | KeyInput::Unavailable => {
             let why = match keys {
-                KeyInput::Missing => Skip::MissingInput("keys"),
+                KeyInput::Missing => Skip::MissingInput(input::KEYS),
                 _ => Skip::Prerequisite,
             };
             for id in [
@@ -352,40 +352,27 @@ mod tests {
 
     #[test]
     fn header_policy() {
-        let all = Algorithms::ALL;
-        assert!(check_header_policy(&header(r#"{"alg":"ES256"}"#), all).is_ok());
-        assert_eq!(
-            code(check_header_policy(&header(r#"{"alg":"none"}"#), all)),
-            Some(ErrorCode::AlgNotAllowed)
-        );
-        assert_eq!(
-            code(check_header_policy(
-                &header(r#"{"alg":"ES256","crit":["exp"],"exp":1}"#),
-                all
-            )),
-            Some(ErrorCode::NotSupported)
-        );
-        assert_eq!(
-            code(check_header_policy(
-                &header(r#"{"alg":"ES256","crit":[]}"#),
-                all
-            )),
-            Some(ErrorCode::JwsInvalid)
-        );
-        assert_eq!(
-            code(check_header_policy(
-                &header(r#"{"alg":"ES256","b64":false,"crit":["b64"]}"#),
-                all
-            )),
-            Some(ErrorCode::JwtInvalid)
-        );
-        assert_eq!(
-            code(check_header_policy(
-                &header(r#"{"alg":"ES256","b64":false}"#),
-                all
-            )),
-            Some(ErrorCode::JwtInvalid)
-        );
+        let cases = [
+            (r#"{"alg":"ES256"}"#, None),
+            (r#"{"alg":"none"}"#, Some(ErrorCode::AlgNotAllowed)),
+            (
+                r#"{"alg":"ES256","crit":["exp"],"exp":1}"#,
+                Some(ErrorCode::NotSupported),
+            ),
+            (r#"{"alg":"ES256","crit":[]}"#, Some(ErrorCode::JwsInvalid)),
+            (
+                r#"{"alg":"ES256","b64":false,"crit":["b64"]}"#,
+                Some(ErrorCode::JwtInvalid),
+            ),
+            (
+                r#"{"alg":"ES256","b64":false}"#,
+                Some(ErrorCode::JwtInvalid),
+            ),
+        ];
+        for (json, expected) in cases {
+            let result = check_header_policy(&header(json), Algorithms::ALL);
+            assert_eq!(code(result), expected, "{json}");
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ import init, {
   randomState,
   randomNonce,
 } from '/pkg/index.js';
-import { CLAIMS, HEADER, KINDS, TIME_CLAIMS, relative, utc } from './claims.js';
+import { CLAIMS, HEADER, TIME_CLAIMS, relative, utc } from './claims.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -190,7 +190,7 @@ function renderDecoded(result, now) {
   $('decoded').hidden = !(result.header || result.claims);
   $('kind').replaceChildren(
     'Recognised as: ',
-    el('strong', { id: 'kind-name' }, KINDS[result.kind] ?? result.kind),
+    el('strong', { id: 'kind-name' }, result.kindLabel),
     ` (${result.kindReason}).`,
   );
   $('header-json').textContent = result.header ? json(result.header) : 'The header could not be decoded.';
@@ -237,18 +237,6 @@ const SKIP_TEXT = {
   missing_input: 'needs',
   not_requested: 'optional, needs',
 };
-const INPUT_NAMES = {
-  keys: 'the JWKS',
-  didDocument: 'the DID document',
-  nonce: 'the nonce you sent',
-  clientId: 'the client ID',
-  issuer: 'an environment',
-  sub: "the ID token's sub",
-  maxAge: 'the max_age you sent',
-  accessToken: 'the access token',
-  kid: 'a kid in the token (without one, every key is tried)',
-};
-
 function checkLine(check) {
   let tag;
   let detail = null;
@@ -267,7 +255,7 @@ function checkLine(check) {
     );
   } else {
     tag = el('strong', { class: 'govuk-tag govuk-tag--grey' }, 'Not checked');
-    const why = check.skipped === 'prerequisite' ? SKIP_TEXT.prerequisite : `${SKIP_TEXT[check.skipped]} ${INPUT_NAMES[check.input] ?? check.input}`;
+    const why = check.skipped === 'prerequisite' ? SKIP_TEXT.prerequisite : `${SKIP_TEXT[check.skipped]} ${check.inputLabel ?? check.input}`;
     detail = el('p', { class: 'govuk-body-s app-check__detail' }, `Not checked: ${why}.`);
   }
   return el(
@@ -288,7 +276,7 @@ function renderChecks(result) {
   verdict.dataset.verdict = result.verdict;
   let text;
   if (result.verdict === 'valid') {
-    text = `Valid: every check passed (${result.checks.length} checks). A verifier with these inputs would accept this ${KINDS[result.kind] ?? 'token'}.`;
+    text = `Valid: every check passed (${result.checks.length} checks). A verifier with these inputs would accept this ${result.kindLabel}.`;
   } else if (result.verdict === 'invalid') {
     const first = failed[0];
     text = `Invalid: ${failed.length} of ${result.checks.length} checks failed. First failure: ${first.label}, ${first.code}.`;

@@ -48,14 +48,6 @@ export const CLAIMS = {
 
 export const TIME_CLAIMS = new Set(['exp', 'iat', 'nbf', 'auth_time']);
 
-export const KINDS = {
-  id_token: 'ID token',
-  core_identity: 'Core identity credential',
-  logout_token: 'Back-channel logout token',
-  access_token: 'Access token',
-  jwt: 'JWT (no One Login kind recognised)',
-};
-
 /** "expires in 87 s", "expired 3 days ago": `seconds` from `now`, with the claim's verb. */
 export function relative(claim, seconds, now) {
   const delta = seconds - now;

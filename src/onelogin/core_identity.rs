@@ -11,7 +11,7 @@ use super::environment::Environment;
 use super::vtr::LevelOfConfidence;
 use super::{non_empty, required_string, Expected};
 use crate::alg::{Algorithm, Algorithms};
-use crate::checks::{finish, CheckId, Run, Skip};
+use crate::checks::{fail_fast, input, CheckId, Run, Skip};
 use crate::claims::{self};
 use crate::error::{Error, ErrorCode, Reason, Result};
 use crate::jws::{self, KeyInput, DEFAULT_MAX_TOKEN_SIZE};
@@ -236,12 +236,12 @@ pub fn verify_core_identity(
     did: &DidDocument,
     options: &CoreIdentityOptions,
 ) -> Result<CoreIdentityClaims> {
-    let expected = Expected {
-        issuer: Some(&options.issuer),
-        client_id: Some(&options.client_id),
-        now: options.now,
-        clock_tolerance: options.clock_tolerance,
-    };
+    let expected = Expected::given(
+        &options.issuer,
+        &options.client_id,
+        options.now,
+        options.clock_tolerance,
+    );
     expected.validate()?;
     non_empty("sub", &options.sub)?;
     if options.levels_of_confidence.is_empty() {
@@ -255,11 +255,10 @@ pub fn verify_core_identity(
         sub: Some(&options.sub),
         levels_of_confidence: &options.levels_of_confidence,
     };
-    finish(steps(&mut Run::fail_fast(), token, Some(did), &rules)?)
+    fail_fast(|run| steps(run, token, Some(did), &rules))
 }
 
-/// What a core identity credential is checked against. `None` means the input was not given,
-/// which only an inspection allows: that check is then reported as not run.
+/// What a core identity credential is checked against (`None`: an input an inspection was not given).
 #[derive(Debug, Clone)]
 pub(crate) struct Rules<'a> {
     pub(crate) expected: Expected<'a>,
@@ -315,7 +314,7 @@ pub(crate) fn steps(
         }
         None => {
             for id in [CheckId::DidController, CheckId::AssertionMethod] {
-                run.skip(id, Skip::MissingInput("didDocument"));
+                run.skip(id, Skip::MissingInput(input::DID_DOCUMENT));
             }
             KeyInput::Missing
         }
@@ -325,7 +324,7 @@ pub(crate) fn steps(
     let checked = jwt::steps(run, token, keys, &verify_options)?;
     let c = checked.claims.as_ref();
     let sub = run.check_with(CheckId::Sub, c, |c| required_string(c, "sub"))?;
-    let no_sub = Skip::MissingInput("sub");
+    let no_sub = Skip::MissingInput(input::SUB);
     run.check_against(CheckId::Sub, sub, rules.sub, no_sub, |sub, expected| {
         if sub != expected {
             return Err(Error::claim_with_message(

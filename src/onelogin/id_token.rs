@@ -11,7 +11,7 @@ use super::vtr::Vtr;
 use super::{non_empty, required_string, Expected};
 use crate::alg::{Algorithm, Algorithms};
 use crate::base64url;
-use crate::checks::{finish, CheckId, Run, Skip};
+use crate::checks::{fail_fast, input, CheckId, Run, Skip};
 use crate::claims::{self};
 use crate::error::{Error, Reason, Result};
 use crate::jwk::KeySet;
@@ -80,12 +80,12 @@ pub struct IdTokenOptions {
 
 impl IdTokenOptions {
     fn expected(&self) -> Expected<'_> {
-        Expected {
-            issuer: Some(&self.issuer),
-            client_id: Some(&self.client_id),
-            now: self.now,
-            clock_tolerance: self.clock_tolerance,
-        }
+        Expected::given(
+            &self.issuer,
+            &self.client_id,
+            self.now,
+            self.clock_tolerance,
+        )
     }
 
     /// Options for `environment` with the default `vtr`, no `max_age`, no access token and the
@@ -163,16 +163,10 @@ pub fn verify_id_token(
         max_age: options.max_age,
         access_token: options.access_token.as_deref(),
     };
-    finish(steps(
-        &mut Run::fail_fast(),
-        token,
-        KeyInput::Keys(keys),
-        &rules,
-    )?)
+    fail_fast(|run| steps(run, token, KeyInput::Keys(keys), &rules))
 }
 
-/// What an ID token is checked against. `None` means the input was not given, which only an
-/// inspection allows: that check is then reported as not run.
+/// What an ID token is checked against (`None`: an input an inspection was not given).
 #[derive(Debug, Clone)]
 pub(crate) struct Rules<'a> {
     pub(crate) expected: Expected<'a>,
@@ -205,7 +199,7 @@ pub(crate) fn steps(
     if claims_and_aud.is_none() {
         run.skip(CheckId::Azp, Skip::Prerequisite);
     }
-    let no_client_id = Skip::MissingInput("clientId");
+    let no_client_id = Skip::MissingInput(input::CLIENT_ID);
     let client_id = rules.expected.client_id;
     run.check_against(
         CheckId::Azp,
@@ -218,7 +212,7 @@ pub(crate) fn steps(
     let nonce = match rules.nonce {
         Some(rule) => run.check_with(CheckId::Nonce, c, |c| check_nonce(c, rule))?,
         None => {
-            run.skip(CheckId::Nonce, Skip::MissingInput("nonce"));
+            run.skip(CheckId::Nonce, Skip::MissingInput(input::NONCE));
             None
         }
     };
@@ -237,7 +231,7 @@ pub(crate) fn steps(
         claims::numeric_claim(c, "auth_time")
     })?;
     let (now, tolerance) = (rules.expected.now, rules.expected.clock_tolerance);
-    let not_requested = Skip::NotRequested("maxAge");
+    let not_requested = Skip::NotRequested(input::MAX_AGE);
     run.check_against(
         CheckId::AuthTime,
         auth_time,
@@ -259,7 +253,7 @@ pub(crate) fn steps(
         },
     )?;
     let hash = run.check_with(CheckId::AtHash, c, |c| claims::string_claim(c, "at_hash"))?;
-    let not_requested = Skip::NotRequested("accessToken");
+    let not_requested = Skip::NotRequested(input::ACCESS_TOKEN);
     run.check_against(
         CheckId::AtHash,
         hash,

@@ -28,7 +28,7 @@ use serde_json::{Map, Value};
 /// Declares [`TokenKind`] from one list, with its names and (for the npm package) the
 /// TypeScript union of them.
 macro_rules! token_kinds {
-    ($( $(#[$doc:meta])* $variant:ident = $name:literal, )*) => {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $label:literal; )*) => {
         /// What a token is, as far as One Login is concerned.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum TokenKind {
@@ -42,6 +42,11 @@ macro_rules! token_kinds {
             /// The kind's name, e.g. `"id_token"`.
             pub const fn as_str(self) -> &'static str {
                 match self { $( TokenKind::$variant => $name, )* }
+            }
+
+            /// The kind in words, e.g. `"ID token"`.
+            pub const fn label(self) -> &'static str {
+                match self { $( TokenKind::$variant => $label, )* }
             }
         }
 
@@ -58,15 +63,15 @@ macro_rules! token_kinds {
 
 token_kinds! {
     /// An OIDC ID token.
-    IdToken = "id_token",
+    IdToken = "id_token", "ID token";
     /// A core identity credential (`https://vocab.account.gov.uk/v1/coreIdentityJWT`).
-    CoreIdentity = "core_identity",
+    CoreIdentity = "core_identity", "Core identity credential";
     /// A back-channel logout token.
-    LogoutToken = "logout_token",
+    LogoutToken = "logout_token", "Back-channel logout token";
     /// One Login's access token (a JWT in practice, though documented as opaque).
-    AccessToken = "access_token",
+    AccessToken = "access_token", "Access token";
     /// Any other JWS.
-    Jwt = "jwt",
+    Jwt = "jwt", "JWT (no One Login kind recognised)";
 }
 
 impl TokenKind {
@@ -187,6 +192,8 @@ pub struct InspectionView<'a> {
     /// The kind inspected as.
     #[cfg_attr(feature = "js", tsify(type = "TokenKind"))]
     pub kind: &'static str,
+    /// That kind in words.
+    pub kind_label: &'static str,
     /// Why that kind was recognised (or that the caller chose it).
     pub kind_reason: &'static str,
     /// Valid, invalid or incomplete.
@@ -273,6 +280,7 @@ impl Inspection {
     pub fn view(&self) -> InspectionView<'_> {
         InspectionView {
             kind: self.kind.as_str(),
+            kind_label: self.kind.label(),
             kind_reason: self.kind_reason,
             verdict: self.verdict().as_str(),
             signature_verified: self.signature_verified(),

@@ -8,7 +8,7 @@
 use super::environment::Environment;
 use super::{required_string, Expected};
 use crate::alg::{Algorithm, Algorithms};
-use crate::checks::{finish, CheckId, Run};
+use crate::checks::{fail_fast, CheckId, Run};
 use crate::claims::{self};
 use crate::error::{Error, Reason, Result};
 use crate::jwk::KeySet;
@@ -77,24 +77,18 @@ pub fn verify_logout_token(
     keys: &KeySet,
     options: &LogoutOptions,
 ) -> Result<LogoutTokenClaims> {
-    let expected = Expected {
-        issuer: Some(&options.issuer),
-        client_id: Some(&options.client_id),
-        now: options.now,
-        clock_tolerance: options.clock_tolerance,
-    };
+    let expected = Expected::given(
+        &options.issuer,
+        &options.client_id,
+        options.now,
+        options.clock_tolerance,
+    );
     expected.validate()?;
     let rules = Rules { expected };
-    finish(steps(
-        &mut Run::fail_fast(),
-        token,
-        KeyInput::Keys(keys),
-        &rules,
-    )?)
+    fail_fast(|run| steps(run, token, KeyInput::Keys(keys), &rules))
 }
 
-/// What a logout token is checked against. `None` means the input was not given, which only
-/// an inspection allows: that check is then reported as not run.
+/// What a logout token is checked against (`None`: an input an inspection was not given).
 #[derive(Debug, Clone)]
 pub(crate) struct Rules<'a> {
     pub(crate) expected: Expected<'a>,

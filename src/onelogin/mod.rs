@@ -82,7 +82,17 @@ pub(crate) struct Expected<'a> {
     pub(crate) clock_tolerance: f64,
 }
 
-impl Expected<'_> {
+impl<'a> Expected<'a> {
+    /// What a verifier expects: every input given.
+    fn given(issuer: &'a str, client_id: &'a str, now: f64, clock_tolerance: f64) -> Self {
+        Expected {
+            issuer: Some(issuer),
+            client_id: Some(client_id),
+            now,
+            clock_tolerance,
+        }
+    }
+
     /// The one validation of the options every verifier shares: given strings are non-empty,
     /// the time and the tolerance usable.
     fn validate(&self) -> Result<()> {

@@ -229,6 +229,24 @@ test('a token in the URL fragment is inspected; errors use the error summary', a
   await page.close();
 });
 
+test("an option the core refuses marks its own field (from the error's option, not its words)", async () => {
+  const page = await openPage();
+  await page.fill('#token', f.valid);
+  await fillVerification(page);
+  await page.fill('#vtr', '["Cl.Cm.P9"]');
+  await page.click('#check-button');
+  await page.waitForSelector('.govuk-error-summary');
+  assert.match(await page.getAttribute('#vtr-group', 'class'), /govuk-form-group--error/);
+  assert.equal(await page.isVisible('#vtr-error'), true);
+  assert.equal(await page.getAttribute('#token-group', 'class').then((c) => /--error/.test(c)), false);
+  // A key set that does not parse marks the JWKS field.
+  await page.fill('#vtr', '');
+  await page.fill('#jwks', '{"keys": 7}');
+  await page.click('#check-button');
+  await page.waitForSelector('#jwks-group.govuk-form-group--error');
+  await page.close();
+});
+
 test('no horizontal scrolling at 320 px', async () => {
   const page = await openPage({ width: 320 });
   await page.fill('#token', f.valid);

@@ -33,6 +33,7 @@ const API = [
   'pkceMatches',
   'randomNonce',
   'randomState',
+  'ready',
   'signClientAssertion',
   'signClientAssertionWithKey',
   'signRequestObject',

@@ -18,11 +18,13 @@ import {
 import { makeOneLogin, idToken, idClaims, CLIENT_ID, NONCE, NOW } from './onelogin-fixtures.mjs';
 
 let keys;
+let jwksJson;
 let token;
 const idOpts = () => ({ environment: 'integration', clientId: CLIENT_ID, nonce: NONCE, now: NOW });
 before(async () => {
   const oneLogin = await makeOneLogin();
   keys = new KeySet(oneLogin.jwks);
+  jwksJson = JSON.stringify(oneLogin.jwks);
   token = await idToken(oneLogin.es, { auth_time: NOW - 1000 });
 });
 
@@ -95,4 +97,27 @@ test('a throwing getter in an options object is a TokenError, and the key set st
   Object.defineProperty(options, 'maxAge', { enumerable: true, get() { throw new Error('boom'); } });
   refused(() => verifyIdToken(token, options), 'options', 'could not be read');
   assert.equal(verifyIdToken(token, { ...idOpts(), jwks: keys }).sub, idClaims().sub);
+});
+
+test('verifyIdToken and inspectToken agree over every vtr form and option mistake', () => {
+  const forms = [undefined, '["Cl.Cm"]', 'Cl.Cm', ['Cl.Cm'], '["Cl"]', '["Cl.Cm.P2"]', ['Cl.Cm.P2', 'Cl.Cm.P1'], '[]', 'nonsense', 7];
+  const outcome = (fn) => {
+    try {
+      fn();
+      return 'accepted';
+    } catch (e) {
+      return e.code === 'ERR_INVALID_ARGUMENT' ? `${e.code} ${e.option}` : `${e.code} ${e.claim ?? ''}`;
+    }
+  };
+  for (const vtr of forms) {
+    const options = { ...idOpts(), ...(vtr === undefined ? {} : { vtr }) };
+    const verified = outcome(() => verifyIdToken(token, { ...options, jwks: keys }));
+    const inspected = outcome(() => {
+      const result = inspectToken(token, { ...options, kind: 'id_token', jwks: jwksJson });
+      if (result.verdict === 'valid') return;
+      const failed = result.checks.find((c) => c.status === 'fail');
+      throw Object.assign(new Error(failed.message), { code: failed.code, claim: failed.claim });
+    });
+    assert.equal(inspected, verified, `vtr ${JSON.stringify(vtr)}`);
+  }
 });

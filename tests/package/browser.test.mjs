@@ -7,14 +7,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { startServer } from '../../scripts/serve.mjs';
 import { makeKey, jwksOf, claims, signJwt, verifyOpts, NOW } from '../js/fixtures.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const dist = path.join(root, 'tests/artifacts/vite-dist');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 let browser;
 const servers = [];
@@ -29,18 +28,7 @@ before(async () => {
     jwks: jwksOf(es, rs),
     opts: verifyOpts(),
   };
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

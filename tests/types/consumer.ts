@@ -11,6 +11,7 @@ import init, {
   verifyJwt,
   verifyJwtWithKeySet,
   initSync,
+  ready,
   inspectToken,
   type InspectionView as Inspection,
   type CheckView as InspectCheck,
@@ -74,6 +75,8 @@ export async function useEverything(token: string, jwksText: string, bytes: Uint
   await init(new URL('https://example.test/x.wasm'));
   const input: InitInput = bytes;
   await init(input);
+  await ready();
+  await ready(new WebAssembly.Module(new Uint8Array(8)));
   initSync(bytes);
 
   const pkce: Pkce = createPkce();
