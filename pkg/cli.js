@@ -16,6 +16,8 @@ import {
   TokenError,
 } from './node.mjs';
 import { fetchDocument } from './fetch.js';
+// After node.mjs, which has loaded the module: the flow's logout URL rule, in the core.
+import { buildLogoutUrl } from './wasm/govuk_one_login_tokens.js';
 
 const HELP = `Usage: govuk-one-login-tokens <command> [flags] [TOKEN | -]
 
@@ -26,6 +28,8 @@ Commands:
   verify-logout-token    verify a logout token     (--client-id)
   pkce [VERIFIER]        a new PKCE pair, or the S256 challenge of VERIFIER
   sign-client-assertion  sign a private_key_jwt    (--private-key, --client-id)
+  logout-url             One Login's logout URL    (--environment; --id-token-hint with
+                         --post-logout-redirect-uri; --state, --ui-locales)
 
 Flags:
   --environment ENV      integration | production | a simulator base URL (http://localhost:3000)
@@ -41,9 +45,15 @@ Flags:
   --now SECONDS          verify as of this Unix time (default: now)
   --private-key FILE     PKCS#8 PEM or RSA private JWK (sign-client-assertion)
   --audience AUD         client assertion aud (default: the environment's token URL)
-  --alg RS256|PS256      client assertion algorithm (default RS256)
+  --alg ALG              client assertion algorithm: RS256 (default), RS384, RS512, PS256,
+                         PS384 or PS512
   --kid KID              client assertion kid header
   --user-agent UA        User-Agent for fetched URLs
+  --id-token-hint T      the session's ID token (logout-url)
+  --post-logout-redirect-uri URI  a registered post-logout redirect URI (logout-url)
+  --state S              state echoed after logout (logout-url)
+  --ui-locales L         en or cy (logout-url)
+  --end-session-url URL  the logout endpoint (default: the environment's)
   --help                 this text
 
 The token is the last argument, or read from stdin when it is "-" or absent.
@@ -70,6 +80,11 @@ const FLAGS = {
   alg: { type: 'string' },
   kid: { type: 'string' },
   'user-agent': { type: 'string' },
+  'id-token-hint': { type: 'string' },
+  'post-logout-redirect-uri': { type: 'string' },
+  state: { type: 'string' },
+  'ui-locales': { type: 'string' },
+  'end-session-url': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -191,6 +206,22 @@ const COMMANDS = {
     const now = seconds(flags, 'now');
     if (now !== undefined) options.now = now;
     return { clientAssertion: signClientAssertion(options) };
+  },
+
+  async 'logout-url'(flags, positionals) {
+    if (positionals.length > 0) throw new UsageError('logout-url takes no token');
+    const endSessionUrl = flags['end-session-url'] ?? environmentUrls(flags).endSessionUrl;
+    if (endSessionUrl === undefined) throw new UsageError('pass --environment (or --end-session-url)');
+    const options = {};
+    for (const [flag, name] of [
+      ['id-token-hint', 'idTokenHint'],
+      ['post-logout-redirect-uri', 'postLogoutRedirectUri'],
+      ['state', 'state'],
+      ['ui-locales', 'uiLocales'],
+    ]) {
+      if (flags[flag] !== undefined) options[name] = flags[flag];
+    }
+    return { url: buildLogoutUrl(endSessionUrl, options) };
   },
 };
 

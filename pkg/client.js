@@ -4,16 +4,35 @@
 // Verification itself is synchronous wasm, so a key set is never replaced while a verification
 // is using it: every verify reads the current instance and uses it without an await in between,
 // and the old instance is freed when the next document replaces it.
-import { getEnvironment, buildAuthorizationUrl } from './wasm/govuk_one_login_tokens.js';
-import { KeySet, DidDocument } from './classes.js';
+import {
+  getEnvironment,
+  buildAuthorizationUrl,
+  startSignIn as rawStartSignIn,
+  startSignInWithKey,
+  checkCallback,
+  tokenRequestBody,
+  tokenRequestBodyWithKey,
+  checkTokenResponse,
+  verifyTokenResponseWithKeySet,
+  checkUserinfoResponse,
+  verifySignInIdentityWithDidDocument,
+  checkDidDocumentId,
+  buildLogoutUrl,
+  logoutTokenFromBody,
+  replayTtlSeconds,
+  parseDiscovery,
+} from './wasm/govuk_one_login_tokens.js';
+import { KeySet, DidDocument, SigningKey } from './classes.js';
 import {
   verifyIdTokenWithKeySet,
   verifyCoreIdentityWithDidDocument,
   verifyLogoutTokenWithKeySet,
   signClientAssertion,
 } from './api.js';
-import { TokenError, invalidArgument } from './errors.js';
+import { TokenError, invalidArgument, createTokenError } from './errors.js';
 import { checkDocumentUrl, fetchDocument, DEFAULT_TIMEOUT_MS, DEFAULT_USER_AGENT } from './fetch.js';
+import { request, HttpFailure } from './http.js';
+import { MemoryReplayStore } from './replay-store.js';
 
 /** Used when a document says nothing about caching (One Login sends max-age itself). */
 export const DEFAULT_MAX_AGE_SECONDS = 600;
@@ -153,6 +172,29 @@ function perCall(options) {
   return options;
 }
 
+/** One Login's token and userinfo answers are a few KB; anything near this is not theirs. */
+export const MAX_RESPONSE_BYTES = 64 * 1024;
+
+/** An OAuth endpoint that could not be reached or answered nothing usable. */
+function endpointFailure(code, endpoint, error) {
+  if (!(error instanceof HttpFailure)) return error;
+  const why = {
+    timeout: 'did not answer within the deadline',
+    too_large: 'answered more than the size limit',
+    redirect: 'answered with a redirect (never followed)',
+    network: 'could not be reached',
+    aborted: 'was aborted',
+  }[error.kind];
+  return new TokenError(code, `the ${endpoint} endpoint ${why ?? 'failed'}: ${error.message}`, { cause: error, reason: error.kind });
+}
+
+/** The callback as the core reads it: text (URL, path and query, query) or an object of parameters. */
+function callbackInput(callback) {
+  if (callback instanceof URL) return callback.href;
+  if (callback instanceof URLSearchParams) return `?${callback.toString()}`;
+  return callback;
+}
+
 /** Whether an error means "the document has no key for this token" (worth one refetch). */
 const isUnknownKey = (error) => error instanceof TokenError && error.code === 'ERR_JWKS_NO_MATCHING_KEY';
 
@@ -165,6 +207,8 @@ export class OneLoginClient {
   #endpoints;
   #jwks;
   #did;
+  #discovery;
+  #flow;
 
   /** Use `OneLoginClient.create(...)`. */
   constructor(token, config) {
@@ -173,6 +217,8 @@ export class OneLoginClient {
     this.#endpoints = config.endpoints;
     this.#jwks = config.jwks;
     this.#did = config.did;
+    this.#discovery = config.discovery;
+    this.#flow = config.flow;
   }
 
   /**
@@ -196,8 +242,12 @@ export class OneLoginClient {
         identityIssuer: env.identityIssuer,
         jwksUri: env.jwksUrl,
         didUri: env.didUrl,
+        didId: env.didId,
+        discoveryUrl: env.discoveryUrl,
         authorizeUrl: env.authorizeUrl,
         tokenUrl: env.tokenUrl,
+        userinfoUrl: env.userinfoUrl,
+        endSessionUrl: env.endSessionUrl,
       };
     } else {
       const issuer = optionalString(options, 'issuer');
@@ -214,10 +264,21 @@ export class OneLoginClient {
         didUri: optionalString(options, 'didUri'),
         authorizeUrl: optionalString(options, 'authorizeUrl'),
         tokenUrl: optionalString(options, 'tokenUrl'),
+        userinfoUrl: optionalString(options, 'userinfoUrl'),
+        endSessionUrl: optionalString(options, 'endSessionUrl'),
+        discoveryUrl: optionalString(options, 'discoveryUrl'),
       };
     }
     endpoints.jwksUri = checkDocumentUrl(endpoints.jwksUri, 'JWKS');
     if (endpoints.didUri !== undefined) endpoints.didUri = checkDocumentUrl(endpoints.didUri, 'DID document');
+    for (const [name, what] of [
+      ['discoveryUrl', 'discovery document'],
+      ['tokenUrl', 'token endpoint'],
+      ['userinfoUrl', 'userinfo endpoint'],
+    ]) {
+      if (endpoints[name] !== undefined) endpoints[name] = checkDocumentUrl(endpoints[name], what);
+    }
+    const flow = flowConfig(options);
 
     if (options.fetch !== undefined && typeof options.fetch !== 'function') throw argument('fetch', 'option "fetch" must be a function');
     if (options.clock !== undefined && typeof options.clock !== 'function') throw argument('clock', 'option "clock" must be a function');
@@ -229,6 +290,20 @@ export class OneLoginClient {
     const clock = options.clock ?? Date.now;
     const cooldownMs = optionalNumber(options, 'cooldownMs') ?? DEFAULT_COOLDOWN_MS;
     const common = { http, clock, cooldownMs };
+    const parseDid = (text) => {
+      const did = new DidDocument(text);
+      // The document must be the environment's DID, not merely served from its URL.
+      if (endpoints.didId !== undefined) {
+        try {
+          checkDidDocumentId(did, endpoints.didId);
+        } catch (error) {
+          did.free();
+          throw error;
+        }
+      }
+      return did;
+    };
+    const parseDiscoveryDocument = (text) => ({ ...parseDiscovery(text, endpoints.issuer), free() {} });
     return new OneLoginClient(CREATE, {
       clientId,
       endpoints: Object.freeze(endpoints),
@@ -236,7 +311,12 @@ export class OneLoginClient {
       did:
         endpoints.didUri === undefined
           ? undefined
-          : new RemoteDocument({ url: endpoints.didUri, what: 'DID document', parse: (t) => new DidDocument(t), ...common }),
+          : new RemoteDocument({ url: endpoints.didUri, what: 'DID document', parse: parseDid, ...common }),
+      discovery:
+        endpoints.discoveryUrl === undefined
+          ? undefined
+          : new RemoteDocument({ url: endpoints.discoveryUrl, what: 'discovery document', parse: parseDiscoveryDocument, ...common }),
+      flow: { ...flow, http, clock, cooldownMs },
     });
   }
 
@@ -245,7 +325,10 @@ export class OneLoginClient {
     return this.#clientId;
   }
 
-  /** The URLs and issuers in use: `{ issuer, identityIssuer, jwksUri, didUri, authorizeUrl, tokenUrl }`. */
+  /**
+   * The URLs and issuers in use: `{ issuer, identityIssuer, jwksUri, didUri, didId, discoveryUrl,
+   * authorizeUrl, tokenUrl, userinfoUrl, endSessionUrl }`.
+   */
   get endpoints() {
     return this.#endpoints;
   }
@@ -266,9 +349,23 @@ export class OneLoginClient {
     try {
       return verifyWith(doc.current);
     } catch (error) {
-      if (!isUnknownKey(error) || !(await doc.refetchForUnknownKey())) throw error;
+      if (!isUnknownKey(error)) throw error;
+      if (!(await doc.refetchForUnknownKey())) {
+        // Say why no fresh copy was tried: during a key rotation this reads differently from
+        // "One Login has no such key".
+        throw new TokenError(
+          error.code,
+          `${error.message}; the ${doc.what} was not fetched again because it was fetched within the last ${Math.round(this.#flow.cooldownMs / 1000)} s (cooldown): a newly rotated key is picked up once the cooldown has passed`,
+          { cause: error },
+        );
+      }
     }
-    return verifyWith(doc.current);
+    try {
+      return verifyWith(doc.current);
+    } catch (error) {
+      if (!isUnknownKey(error)) throw error;
+      throw new TokenError(error.code, `${error.message}, even in the ${doc.what} fetched again just now`, { cause: error });
+    }
   }
 
   #verifySync(doc, verifyWith) {
@@ -342,9 +439,216 @@ export class OneLoginClient {
     return signClientAssertion({ ...params, clientId: this.#clientId, audience: params.audience ?? this.#endpoints.tokenUrl });
   }
 
+  // --- the sign-in flow ------------------------------------------------------------------------
+  // Every rule is in the core (the wasm exports above); these methods do the I/O.
+
+  #now() {
+    return this.#flow.clock() / 1000;
+  }
+
+  #required(name) {
+    const value = this.#endpoints[name];
+    if (value === undefined) throw argument(name, `this client has no "${name}": pass "environment" (or "${name}") to create()`);
+    return value;
+  }
+
+  #signInClient() {
+    return {
+      clientId: this.#clientId,
+      authorizeUrl: this.#required('authorizeUrl'),
+      redirectUri: this.#flow.redirectUri,
+      clientSecretPost: this.#flow.signingKey === undefined && this.#flow.clientSecret !== undefined,
+      kid: this.#flow.kid,
+      now: this.#now(),
+    };
+  }
+
+  /**
+   * Start a sign-in: `{ url, transaction }`. Redirect the browser to `url`; keep `transaction`
+   * (plain JSON) in the session for `completeSignIn`. Options: `{ redirectUri, vtr, scope,
+   * claims, uiLocales, prompt, maxAge, idTokenHint, responseMode, requestObject }`.
+   */
+  startSignIn(options) {
+    const key = this.#flow.signingKey;
+    return key === undefined
+      ? rawStartSignIn(this.#signInClient(), options)
+      : startSignInWithKey(key, this.#signInClient(), options);
+  }
+
+  /** The discovery document, fetched and cached like the JWKS; its issuer must be this environment's. */
+  async discovery() {
+    if (this.#discovery === undefined) return undefined;
+    await this.#discovery.ensureFresh();
+    const { free: _free, ...document } = this.#discovery.current;
+    return document;
+  }
+
+  /** POST one form to an endpoint through the one bounded HTTP exchange. */
+  async #send(url, init, code, endpoint) {
+    const { http } = this.#flow;
+    try {
+      return await request(url, {
+        ...init,
+        fetch: http.fetch,
+        timeoutMs: http.timeoutMs,
+        userAgent: http.userAgent,
+        maxBytes: MAX_RESPONSE_BYTES,
+      });
+    } catch (error) {
+      throw endpointFailure(code, endpoint, error);
+    }
+  }
+
+  /**
+   * Exchange an authorization code: `{ sub, claims, idToken, accessToken, expiresIn }`, the ID
+   * token verified with every One Login rule against the transaction (nonce, vtr, max_age,
+   * at_hash).
+   */
+  async exchangeCode(code, transaction) {
+    const { signingKey, clientSecret } = this.#flow;
+    if (signingKey === undefined && clientSecret === undefined) {
+      throw argument('privateKey', 'this client cannot call the token endpoint: pass "privateKey" or "clientSecret" to create()');
+    }
+    // The discovery document is read (and its issuer checked) before a code is sent anywhere.
+    await this.#discovery?.ensureFresh();
+    const tokenUrl = this.#required('tokenUrl');
+    const body =
+      signingKey !== undefined
+        ? tokenRequestBodyWithKey(signingKey, code, transaction, {
+            clientId: this.#clientId,
+            audience: this.#flow.assertionAudience === 'issuer' ? this.#endpoints.issuer : tokenUrl,
+            alg: this.#flow.assertionAlg,
+            kid: this.#flow.kid,
+            now: this.#now(),
+          })
+        : tokenRequestBody(code, transaction, { clientId: this.#clientId, clientSecret });
+    const response = await this.#send(
+      tokenUrl,
+      { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body },
+      'ERR_OAUTH_TOKEN_ERROR',
+      'token',
+    );
+    const tokens = checkTokenResponse(response.status, response.text);
+    const context = { issuer: this.#endpoints.issuer, clientId: this.#clientId, now: this.#now(), clockTolerance: this.#flow.clockTolerance };
+    const claims = await this.#verify(this.#jwks, (keys) => verifyTokenResponseWithKeySet(tokens, keys, transaction, context));
+    return { sub: claims.sub, claims, idToken: tokens.idToken, accessToken: tokens.accessToken, expiresIn: tokens.expiresIn };
+  }
+
+  /**
+   * Fetch userinfo with an access token: `{ userinfo, sub, email, emailVerified, phoneNumber,
+   * phoneNumberVerified, walletSubjectId, addresses, passports, drivingPermits, returnCodes,
+   * coreIdentityJWT }`. `sub` (the ID token's) is required: a response about anyone else is refused.
+   */
+  async fetchUserinfo(accessToken, options) {
+    const { sub, transaction } = perCall(options);
+    if (typeof accessToken !== 'string' || accessToken === '') throw argument('accessToken', 'fetchUserinfo: accessToken must be a non-empty string');
+    if (typeof sub !== 'string' || sub === '') throw argument('sub', 'fetchUserinfo: option "sub" (the ID token\'s sub) is required');
+    const response = await this.#send(
+      this.#required('userinfoUrl'),
+      { method: 'GET', headers: { Authorization: `Bearer ${accessToken}` } },
+      'ERR_OAUTH_USERINFO_ERROR',
+      'userinfo',
+    );
+    const checked = checkUserinfoResponse(response.status, response.headers.get('www-authenticate') ?? undefined, response.text, {
+      sub,
+      transaction: transaction ?? undefined,
+    });
+    return { userinfo: checked.userinfo, ...checked.claims, coreIdentityJWT: checked.coreIdentityJWT };
+  }
+
+  /**
+   * The whole callback: state, error, token exchange, ID token, userinfo, core identity. Returns
+   * `{ sub, claims, idToken, accessToken, userinfo, identity, addresses, passports,
+   * drivingPermits, returnCodes, walletSubjectId, email, emailVerified, phoneNumber,
+   * phoneNumberVerified }`; `identity` is `null` when no credential arrived.
+   */
+  async completeSignIn(callback, transaction) {
+    // State first: on a mismatch (or no transaction) nothing is sent anywhere.
+    const code = checkCallback(callbackInput(callback), transaction);
+    const tokens = await this.exchangeCode(code, transaction);
+    const { coreIdentityJWT, userinfo, ...views } = await this.fetchUserinfo(tokens.accessToken, { sub: tokens.sub, transaction });
+    let identity = null;
+    if (coreIdentityJWT !== null && coreIdentityJWT !== undefined) {
+      const context = {
+        identityIssuer: this.#endpoints.identityIssuer,
+        clientId: this.#clientId,
+        didId: this.#endpoints.didId,
+        sub: tokens.sub,
+        now: this.#now(),
+        clockTolerance: this.#flow.clockTolerance,
+      };
+      identity = await this.#verify(this.#didDocument(), (did) =>
+        verifySignInIdentityWithDidDocument(coreIdentityJWT, did, transaction, context),
+      );
+    }
+    return { ...views, sub: tokens.sub, claims: tokens.claims, idToken: tokens.idToken, accessToken: tokens.accessToken, userinfo, identity };
+  }
+
+  /** One Login's logout URL: `{ idTokenHint, postLogoutRedirectUri, state, uiLocales }`. */
+  logoutUrl(options) {
+    return buildLogoutUrl(this.#required('endSessionUrl'), options);
+  }
+
+  /**
+   * A back-channel logout request: `input` is the form body (string, URLSearchParams, or the
+   * parsed object) or the logout token. Verifies the token, then refuses a `jti` already seen
+   * (`ERR_LOGOUT_TOKEN_REPLAYED`) using `replayStore` (default: this client's in-memory store;
+   * a service with several instances must pass a shared one such as RedisReplayStore).
+   * Returns `{ sub, sid, jti }`: end every session of `sub`, then answer HTTP 200.
+   */
+  async handleBackChannelLogout(input, options) {
+    const { replayStore } = perCall(options);
+    const body = input instanceof URLSearchParams ? input.toString() : typeof input?.get === 'function' ? (input.get('logout_token') ?? '') : input;
+    const token = logoutTokenFromBody(body);
+    const claims = await this.verifyLogoutToken(token, { now: this.#now(), clockTolerance: this.#flow.clockTolerance });
+    const store = replayStore ?? this.#flow.replayStore;
+    if (typeof store?.remember !== 'function') throw argument('replayStore', 'option "replayStore" must have an async remember(jti, ttlSeconds)');
+    const ttl = replayTtlSeconds(claims.exp, this.#now(), this.#flow.clockTolerance ?? 30);
+    if (!(await store.remember(claims.jti, ttl))) {
+      throw createTokenError('ERR_LOGOUT_TOKEN_REPLAYED', 'this logout token (its jti) was already received: a replay is refused');
+    }
+    return { sub: claims.sub, sid: claims.sid ?? null, jti: claims.jti };
+  }
+
   /** Free the cached documents' WebAssembly memory; the next verification fetches again. */
   dispose() {
     this.#jwks.dispose();
     this.#did?.dispose();
+    this.#discovery?.dispose();
+    if (this.#flow.ownsKey) this.#flow.signingKey?.free();
   }
+}
+
+/** The sign-in flow's part of `create()`'s options. */
+function flowConfig(options) {
+  if (options.privateKey !== undefined && options.clientSecret !== undefined) {
+    throw argument('privateKey', 'pass "privateKey" (private_key_jwt) or "clientSecret" (client_secret_post), not both');
+  }
+  let signingKey;
+  let ownsKey = false;
+  if (options.privateKey !== undefined) {
+    if (options.privateKey instanceof SigningKey) {
+      signingKey = options.privateKey;
+    } else {
+      signingKey = new SigningKey(options.privateKey);
+      ownsKey = true;
+    }
+  }
+  const assertionAudience = options.clientAssertionAudience ?? 'tokenUrl';
+  if (assertionAudience !== 'tokenUrl' && assertionAudience !== 'issuer') {
+    throw argument('clientAssertionAudience', 'option "clientAssertionAudience" must be "tokenUrl" or "issuer"');
+  }
+  const replayStore = options.replayStore ?? new MemoryReplayStore();
+  if (typeof replayStore?.remember !== 'function') throw argument('replayStore', 'option "replayStore" must have an async remember(jti, ttlSeconds)');
+  return {
+    signingKey,
+    ownsKey,
+    clientSecret: optionalString(options, 'clientSecret'),
+    redirectUri: optionalString(options, 'redirectUri'),
+    kid: optionalString(options, 'kid'),
+    assertionAlg: optionalString(options, 'clientAssertionAlg'),
+    assertionAudience,
+    clockTolerance: optionalNumber(options, 'clockTolerance'),
+    replayStore,
+  };
 }

@@ -1,14 +1,12 @@
 // Fetching One Login's key documents (JWKS, DID document), shared by OneLoginClient and the CLI.
 // Only URLs the application configured are fetched, never one taken from a token.
 import { TokenError, invalidArgument } from './errors.js';
-import { VERSION } from './version.js';
+import { request, HttpFailure, DEFAULT_USER_AGENT, DEFAULT_TIMEOUT_MS } from './http.js';
 
-/** One Login answers 403 to requests without a User-Agent. */
-export const DEFAULT_USER_AGENT = `govuk-one-login-tokens/${VERSION}`;
-export const DEFAULT_TIMEOUT_MS = 5000;
+export { DEFAULT_USER_AGENT, DEFAULT_TIMEOUT_MS };
 
 // One Login's JWKS is about 2 KB and its DID document smaller; anything near this is not theirs.
-const MAX_DOCUMENT_CHARS = 256 * 1024;
+const MAX_DOCUMENT_BYTES = 256 * 1024;
 
 // Plain http is only for a simulator or test double on this machine.
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
@@ -63,7 +61,8 @@ const fetchFailed = (message, cause) =>
 
 /**
  * GET a JSON document: `{ text, maxAgeSeconds }`. HTTP 200 only, no redirects followed, a
- * User-Agent, and one deadline for the whole exchange (headers and body).
+ * User-Agent, one deadline for the whole exchange (headers and body) and a byte cap, all kept by
+ * http.js `request`, the one bounded HTTP helper of the package.
  *
  * @param {string} url
  * @param {{ what: string, fetch?: typeof fetch, userAgent?: string, timeoutMs?: number }} options
@@ -74,46 +73,25 @@ export async function fetchDocument(url, { what, fetch = globalThis.fetch, userA
   if (typeof fetch !== 'function') {
     throw invalidArgument('fetch', 'this runtime has no fetch(): pass the "fetch" option');
   }
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
+  let response;
   try {
-    const response = await fetch(href, {
-      method: 'GET',
-      headers: { 'user-agent': userAgent, accept: 'application/json' },
-      // A redirect could lead anywhere, including plain http; One Login serves its documents directly.
-      redirect: 'manual',
-      signal: controller.signal,
-    });
-    if (response.status !== 200) {
-      await response.body?.cancel().catch(() => {});
-      throw fetchFailed(`the ${what} at ${href} answered HTTP ${response.status} (expected 200)`);
-    }
-    const declared = Number(response.headers.get('content-length'));
-    if (declared > MAX_DOCUMENT_CHARS * 4) {
-      await response.body?.cancel().catch(() => {});
-      throw fetchFailed(`the ${what} at ${href} is too large (${declared} bytes)`);
-    }
-    const text = await response.text();
-    if (text.length > MAX_DOCUMENT_CHARS) {
-      throw fetchFailed(`the ${what} at ${href} is too large (${text.length} characters)`);
-    }
-    return {
-      text,
-      maxAgeSeconds: freshnessSeconds(response.headers.get('cache-control'), response.headers.get('age')),
-    };
+    response = await request(href, { fetch, userAgent, timeoutMs, maxBytes: MAX_DOCUMENT_BYTES });
   } catch (error) {
-    if (timedOut) {
-      throw new TokenError('ERR_JWKS_TIMEOUT', `the ${what} at ${href} did not arrive within ${timeoutMs} ms`, {
-        cause: error,
-      });
+    if (!(error instanceof HttpFailure)) throw fetchFailed(`the ${what} at ${href} could not be fetched`, error);
+    if (error.kind === 'timeout') {
+      throw new TokenError('ERR_JWKS_TIMEOUT', `the ${what} at ${href} did not arrive within ${timeoutMs} ms`, { cause: error });
     }
-    if (error instanceof TokenError) throw error;
-    throw fetchFailed(`the ${what} at ${href} could not be fetched: ${error?.message ?? error}`, error);
-  } finally {
-    clearTimeout(timer);
+    const reasons = {
+      too_large: `is too large (over ${MAX_DOCUMENT_BYTES} bytes)`,
+      redirect: 'answered with a redirect (not followed)',
+    };
+    throw fetchFailed(`the ${what} at ${href} ${reasons[error.kind] ?? `could not be fetched: ${error.message}`}`, error);
   }
+  if (response.status !== 200) {
+    throw fetchFailed(`the ${what} at ${href} answered HTTP ${response.status} (expected 200)`);
+  }
+  return {
+    text: response.text,
+    maxAgeSeconds: freshnessSeconds(response.headers.get('cache-control'), response.headers.get('age')),
+  };
 }

@@ -18,7 +18,10 @@
  */
 
 import type {
+  CoreIdentityClaims,
   CoreIdentityResult,
+  Identity,
+  SigningAlgorithm,
   DidDocument,
   DidDocumentJson,
   EnvironmentInput,
@@ -287,7 +290,7 @@ export type OneLoginClientSource =
     };
 
 /** Options of {@link OneLoginClient.create}. */
-export type OneLoginClientOptions = OneLoginClientSource & {
+export type OneLoginClientOptions = OneLoginClientSource & OneLoginFlowOptions & {
   /** Your client ID. */
   clientId: string;
   /** The fetch to use. Default: the global `fetch`. */
@@ -353,4 +356,221 @@ export class OneLoginClient {
   clientAssertion(params: Omit<GeneratedSignClientAssertionOptions, 'clientId' | 'privateKey' | 'environment'> & { privateKey: SigningKeyInput }): string;
   /** Free the cached documents; the next verification fetches again. */
   dispose(): void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The relying-party flow (sign-in, userinfo, logout, back-channel logout). Kept in one block:
+// these declarations merge into OneLoginClient and OneLoginClientEndpoints above.
+// ---------------------------------------------------------------------------------------------
+
+/** A store of logout-token `jti`s: `remember` is true the first time, false while remembered. */
+export interface ReplayStore {
+  remember(jti: string, ttlSeconds: number): Promise<boolean>;
+}
+
+/** In-process, bounded and expiring: right for one instance only. */
+export class MemoryReplayStore implements ReplayStore {
+  constructor(options?: { maxEntries?: number; clock?: () => number });
+  readonly size: number;
+  remember(jti: string, ttlSeconds: number): Promise<boolean>;
+}
+
+/** Shared by every instance of a service through Redis (node-redis 4+ or ioredis): one atomic `SET key 1 NX EX ttl`. */
+export class RedisReplayStore implements ReplayStore {
+  constructor(client: unknown, options?: { prefix?: string });
+  remember(jti: string, ttlSeconds: number): Promise<boolean>;
+}
+
+/** The sign-in flow's options of {@link OneLoginClient.create}. */
+export interface OneLoginFlowOptions {
+  /** The registered redirect URI (default for {@link OneLoginClient.startSignIn}). */
+  redirectUri?: string;
+  /** `private_key_jwt`: a PKCS#8 PEM, an RSA private JWK, or a {@link SigningKey}. */
+  privateKey?: SigningKeyInput;
+  /** `client_secret_post` (One Login allows it only without identity). */
+  clientSecret?: string;
+  /** Client assertion algorithm. Default `RS256`. */
+  clientAssertionAlg?: SigningAlgorithm;
+  /** Client assertion `aud`: the token URL (default) or the issuer. */
+  clientAssertionAudience?: 'tokenUrl' | 'issuer';
+  /** Header `kid` of client assertions and request objects. */
+  kid?: string;
+  /** Allowed clock skew, seconds. Default 30. */
+  clockTolerance?: number;
+  /** Where logout-token `jti`s are remembered. Default: one {@link MemoryReplayStore} per client. */
+  replayStore?: ReplayStore;
+  userinfoUrl?: string;
+  endSessionUrl?: string;
+  discoveryUrl?: string;
+}
+
+export interface OneLoginClientEndpoints {
+  readonly didId?: string;
+  readonly discoveryUrl?: string;
+  readonly userinfoUrl?: string;
+  readonly endSessionUrl?: string;
+}
+
+/** A userinfo claim by short name, or its full `https://vocab.account.gov.uk/v1/…` URI. */
+export type UserinfoClaimName = 'coreIdentityJWT' | 'address' | 'passport' | 'drivingPermit' | 'returnCode' | (string & {});
+
+/** Options of {@link OneLoginClient.startSignIn}. */
+export interface SignInOptions {
+  redirectUri?: string;
+  /** `'["Cl.Cm.P2"]'`, `'Cl.Cm'` or `['Cl.Cm.P2']`. Default: One Login's `Cl.Cm`. */
+  vtr?: string | string[];
+  /** `openid` is always included. */
+  scope?: string | string[];
+  /** Need an identity level (P1–P3) in `vtr`. */
+  claims?: UserinfoClaimName[];
+  uiLocales?: string;
+  prompt?: string;
+  maxAge?: number;
+  /** Re-authentication: needs `requestObject: true`. */
+  idTokenHint?: string;
+  responseMode?: 'query' | 'fragment';
+  /** Send the parameters as a signed request object (needs `privateKey`). */
+  requestObject?: boolean;
+}
+
+/** What to keep (in the session) between the redirect and the callback. Plain JSON. */
+export interface SignInTransaction {
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+  redirectUri: string;
+  vtr?: string;
+  maxAge?: number;
+  claims: string[];
+  responseMode?: 'query' | 'fragment';
+}
+
+export interface PostalAddress {
+  uprn?: number;
+  organisationName?: string;
+  departmentName?: string;
+  subBuildingName?: string;
+  buildingName?: string;
+  buildingNumber?: string;
+  dependentStreetName?: string;
+  streetName?: string;
+  doubleDependentAddressLocality?: string;
+  dependentAddressLocality?: string;
+  addressLocality?: string;
+  addressRegion?: string;
+  postalCode?: string;
+  addressCountry?: string;
+  poBoxNumber?: string;
+  validFrom?: string;
+  validUntil?: string;
+  /** The current address: no `validUntil`, latest `validFrom`. */
+  current: boolean;
+}
+
+export interface Passport {
+  documentNumber: string;
+  expiryDate: string;
+  icaoIssuerCode?: string;
+  issueDate?: string;
+  validFrom?: string;
+  validUntil?: string;
+}
+
+export interface DrivingPermit {
+  personalNumber: string;
+  expiryDate?: string;
+  issueDate?: string;
+  issueNumber?: string;
+  issuedBy?: string;
+  issuingCountry?: string;
+  fullAddress?: string;
+  validFrom?: string;
+  validUntil?: string;
+}
+
+/** Typed views of One Login's userinfo claims; `null` when not sent. */
+export interface UserinfoViews {
+  sub: string;
+  email: string | null;
+  emailVerified: boolean | null;
+  phoneNumber: string | null;
+  phoneNumberVerified: boolean | null;
+  walletSubjectId: string | null;
+  addresses: PostalAddress[] | null;
+  passports: Passport[] | null;
+  drivingPermits: DrivingPermit[] | null;
+  returnCodes: { code: string }[] | null;
+}
+
+export interface UserinfoResult extends UserinfoViews {
+  /** The whole userinfo response, unknown members included. */
+  userinfo: Record<string, unknown>;
+  /** The core identity credential to verify, or null. */
+  coreIdentityJWT: string | null;
+}
+
+export interface SignInTokens {
+  sub: string;
+  claims: IdTokenClaims;
+  idToken: string;
+  accessToken: string;
+  expiresIn: number | null;
+}
+
+/** A verified identity: the person ({@link Identity}) and every claim of the credential. */
+export interface SignInIdentity extends Identity {
+  claims: CoreIdentityClaims;
+}
+
+export interface SignInResult extends UserinfoViews {
+  claims: IdTokenClaims;
+  idToken: string;
+  accessToken: string;
+  userinfo: Record<string, unknown>;
+  /** `null` when no core identity credential arrived (never assumed). */
+  identity: SignInIdentity | null;
+}
+
+export interface LogoutUrlOptions {
+  idTokenHint?: string;
+  /** Needs `idTokenHint`. */
+  postLogoutRedirectUri?: string;
+  state?: string;
+  uiLocales?: string;
+}
+
+export interface DiscoveryDocument {
+  issuer: string;
+  authorizeUrl: string;
+  tokenUrl: string;
+  jwksUrl: string;
+  userinfoUrl: string | null;
+  endSessionUrl: string | null;
+  tokenEndpointAuthSigningAlgs: string[];
+}
+
+export interface OneLoginClient {
+  /** A new sign-in: redirect to `url`, keep `transaction`. @throws {TokenError} `ERR_INVALID_ARGUMENT` */
+  startSignIn(options?: SignInOptions): { url: string; transaction: SignInTransaction };
+  /**
+   * The callback (URL, path and query, `URL`, `URLSearchParams` or its parameters), checked
+   * against the transaction, then the token exchange, userinfo and core identity.
+   * @throws {TokenError} `ERR_OAUTH_STATE_MISMATCH`, `ERR_OAUTH_AUTHORIZATION_ERROR`,
+   *   `ERR_OAUTH_TOKEN_ERROR`, `ERR_OAUTH_USERINFO_ERROR`, and the token verifiers' codes.
+   */
+  completeSignIn(
+    callback: string | URL | URLSearchParams | { code?: string; state?: string; error?: string; error_description?: string },
+    transaction: SignInTransaction | null | undefined,
+  ): Promise<SignInResult>;
+  exchangeCode(code: string, transaction: SignInTransaction): Promise<SignInTokens>;
+  fetchUserinfo(accessToken: string, options: { sub: string; transaction?: SignInTransaction }): Promise<UserinfoResult>;
+  /** @throws {TokenError} `ERR_INVALID_ARGUMENT` (a redirect without `idTokenHint`, over 2048 characters) */
+  logoutUrl(options?: LogoutUrlOptions): string;
+  /** @throws {TokenError} `ERR_LOGOUT_TOKEN_REPLAYED` and the logout token verifier's codes. */
+  handleBackChannelLogout(
+    input: string | URLSearchParams | { logout_token: string },
+    options?: { replayStore?: ReplayStore },
+  ): Promise<{ sub: string; sid: string | null; jti: string }>;
+  /** The discovery document (cached), or undefined without a discovery URL. */
+  discovery(): Promise<DiscoveryDocument | undefined>;
 }

@@ -107,6 +107,8 @@ pub enum Reason {
     Invalid,
     /// A time or other check on the claim failed.
     CheckFailed,
+    /// The userinfo response is about another user than the ID token (`sub` differs).
+    SubMismatch,
 }
 
 impl Reason {
@@ -116,6 +118,7 @@ impl Reason {
             Reason::Missing => "missing",
             Reason::Invalid => "invalid",
             Reason::CheckFailed => "check_failed",
+            Reason::SubMismatch => "sub_mismatch",
         }
     }
 }
@@ -193,13 +196,21 @@ impl Error {
         self
     }
 
+    /// The same error, naming the claim (or response member) it is about and why: for the
+    /// flow's errors about one member of a response (`sub`, a userinfo claim).
+    pub fn with_claim(mut self, claim: impl Into<Cow<'static, str>>, reason: Reason) -> Self {
+        self.claim = Some(claim.into());
+        self.reason = Some(reason);
+        self
+    }
+
     /// A claim failure (`ERR_JWT_CLAIM_VALIDATION_FAILED`) naming the claim and the reason.
     pub fn claim(claim: impl Into<Cow<'static, str>>, reason: Reason) -> Self {
         let claim = claim.into();
         let message = match reason {
             Reason::Missing => format!("missing required \"{claim}\" claim"),
             Reason::Invalid => format!("\"{claim}\" claim has an invalid type or value"),
-            Reason::CheckFailed => format!("\"{claim}\" claim check failed"),
+            Reason::CheckFailed | Reason::SubMismatch => format!("\"{claim}\" claim check failed"),
         };
         Error::claim_with_message(claim, reason, message)
     }

@@ -37,6 +37,8 @@ impl<'de> Deserialize<'de> for Passthrough {
 
 /// `environment`: `"integration"`, `"production"`, or an object describing any other (see
 /// [`EnvironmentSpec`]).
+// Read once per call from the caller's options; boxing the spec would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EnvironmentInput {
     /// A named environment.
@@ -545,6 +547,10 @@ macro_rules! authorization_options {
                 pub prompt: Option<String>,
                 /// `max_age` in seconds.
                 pub max_age: Option<f64>,
+                /// `query` (default) or `fragment`.
+                pub response_mode: Option<String>,
+                /// `id_token_hint` (re-authentication; request objects only).
+                pub id_token_hint: Option<String>,
                 $($body)*
             }
         }
@@ -569,6 +575,8 @@ macro_rules! authorization_options {
                     ui_locales: self.ui_locales.take(),
                     prompt: self.prompt.take(),
                     max_age: whole_seconds("maxAge", self.max_age)?,
+                    response_mode: self.response_mode.take(),
+                    id_token_hint: self.id_token_hint.take(),
                 };
                 Ok((authorize_url, request))
             }

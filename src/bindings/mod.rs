@@ -6,6 +6,7 @@
 //! Errors become `TokenError` instances made by `pkg/errors.js` (imported with `raw_module`,
 //! so every entry point shares one class identity).
 
+mod flow;
 mod inspect;
 mod jose;
 mod lists;

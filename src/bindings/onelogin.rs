@@ -57,7 +57,7 @@ export interface DidDocumentJson {
   [member: string]: unknown;
 }
 /** One Login accepts only RSA for `private_key_jwt` and request objects. */
-export type SigningAlgorithm = "RS256" | "PS256";
+export type SigningAlgorithm = "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512";
 /** An RSA private key as a JWK (`kty: "RSA"` with `d`, `p`, `q`, ...). */
 export interface PrivateJwk extends Jwk { d: string }
 "#;
@@ -100,7 +100,7 @@ pub fn verify_id_token_with_key_set(
 /// A DID document (One Login's core identity signing keys), parsed once.
 #[wasm_bindgen(js_name = DidDocument)]
 pub struct JsDidDocument {
-    inner: DidDocument,
+    pub(super) inner: DidDocument,
 }
 
 #[wasm_bindgen(js_class = DidDocument)]
@@ -185,7 +185,7 @@ pub fn verify_logout_token_with_key_set(
 /// An RSA private key for `private_key_jwt` and request objects, parsed once.
 #[wasm_bindgen(js_name = SigningKey)]
 pub struct JsSigningKey {
-    inner: RsaSigningKey,
+    pub(super) inner: RsaSigningKey,
 }
 
 #[wasm_bindgen(js_class = SigningKey)]

@@ -3,6 +3,7 @@
 //! `vtr` and `claims` are JSON and so full of characters that must be encoded; hand-built
 //! URLs with raw `["Cl.Cm.P2"]` are a common cause of failed requests.
 
+use super::form::encode_pairs;
 use super::non_empty;
 use super::vtr::Vtr;
 use crate::error::{Error, Result};
@@ -14,8 +15,12 @@ use serde_json::{Map, Value};
 /// HTTP 403 before One Login sees the request).
 pub const MAX_QUERY_LENGTH: usize = 4096;
 
+/// The longest query string One Login's firewall lets through on every other path, `/logout`
+/// included.
+pub const MAX_OTHER_QUERY_LENGTH: usize = 2048;
+
 /// The parameters of an authorization request (`response_type=code` is implied).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuthorizationRequest {
     /// Your client ID.
     pub client_id: String,
@@ -41,6 +46,12 @@ pub struct AuthorizationRequest {
     pub prompt: Option<String>,
     /// `max_age` in seconds (only if One Login has enabled it for your client).
     pub max_age: Option<u64>,
+    /// `response_mode`: `query` (One Login's default) or `fragment`.
+    pub response_mode: Option<String>,
+    /// `id_token_hint` for re-authentication (with `prompt=login`). One Login reads it only
+    /// from a request object, so only [`sign_request_object`](super::sign_request_object)
+    /// accepts it.
+    pub id_token_hint: Option<String>,
 }
 
 /// A parameter value: text, or JSON for the request object form.
@@ -106,6 +117,19 @@ impl AuthorizationRequest {
         if let Some(max_age) = self.max_age {
             params.push(("max_age", Param::Json(Value::from(max_age))));
         }
+        if let Some(mode) = self.response_mode.as_deref() {
+            if !matches!(mode, "query" | "fragment") {
+                return Err(Error::option(
+                    "responseMode",
+                    "\"responseMode\" must be \"query\" or \"fragment\" (One Login answers HTTP 400 to anything else)",
+                ));
+            }
+            params.push(("response_mode", text(mode)));
+        }
+        if let Some(hint) = self.id_token_hint.as_deref() {
+            non_empty("idTokenHint", hint)?;
+            params.push(("id_token_hint", text(hint)));
+        }
         Ok(params)
     }
 
@@ -141,58 +165,73 @@ pub fn build_authorization_url(
     authorize_url: &str,
     request: &AuthorizationRequest,
 ) -> Result<String> {
-    if authorize_url.is_empty() || authorize_url.contains('#') {
+    if request.id_token_hint.is_some() {
         return Err(Error::option(
-            "authorizeUrl",
-            "\"authorizeUrl\" must be a URL without a fragment",
+            "idTokenHint",
+            "One Login reads id_token_hint only from a request object: sign one (requestObject: true)",
         ));
     }
-    let mut query = String::new();
-    for (name, value) in request.parameters()? {
-        if !query.is_empty() {
-            query.push('&');
-        }
-        query.push_str(name);
-        query.push('=');
-        match value {
-            Param::Text(s) => percent_encode(&s, &mut query),
-            Param::Json(v) => percent_encode(&v.to_string(), &mut query),
-        }
+    let params = request.parameters()?;
+    let pairs = params.iter().map(|(name, value)| {
+        let value = match value {
+            Param::Text(s) => s.clone(),
+            Param::Json(v) => v.to_string(),
+        };
+        (*name, value)
+    });
+    url_with_query(
+        authorize_url,
+        pairs.collect(),
+        MAX_QUERY_LENGTH,
+        "authorizeUrl",
+    )
+}
+
+/// The URL that sends a signed request object: `response_type`, `scope` and `client_id` in the
+/// query (One Login requires them there too) and the object as `request`.
+///
+/// # Errors
+/// As [`build_authorization_url`], for the URL and its length.
+pub fn build_request_object_url(
+    authorize_url: &str,
+    request: &AuthorizationRequest,
+    request_object: &str,
+) -> Result<String> {
+    non_empty("request", request_object)?;
+    let pairs = vec![
+        ("response_type", "code".to_owned()),
+        ("scope", request.scope.clone()),
+        ("client_id", request.client_id.clone()),
+        ("request", request_object.to_owned()),
+    ];
+    url_with_query(authorize_url, pairs, MAX_QUERY_LENGTH, "authorizeUrl")
+}
+
+/// `base` with the pairs as its query, refused when the query is longer than `limit` (One
+/// Login's firewall answers such requests with HTTP 403).
+pub(crate) fn url_with_query(
+    base: &str,
+    pairs: Vec<(&str, String)>,
+    limit: usize,
+    name: &'static str,
+) -> Result<String> {
+    if base.is_empty() || base.contains('#') {
+        return Err(Error::option(
+            name,
+            format!("\"{name}\" must be a URL without a fragment"),
+        ));
     }
-    if query.len() > MAX_QUERY_LENGTH {
+    let query = encode_pairs(pairs.iter().map(|(n, v)| (*n, v.as_str())));
+    if query.len() > limit {
         return Err(Error::option("options", format!(
-            "the query string is {} characters; One Login refuses more than {MAX_QUERY_LENGTH} (use a request object)",
-            query.len()
+            "the query string is {} characters; One Login refuses more than {limit} on this endpoint (its firewall answers HTTP 403){}",
+            query.len(),
+            if limit == MAX_QUERY_LENGTH { ": use a request object, a shorter state or fewer claims" } else { "" }
         )));
     }
-    let separator = if authorize_url.contains('?') {
-        '&'
-    } else {
-        '?'
-    };
-    Ok(format!("{authorize_url}{separator}{query}"))
-}
-
-/// Percent-encode everything but RFC 3986's unreserved characters (so a space is `%20`, never
-/// `+`, which some servers read literally).
-fn percent_encode(value: &str, out: &mut String) {
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
+    if query.is_empty() {
+        return Ok(base.to_owned());
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percent_encoding() {
-        let mut out = String::new();
-        percent_encode("[\"Cl.Cm.P2\"] a+b/é~", &mut out);
-        assert_eq!(out, "%5B%22Cl.Cm.P2%22%5D%20a%2Bb%2F%C3%A9~");
-    }
+    let separator = if base.contains('?') { '&' } else { '?' };
+    Ok(format!("{base}{separator}{query}"))
 }

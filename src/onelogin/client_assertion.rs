@@ -2,7 +2,7 @@
 //! and JWT-secured authorization requests (JAR, RFC 9101).
 //!
 //! One Login accepts only RSA keys here (its discovery lists RS256–RS512 and PS256–PS512, no
-//! ES*), so this module signs with RS256 (the default) or PS256.
+//! ES*), so this module signs with any of those six (RS256 by default).
 //!
 //! Security note: RUSTSEC-2023-0071 ("Marvin") is a timing side channel in the `rsa` crate's
 //! private-key operations, unfixed in 0.9.x. Signing here uses the blinded, randomised
@@ -22,7 +22,7 @@ use rsa::signature::{RandomizedSigner, SignatureEncoding};
 use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, RsaPrivateKey};
 use serde_json::{Map, Value};
-use sha2::Sha256;
+use sha2::{Sha256, Sha384, Sha512};
 
 /// The default lifetime of an assertion or request object: the docs recommend five minutes.
 pub const DEFAULT_LIFETIME: u64 = 300;
@@ -36,32 +36,57 @@ pub enum SigningAlgorithm {
     /// RSASSA-PKCS1-v1_5 with SHA-256.
     #[default]
     Rs256,
+    /// RSASSA-PKCS1-v1_5 with SHA-384.
+    Rs384,
+    /// RSASSA-PKCS1-v1_5 with SHA-512.
+    Rs512,
     /// RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt.
     Ps256,
+    /// RSASSA-PSS with SHA-384, MGF1-SHA-384 and a 48-byte salt.
+    Ps384,
+    /// RSASSA-PSS with SHA-512, MGF1-SHA-512 and a 64-byte salt.
+    Ps512,
 }
+
+/// Every algorithm One Login's discovery lists for client assertions and request objects.
+pub const SIGNING_ALGORITHMS: [SigningAlgorithm; 6] = [
+    SigningAlgorithm::Rs256,
+    SigningAlgorithm::Rs384,
+    SigningAlgorithm::Rs512,
+    SigningAlgorithm::Ps256,
+    SigningAlgorithm::Ps384,
+    SigningAlgorithm::Ps512,
+];
 
 impl SigningAlgorithm {
     /// The JOSE name.
     pub const fn as_str(self) -> &'static str {
         match self {
             SigningAlgorithm::Rs256 => "RS256",
+            SigningAlgorithm::Rs384 => "RS384",
+            SigningAlgorithm::Rs512 => "RS512",
             SigningAlgorithm::Ps256 => "PS256",
+            SigningAlgorithm::Ps384 => "PS384",
+            SigningAlgorithm::Ps512 => "PS512",
         }
     }
 
-    /// Parse `RS256` or `PS256`.
+    /// Parse `RS256`, `RS384`, `RS512`, `PS256`, `PS384` or `PS512`.
     ///
     /// # Errors
     /// `ERR_JOSE_NOT_SUPPORTED` for anything else (One Login refuses EC client keys).
     pub fn from_name(name: &str) -> Result<SigningAlgorithm> {
-        match name {
-            "RS256" => Ok(SigningAlgorithm::Rs256),
-            "PS256" => Ok(SigningAlgorithm::Ps256),
-            other => Err(Error::new(
-                ErrorCode::NotSupported,
-                format!("cannot sign with {other:?}: One Login accepts RS256 or PS256 here"),
-            )),
-        }
+        SIGNING_ALGORITHMS
+            .into_iter()
+            .find(|alg| alg.as_str() == name)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::NotSupported,
+                    format!(
+                        "cannot sign with {name:?}: One Login accepts RS256, RS384, RS512, PS256, PS384 or PS512 here"
+                    ),
+                )
+            })
     }
 }
 
@@ -201,18 +226,33 @@ impl RsaSigningKey {
     fn sign(&self, alg: SigningAlgorithm, message: &[u8]) -> Result<Vec<u8>> {
         // With a valid key and a SHA-256 digest, the one way signing fails is the RNG.
         let failed = |_| Error::new(ErrorCode::RandomUnavailable, "RSA signing failed");
-        // Both signers take the RNG for blinding, which is the mitigation `rsa` offers against
+        // Every signer takes the RNG for blinding, which is the mitigation `rsa` offers against
         // timing attacks on the private key.
-        match alg {
-            SigningAlgorithm::Rs256 => rsa::pkcs1v15::SigningKey::<Sha256>::new(self.key.clone())
+        fn pkcs1<D>(key: &RsaPrivateKey, message: &[u8]) -> rsa::signature::Result<Vec<u8>>
+        where
+            D: sha2::Digest + rsa::pkcs8::AssociatedOid,
+        {
+            rsa::pkcs1v15::SigningKey::<D>::new(key.clone())
                 .try_sign_with_rng(&mut OsRng, message)
                 .map(|s| s.to_vec())
-                .map_err(failed),
-            SigningAlgorithm::Ps256 => rsa::pss::BlindedSigningKey::<Sha256>::new(self.key.clone())
-                .try_sign_with_rng(&mut OsRng, message)
-                .map(|s| s.to_vec())
-                .map_err(failed),
         }
+        fn pss<D>(key: &RsaPrivateKey, message: &[u8]) -> rsa::signature::Result<Vec<u8>>
+        where
+            D: sha2::Digest + sha2::digest::FixedOutputReset,
+        {
+            rsa::pss::BlindedSigningKey::<D>::new(key.clone())
+                .try_sign_with_rng(&mut OsRng, message)
+                .map(|s| s.to_vec())
+        }
+        match alg {
+            SigningAlgorithm::Rs256 => pkcs1::<Sha256>(&self.key, message),
+            SigningAlgorithm::Rs384 => pkcs1::<Sha384>(&self.key, message),
+            SigningAlgorithm::Rs512 => pkcs1::<Sha512>(&self.key, message),
+            SigningAlgorithm::Ps256 => pss::<Sha256>(&self.key, message),
+            SigningAlgorithm::Ps384 => pss::<Sha384>(&self.key, message),
+            SigningAlgorithm::Ps512 => pss::<Sha512>(&self.key, message),
+        }
+        .map_err(failed)
     }
 }
 
@@ -223,7 +263,7 @@ pub struct ClientAssertionOptions {
     pub client_id: String,
     /// `aud`: the token endpoint, e.g. [`Environment::token_url`](super::Environment::token_url).
     pub audience: String,
-    /// RS256 (default) or PS256.
+    /// RS256 (default), RS384, RS512, PS256, PS384 or PS512.
     pub alg: SigningAlgorithm,
     /// `iat`, Unix seconds.
     pub now: u64,

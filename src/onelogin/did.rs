@@ -107,6 +107,22 @@ impl DidDocument {
         &self.id
     }
 
+    /// Check that this is the document of the expected DID (the environment's DID id, e.g.
+    /// `did:web:identity.integration.account.gov.uk`): a document served from the right URL
+    /// but naming another DID is refused rather than trusted.
+    ///
+    /// # Errors
+    /// `ERR_JWKS_INVALID` when the `id` differs.
+    pub fn check_id(&self, expected: &str) -> Result<()> {
+        if self.id != expected {
+            return Err(Error::jwks(format!(
+                "the DID document's \"id\" is {:?}, not the environment's DID {expected:?}",
+                self.id
+            )));
+        }
+        Ok(())
+    }
+
     /// Every `assertionMethod` entry, in document order.
     pub fn assertion_methods(&self) -> &[AssertionMethod] {
         &self.methods

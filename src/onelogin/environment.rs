@@ -20,6 +20,10 @@ pub struct EnvironmentData {
     pub authorize_url: &'static str,
     /// The token endpoint (the usual `aud` of a client assertion).
     pub token_url: &'static str,
+    /// The userinfo endpoint.
+    pub userinfo_url: &'static str,
+    /// The front-channel logout endpoint (`end_session_endpoint`).
+    pub end_session_url: &'static str,
     /// `iss` of core identity credentials.
     pub identity_issuer: &'static str,
     /// The only URL the DID document with the core-identity keys may be fetched from.
@@ -35,6 +39,8 @@ pub const INTEGRATION: EnvironmentData = EnvironmentData {
     jwks_url: "https://oidc.integration.account.gov.uk/.well-known/jwks.json",
     authorize_url: "https://oidc.integration.account.gov.uk/authorize",
     token_url: "https://oidc.integration.account.gov.uk/token",
+    userinfo_url: "https://oidc.integration.account.gov.uk/userinfo",
+    end_session_url: "https://oidc.integration.account.gov.uk/logout",
     identity_issuer: "https://identity.integration.account.gov.uk/",
     did_url: "https://identity.integration.account.gov.uk/.well-known/did.json",
     did_id: "did:web:identity.integration.account.gov.uk",
@@ -47,6 +53,8 @@ pub const PRODUCTION: EnvironmentData = EnvironmentData {
     jwks_url: "https://oidc.account.gov.uk/.well-known/jwks.json",
     authorize_url: "https://oidc.account.gov.uk/authorize",
     token_url: "https://oidc.account.gov.uk/token",
+    userinfo_url: "https://oidc.account.gov.uk/userinfo",
+    end_session_url: "https://oidc.account.gov.uk/logout",
     // The docs give only the integration value; production follows the same pattern.
     identity_issuer: "https://identity.account.gov.uk/",
     did_url: "https://identity.account.gov.uk/.well-known/did.json",
@@ -67,6 +75,10 @@ pub struct CustomEnvironment {
     pub authorize_url: String,
     /// The token endpoint.
     pub token_url: String,
+    /// The userinfo endpoint.
+    pub userinfo_url: String,
+    /// The front-channel logout endpoint.
+    pub end_session_url: String,
     /// `iss` of core identity credentials.
     pub identity_issuer: String,
     /// The DID document URL.
@@ -103,6 +115,8 @@ impl CustomEnvironment {
             jwks_url: format!("{base}/.well-known/jwks.json"),
             authorize_url: format!("{base}/authorize"),
             token_url: format!("{base}/token"),
+            userinfo_url: format!("{base}/userinfo"),
+            end_session_url: format!("{base}/logout"),
             identity_issuer: issuer.clone(),
             did_url: format!("{base}/.well-known/did.json"),
             did_id: format!("did:web:{}", authority.replace(':', "%3A")),
@@ -135,6 +149,12 @@ pub struct EnvironmentSpec {
     /// The token endpoint.
     #[cfg_attr(feature = "js", tsify(optional))]
     pub token_url: Option<String>,
+    /// The userinfo endpoint.
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub userinfo_url: Option<String>,
+    /// The front-channel logout endpoint.
+    #[cfg_attr(feature = "js", tsify(optional))]
+    pub end_session_url: Option<String>,
     /// `iss` of core identity credentials.
     #[cfg_attr(feature = "js", tsify(optional))]
     pub identity_issuer: Option<String>,
@@ -161,6 +181,10 @@ pub struct EnvironmentUrls<'a> {
     pub authorize_url: &'a str,
     /// The token endpoint.
     pub token_url: &'a str,
+    /// The userinfo endpoint.
+    pub userinfo_url: &'a str,
+    /// The front-channel logout endpoint.
+    pub end_session_url: &'a str,
     /// `iss` of core identity credentials.
     pub identity_issuer: &'a str,
     /// The DID document URL.
@@ -170,6 +194,9 @@ pub struct EnvironmentUrls<'a> {
 }
 
 /// A One Login environment.
+// Built once per client and passed by reference: the size of the custom variant costs nothing
+// worth a Box in the public API.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Environment {
     /// `oidc.integration.account.gov.uk`.
@@ -216,12 +243,14 @@ impl Environment {
                 )
             })?;
         let mut env = CustomEnvironment::simulator(base)?;
-        let overrides: [(&Option<String>, &mut String); 8] = [
+        let overrides: [(&Option<String>, &mut String); 10] = [
             (&spec.issuer, &mut env.issuer),
             (&spec.discovery_url, &mut env.discovery_url),
             (&spec.jwks_url, &mut env.jwks_url),
             (&spec.authorize_url, &mut env.authorize_url),
             (&spec.token_url, &mut env.token_url),
+            (&spec.userinfo_url, &mut env.userinfo_url),
+            (&spec.end_session_url, &mut env.end_session_url),
             (&spec.identity_issuer, &mut env.identity_issuer),
             (&spec.did_url, &mut env.did_url),
             (&spec.did_id, &mut env.did_id),
@@ -242,6 +271,8 @@ impl Environment {
             jwks_url: self.jwks_url(),
             authorize_url: self.authorize_url(),
             token_url: self.token_url(),
+            userinfo_url: self.userinfo_url(),
+            end_session_url: self.end_session_url(),
             identity_issuer: self.identity_issuer(),
             did_url: self.did_url(),
             did_id: self.did_id(),
@@ -283,6 +314,16 @@ impl Environment {
     /// The token endpoint.
     pub fn token_url(&self) -> &str {
         self.pick(|d| d.token_url, |c| &c.token_url)
+    }
+
+    /// The userinfo endpoint.
+    pub fn userinfo_url(&self) -> &str {
+        self.pick(|d| d.userinfo_url, |c| &c.userinfo_url)
+    }
+
+    /// The front-channel logout endpoint (`end_session_endpoint`).
+    pub fn end_session_url(&self) -> &str {
+        self.pick(|d| d.end_session_url, |c| &c.end_session_url)
     }
 
     /// `iss` of core identity credentials.

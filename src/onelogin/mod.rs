@@ -7,13 +7,21 @@
 //! document (see [`Environment`] for where to fetch them).
 
 pub mod authorize;
+pub mod back_channel;
+pub mod callback;
 pub mod client_assertion;
 pub mod core_identity;
 pub mod did;
+pub mod discovery;
 pub mod environment;
+mod form;
 pub mod id_token;
 pub mod inspect;
 pub mod logout;
+pub mod logout_url;
+pub mod sign_in;
+pub mod token_endpoint;
+pub mod userinfo;
 pub mod vtr;
 
 use crate::alg::Algorithms;
@@ -23,7 +31,9 @@ use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
 use crate::jwt::VerifyOptions;
 use serde_json::{Map, Value};
 
-pub use authorize::{build_authorization_url, AuthorizationRequest};
+pub use authorize::{build_authorization_url, build_request_object_url, AuthorizationRequest};
+pub use back_channel::{logout_token_from_body, replay_ttl_seconds};
+pub use callback::{check_callback, parse_callback, CallbackParams};
 pub use client_assertion::{
     sign_client_assertion, sign_request_object, ClientAssertionOptions, RequestObjectOptions,
     RsaSigningKey, SigningAlgorithm,
@@ -32,9 +42,20 @@ pub use core_identity::{
     verify_core_identity, CoreIdentityClaims, CoreIdentityOptions, Identity, Name, NameView,
 };
 pub use did::DidDocument;
+pub use discovery::{parse_discovery, Discovery};
 pub use environment::{CustomEnvironment, Environment, EnvironmentSpec, EnvironmentUrls};
 pub use id_token::{verify_id_token, IdTokenClaims, IdTokenOptions, NonceCheck};
 pub use logout::{verify_logout_token, LogoutOptions, LogoutTokenClaims};
+pub use logout_url::{build_logout_url, LogoutUrlOptions};
+pub use sign_in::{start_sign_in, SignIn, SignInClient, SignInOptions, Transaction};
+pub use token_endpoint::{
+    check_token_response, token_request_body, verify_token_response, ClientAuthentication,
+    FlowContext, TokenResponse,
+};
+pub use userinfo::{
+    check_userinfo_response, identity_to_verify, userinfo_claims, verify_sign_in_identity,
+    IdentityContext, IdentityView, UserinfoClaims,
+};
 pub use vtr::{CredentialTrust, LevelOfConfidence, VectorOfTrust, Vtr};
 
 // A required option that is empty is a programming error, reported before any token check.

@@ -162,8 +162,8 @@ test('decode and pkce', async () => {
   assert.equal(bad.status, 2);
 });
 
-test('sign-client-assertion: RS256 and PS256, verified by jose', async () => {
-  for (const alg of ['RS256', 'PS256']) {
+test('sign-client-assertion: RS256 to PS512, verified by jose', async () => {
+  for (const alg of ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512']) {
     const r = await cli([
       'sign-client-assertion', '--private-key', `${dir}/rp.pem`, '--client-id', CLIENT_ID,
       '--environment', 'integration', '--alg', alg, '--now', String(NOW), '--kid', 'rp-key-1',
@@ -181,4 +181,25 @@ test('sign-client-assertion: RS256 and PS256, verified by jose', async () => {
   }
   const aud = await cli(['sign-client-assertion', '--private-key', `${dir}/rp.pem`, '--client-id', CLIENT_ID, '--audience', 'http://localhost:3000/token']);
   assert.equal(aud.status, 0, aud.stderr);
+});
+
+test('logout-url: the environment\'s end_session_endpoint, the hint rule and the 2048 limit', async () => {
+  const r = await cli([
+    'logout-url', '--environment', 'integration', '--id-token-hint', 'a.b.c',
+    '--post-logout-redirect-uri', 'https://rp.example/signed out', '--state', 's1',
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(
+    r.json.url,
+    'https://oidc.integration.account.gov.uk/logout?id_token_hint=a.b.c&post_logout_redirect_uri=https%3A%2F%2Frp.example%2Fsigned%20out&state=s1',
+  );
+  const sim = await cli(['logout-url', '--environment', 'http://localhost:3000']);
+  assert.equal(sim.json.url, 'http://localhost:3000/logout');
+  const noHint = await cli(['logout-url', '--environment', 'integration', '--post-logout-redirect-uri', 'https://rp.example/']);
+  assert.equal(noHint.status, 2);
+  assert.match(noHint.stderr, /idTokenHint/);
+  const long = await cli(['logout-url', '--environment', 'production', '--id-token-hint', 'x'.repeat(2100)]);
+  assert.equal(long.status, 2);
+  assert.match(long.stderr, /2048/);
+  assert.equal((await cli(['logout-url'])).status, 2);
 });

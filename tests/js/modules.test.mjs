@@ -14,7 +14,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const API = [
   'DidDocument',
   'KeySet',
+  'MemoryReplayStore',
   'OneLoginClient',
+  'RedisReplayStore',
   'SigningKey',
   'TokenError',
   'buildAuthorizationUrl',

@@ -80,6 +80,8 @@ test('getEnvironment: the presets and a simulator base URL', () => {
     jwksUrl: 'https://oidc.integration.account.gov.uk/.well-known/jwks.json',
     authorizeUrl: 'https://oidc.integration.account.gov.uk/authorize',
     tokenUrl: 'https://oidc.integration.account.gov.uk/token',
+    userinfoUrl: 'https://oidc.integration.account.gov.uk/userinfo',
+    endSessionUrl: 'https://oidc.integration.account.gov.uk/logout',
     identityIssuer: IDENTITY_ISSUER,
     didUrl: 'https://identity.integration.account.gov.uk/.well-known/did.json',
     didId: DID_ID,
@@ -89,6 +91,8 @@ test('getEnvironment: the presets and a simulator base URL', () => {
   assert.equal(sim.issuer, 'http://localhost:3000/');
   assert.equal(sim.identityIssuer, 'http://localhost:3000/');
   assert.equal(sim.didId, 'did:web:localhost%3A3000');
+  assert.equal(sim.userinfoUrl, 'http://localhost:3000/userinfo');
+  assert.equal(sim.endSessionUrl, 'http://localhost:3000/logout');
   rejects(() => getEnvironment('staging'), 'ERR_INVALID_ARGUMENT');
   rejects(() => getEnvironment({}), 'ERR_INVALID_ARGUMENT');
 });

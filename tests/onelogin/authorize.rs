@@ -18,6 +18,8 @@ fn request() -> AuthorizationRequest {
         claims: None,
         ui_locales: None,
         prompt: None,
+        response_mode: None,
+        id_token_hint: None,
         max_age: None,
     }
 }

@@ -189,6 +189,8 @@ fn request_object_carries_the_authorization_parameters() -> TestResult {
         ),
         ui_locales: Some("cy".into()),
         prompt: None,
+        response_mode: None,
+        id_token_hint: None,
         max_age: Some(0),
     };
     let options = RequestObjectOptions {

@@ -5,6 +5,7 @@ mod agreement;
 mod authorize;
 mod client_assertion;
 mod core_identity;
+mod flow;
 mod id_token;
 mod inspect;
 mod logout;

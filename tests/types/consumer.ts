@@ -61,6 +61,12 @@ import init, {
   type AuthorizationUrlOptions,
   type OneLoginClientOptions,
   type OneLoginClientEndpoints,
+  MemoryReplayStore,
+  RedisReplayStore,
+  type SignInResult,
+  type SignInTransaction,
+  type UserinfoResult,
+  type SignInTokens,
 } from 'govuk-one-login-tokens';
 
 export async function useEverything(token: string, jwksText: string, bytes: Uint8Array): Promise<string[]> {
@@ -285,4 +291,27 @@ export function inspectorUse(token: string): string[] {
   const status: InspectCheck['status'] = 'passed';
   void status;
   return [env.jwksUrl, inspection.verdict, ...failed.map((c) => c.code ?? '')];
+}
+
+// The sign-in flow (issue 9).
+export async function usesTheFlow(pem: string, redisClient: unknown): Promise<string[]> {
+  const oneLogin = OneLoginClient.create({ environment: 'integration', clientId: 'c', redirectUri: 'https://rp/cb', privateKey: pem, clientAssertionAlg: 'PS512', replayStore: new RedisReplayStore(redisClient) });
+  const { url, transaction } = oneLogin.startSignIn({ vtr: ['Cl.Cm.P2'], scope: ['openid', 'email'], claims: ['coreIdentityJWT', 'address'], responseMode: 'query' });
+  const kept: SignInTransaction = JSON.parse(JSON.stringify(transaction));
+  const signIn: SignInResult = await oneLogin.completeSignIn('/cb?code=c&state=s', kept);
+  const current = signIn.addresses?.find((a) => a.current)?.postalCode;
+  const level: string | null | undefined = signIn.identity?.levelOfConfidence;
+  const tokens: SignInTokens = await oneLogin.exchangeCode('c', kept);
+  const info: UserinfoResult = await oneLogin.fetchUserinfo(tokens.accessToken, { sub: tokens.sub });
+  const logout: string = oneLogin.logoutUrl({ idTokenHint: signIn.idToken, postLogoutRedirectUri: 'https://rp/out', state: 's' });
+  const { sub, sid, jti } = await oneLogin.handleBackChannelLogout('logout_token=x', { replayStore: new MemoryReplayStore({ maxEntries: 10 }) });
+  try {
+    await oneLogin.completeSignIn(new URL('https://rp/cb?error=access_denied'), undefined);
+  } catch (error) {
+    if (error instanceof TokenError && error.code === 'ERR_OAUTH_AUTHORIZATION_ERROR') return [error.error ?? '', error.errorDescription ?? ''];
+    if (error instanceof TokenError && error.code === 'ERR_OAUTH_USERINFO_ERROR' && error.reason === 'sub_mismatch') return [String(error.status)];
+  }
+  // @ts-expect-error responseMode is query or fragment
+  oneLogin.startSignIn({ responseMode: 'form_post' });
+  return [url, current ?? '', level ?? '', info.email ?? '', logout, sub, String(sid), jti, String(signIn.returnCodes?.length)];
 }

@@ -1,0 +1,303 @@
+//! Starting a sign-in: fresh `state`, `nonce` and PKCE pair, the authorization URL (or a signed
+//! request object), and the *transaction*: the plain-JSON record of what was asked, which the
+//! service keeps (in its session) until the callback and which every later check reads.
+
+use super::authorize::{build_authorization_url, build_request_object_url, AuthorizationRequest};
+use super::client_assertion::{
+    sign_request_object, RequestObjectOptions, RsaSigningKey, DEFAULT_LIFETIME,
+};
+use super::non_empty;
+use super::vtr::{LevelOfConfidence, Vtr};
+use crate::error::{Error, Result};
+use crate::pkce;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Where One Login's userinfo claim names live.
+pub const VOCAB: &str = "https://vocab.account.gov.uk/v1/";
+
+/// The userinfo claims a service may request, by their short names.
+pub const USERINFO_CLAIMS: [&str; 5] = [
+    "coreIdentityJWT",
+    "address",
+    "passport",
+    "drivingPermit",
+    "returnCode",
+];
+
+/// The full claim URI of a short name (`address`) or of a full URI given as is.
+///
+/// # Errors
+/// `ERR_INVALID_ARGUMENT` naming `claims` for anything One Login does not return in userinfo
+/// (it refuses the whole request with `invalid_request` "Request contains invalid claims").
+pub fn claim_uri(name: &str) -> Result<String> {
+    let short = name.strip_prefix(VOCAB).unwrap_or(name);
+    if USERINFO_CLAIMS.contains(&short) {
+        return Ok(format!("{VOCAB}{short}"));
+    }
+    Err(Error::option(
+        "claims",
+        format!(
+            "unknown claim {name:?}: expected one of {} (or its full {VOCAB}… URI)",
+            USERINFO_CLAIMS.join(", ")
+        ),
+    ))
+}
+
+/// A string or a list of strings (`scope`, `vtr`, as JavaScript callers write them).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// One string (`"openid email"`, `'["Cl.Cm.P2"]'`).
+    One(String),
+    /// A list (`["openid", "email"]`, `["Cl.Cm.P2"]`).
+    Many(Vec<String>),
+}
+
+/// What a sign-in may ask for. Every member is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SignInOptions {
+    /// The registered redirect URI; defaults to the client's.
+    pub redirect_uri: Option<String>,
+    /// The vectors of trust: `'["Cl.Cm.P2"]'`, `"Cl.Cm"` or `["Cl.Cm.P2"]`. One Login's
+    /// default is `Cl.Cm`.
+    pub vtr: Option<OneOrMany>,
+    /// Scopes, with or without `openid` (always sent). Default `openid`.
+    pub scope: Option<OneOrMany>,
+    /// Userinfo claims by short name (`coreIdentityJWT`, `address`, `passport`,
+    /// `drivingPermit`, `returnCode`) or full URI. They need an identity level (P1–P3) in
+    /// `vtr`: One Login drops them otherwise.
+    pub claims: Option<Vec<String>>,
+    /// `ui_locales`: `en`, `cy` or both.
+    pub ui_locales: Option<String>,
+    /// `prompt`, e.g. `login`.
+    pub prompt: Option<String>,
+    /// `max_age` in seconds (only acted on if One Login enabled it for your client).
+    pub max_age: Option<u64>,
+    /// `id_token_hint`, for re-authentication (needs `requestObject: true`).
+    pub id_token_hint: Option<String>,
+    /// `query` (default) or `fragment`.
+    pub response_mode: Option<String>,
+    /// Send the parameters as a signed request object (JAR).
+    #[serde(default)]
+    pub request_object: bool,
+}
+
+/// What the service keeps between the redirect and the callback (plain JSON, for a session).
+/// It holds the PKCE verifier: keep it server-side and use it once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Transaction {
+    /// The `state` sent; the callback's must equal it.
+    pub state: String,
+    /// The `nonce` sent; the ID token's must equal it.
+    pub nonce: String,
+    /// The PKCE verifier for the token request.
+    pub code_verifier: String,
+    /// The redirect URI sent (the token request repeats it).
+    pub redirect_uri: String,
+    /// The `vtr` sent, as a JSON array; absent means One Login's default `Cl.Cm`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vtr: Option<String>,
+    /// The `max_age` sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_age: Option<u64>,
+    /// The userinfo claims requested, as full URIs.
+    #[serde(default)]
+    pub claims: Vec<String>,
+    /// `fragment` when the callback carries its parameters in the fragment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_mode: Option<String>,
+}
+
+impl Transaction {
+    /// The identity levels (P1–P3) this sign-in asked for; empty for authentication only.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` for a transaction whose `vtr` does not parse.
+    pub fn levels_of_confidence(&self) -> Result<Vec<LevelOfConfidence>> {
+        match self.vtr.as_deref() {
+            Some(vtr) => Ok(Vtr::parse(vtr)?.levels_of_confidence()),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Whether `claim` (a full URI) was requested.
+    pub fn requested(&self, claim: &str) -> bool {
+        self.claims.iter().any(|c| c == claim)
+    }
+}
+
+/// The client-wide facts a sign-in needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInClient {
+    /// Your client ID.
+    pub client_id: String,
+    /// The authorization endpoint.
+    pub authorize_url: String,
+    /// The default redirect URI.
+    pub redirect_uri: Option<String>,
+    /// The client authenticates with `client_secret_post`: One Login refuses identity for it.
+    pub client_secret_post: bool,
+}
+
+/// A started sign-in: the URL to send the browser to and the transaction to keep.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignIn {
+    /// The authorization URL.
+    pub url: String,
+    /// What to keep until the callback.
+    pub transaction: Transaction,
+}
+
+/// One Login refuses identity (a P level) to a `client_secret_post` client ("Request vtr is not
+/// permitted" at `/authorize`; "not supported for identity proving" in the docs).
+pub(crate) fn refuse_identity_with_secret(levels: &[LevelOfConfidence]) -> Result<()> {
+    if levels.is_empty() {
+        return Ok(());
+    }
+    Err(Error::option(
+        "clientSecret",
+        "One Login allows client_secret_post only without identity: use privateKey (private_key_jwt) to request a P level",
+    ))
+}
+
+/// The `claims` request parameter for these claim URIs:
+/// `{"userinfo":{"<uri>":null,…}}`.
+pub fn claims_request(uris: &[String]) -> Value {
+    let userinfo: Map<String, Value> = uris.iter().map(|u| (u.clone(), Value::Null)).collect();
+    let mut request = Map::new();
+    request.insert("userinfo".into(), Value::Object(userinfo));
+    Value::Object(request)
+}
+
+fn scope_of(scope: Option<&OneOrMany>) -> Result<String> {
+    let items: Vec<&str> = match scope {
+        None => Vec::new(),
+        Some(OneOrMany::One(s)) => s.split(' ').filter(|s| !s.is_empty()).collect(),
+        Some(OneOrMany::Many(list)) => list.iter().map(String::as_str).collect(),
+    };
+    let mut scopes = vec!["openid"];
+    for item in items {
+        if item.is_empty() || item.contains([' ', ',']) {
+            return Err(Error::option(
+                "scope",
+                format!(
+                    "scope {item:?} is not one scope (give a list, or one space-separated string)"
+                ),
+            ));
+        }
+        if !scopes.contains(&item) {
+            scopes.push(item);
+        }
+    }
+    Ok(scopes.join(" "))
+}
+
+fn vtr_of(vtr: Option<&OneOrMany>) -> Result<Option<String>> {
+    let text = match vtr {
+        None => return Ok(None),
+        Some(OneOrMany::One(s)) => s.clone(),
+        Some(OneOrMany::Many(list)) => Value::from(list.clone()).to_string(),
+    };
+    // Sent, and kept, in One Login's form: a JSON array.
+    Ok(Some(Vtr::parse(&text)?.to_request_parameter()))
+}
+
+/// Start a sign-in: draw `state`, `nonce` and a PKCE pair from the CSPRNG and build the URL.
+/// With `request_object`, `signer` (the client's key, the current time in seconds and an
+/// optional header `kid`) signs the parameters as a JAR.
+///
+/// # Errors
+/// `ERR_INVALID_ARGUMENT` (naming the option) for a missing redirect URI, an unknown claim,
+/// claims without an identity level, identity for a `client_secret_post` client, a bad `vtr`,
+/// `responseMode` or `scope`, an `idTokenHint` without a request object, a request object
+/// without a key, or a URL over One Login's 4096-character query limit;
+/// `ERR_RANDOM_UNAVAILABLE` without a random source.
+pub fn start_sign_in(
+    client: &SignInClient,
+    options: &SignInOptions,
+    signer: Option<(&RsaSigningKey, u64, Option<&str>)>,
+) -> Result<SignIn> {
+    non_empty("clientId", &client.client_id)?;
+    let redirect_uri = options
+        .redirect_uri
+        .clone()
+        .or_else(|| client.redirect_uri.clone())
+        .ok_or_else(|| {
+            Error::option(
+                "redirectUri",
+                "\"redirectUri\" is required (here or when the client is created)",
+            )
+        })?;
+    let vtr = vtr_of(options.vtr.as_ref())?;
+    let levels = match vtr.as_deref() {
+        Some(v) => Vtr::parse(v)?.levels_of_confidence(),
+        None => Vec::new(),
+    };
+    if client.client_secret_post {
+        refuse_identity_with_secret(&levels)?;
+    }
+    let claims = options
+        .claims
+        .iter()
+        .flatten()
+        .map(|c| claim_uri(c))
+        .collect::<Result<Vec<_>>>()?;
+    if !claims.is_empty() && levels.is_empty() {
+        return Err(Error::option(
+            "claims",
+            "userinfo claims need an identity level in \"vtr\" (for example [\"Cl.Cm.P2\"]): One Login drops them otherwise",
+        ));
+    }
+    let pkce = pkce::create()?;
+    let transaction = Transaction {
+        state: pkce::random_state()?,
+        nonce: pkce::random_nonce()?,
+        code_verifier: pkce.code_verifier,
+        redirect_uri,
+        vtr,
+        max_age: options.max_age,
+        claims,
+        response_mode: options.response_mode.clone(),
+    };
+    let request = AuthorizationRequest {
+        client_id: client.client_id.clone(),
+        redirect_uri: transaction.redirect_uri.clone(),
+        scope: scope_of(options.scope.as_ref())?,
+        state: transaction.state.clone(),
+        nonce: transaction.nonce.clone(),
+        code_challenge: pkce.code_challenge,
+        vtr: transaction.vtr.clone(),
+        claims: (!transaction.claims.is_empty())
+            .then(|| claims_request(&transaction.claims).to_string()),
+        ui_locales: options.ui_locales.clone(),
+        prompt: options.prompt.clone(),
+        max_age: options.max_age,
+        response_mode: options.response_mode.clone(),
+        id_token_hint: options.id_token_hint.clone(),
+    };
+    let url = if options.request_object {
+        let (key, now, kid) = signer.ok_or_else(|| {
+            Error::option(
+                "requestObject",
+                "a request object is signed with the client's privateKey, which this client does not have",
+            )
+        })?;
+        let jar = sign_request_object(
+            key,
+            &request,
+            &RequestObjectOptions {
+                audience: client.authorize_url.clone(),
+                now,
+                lifetime: DEFAULT_LIFETIME,
+                kid: kid.map(str::to_owned),
+            },
+        )?;
+        build_request_object_url(&client.authorize_url, &request, &jar)?
+    } else {
+        build_authorization_url(&client.authorize_url, &request)?
+    };
+    Ok(SignIn { url, transaction })
+}
