@@ -21,6 +21,7 @@ import {
   logoutTokenFromBody,
   replayTtlSeconds,
   parseDiscovery,
+  checkClientOptions,
 } from './wasm/govuk_one_login_tokens.js';
 import { KeySet, DidDocument, SigningKey } from './classes.js';
 import {
@@ -227,6 +228,7 @@ export class OneLoginClient {
    */
   static create(options) {
     if (options === null || typeof options !== 'object') throw argument('options', 'OneLoginClient.create options must be an object');
+    checkClientOptions(options);
     const clientId = optionalString(options, 'clientId');
     if (clientId === undefined) throw argument('clientId', 'option "clientId" is required');
     let endpoints;

@@ -676,6 +676,66 @@ options_struct! {
     }
 }
 
+options_struct! {
+    /// Options of `OneLoginClient.create`: read by the JavaScript client (which does the I/O),
+    /// declared here so that a misspelled member is refused like everywhere else.
+    pub struct OneLoginClientOptions {
+        /// `"integration"`, `"production"`, or a custom environment.
+        #[cfg_attr(feature = "js", tsify(type = "EnvironmentInput"))]
+        pub environment: Option<EnvironmentInput>,
+        /// Your client ID (required).
+        pub client_id: Option<String>,
+        /// Without an environment: the expected `iss` of ID and logout tokens.
+        pub issuer: Option<String>,
+        /// Without an environment: the JWKS URL.
+        pub jwks_uri: Option<String>,
+        /// Without an environment: the DID document URL.
+        pub did_uri: Option<String>,
+        /// Without an environment: the expected `iss` of core identity credentials.
+        pub identity_issuer: Option<String>,
+        /// Without an environment: the authorization endpoint.
+        pub authorize_url: Option<String>,
+        /// Without an environment: the token endpoint.
+        pub token_url: Option<String>,
+        /// Without an environment: the userinfo endpoint.
+        pub userinfo_url: Option<String>,
+        /// Without an environment: the end-session endpoint.
+        pub end_session_url: Option<String>,
+        /// Without an environment: the discovery document.
+        pub discovery_url: Option<String>,
+        /// The default `redirect_uri` of sign-ins.
+        pub redirect_uri: Option<String>,
+        /// The `private_key_jwt` key (PEM, JWK or `SigningKey`).
+        #[cfg_attr(feature = "js", tsify(type = "unknown"))]
+        pub private_key: Option<Passthrough>,
+        /// The `client_secret_post` secret.
+        pub client_secret: Option<String>,
+        /// The client assertion's algorithm.
+        pub client_assertion_alg: Option<String>,
+        /// The client assertion's `aud`: `"tokenUrl"` or `"issuer"`.
+        pub client_assertion_audience: Option<String>,
+        /// The client assertion's `kid` header.
+        pub kid: Option<String>,
+        /// Allowed clock skew in seconds.
+        pub clock_tolerance: Option<f64>,
+        /// Where logout-token `jti`s are remembered.
+        #[cfg_attr(feature = "js", tsify(type = "unknown"))]
+        pub replay_store: Option<Passthrough>,
+        /// The `fetch` to use.
+        #[cfg_attr(feature = "js", tsify(type = "unknown"))]
+        pub fetch: Option<Passthrough>,
+        /// Milliseconds since the epoch, for the caches.
+        #[cfg_attr(feature = "js", tsify(type = "unknown"))]
+        pub clock: Option<Passthrough>,
+        /// Sent with every request.
+        pub user_agent: Option<String>,
+        /// Deadline for each request, in milliseconds.
+        pub timeout_ms: Option<f64>,
+        /// Shortest gap between two fetches of one document, in milliseconds.
+        pub cooldown_ms: Option<f64>,
+    }
+}
+
 /// The key documents given to `inspectToken`, still as text: their errors are the documents',
 /// not the options'.
 #[derive(Debug, Clone, Default)]

@@ -247,3 +247,11 @@ pub fn sign_request_object_with_key(
         &key.inner, &request, &options,
     )?)
 }
+
+/// Check `OneLoginClient.create`'s options: unknown members and wrong types are refused by name
+/// (the client reads the values itself).
+#[wasm_bindgen(js_name = checkClientOptions, skip_typescript)]
+pub fn check_client_options(options: JsValue) -> JsResult<()> {
+    from_js::<crate::options::OneLoginClientOptions>(Some(options))?;
+    Ok(())
+}
