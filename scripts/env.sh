@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by every build and test script: the ONE place that knows this machine's toolchain quirks
+# Sourced by every build and test script: the ONE place that acts on the toolchain quirks (why: scripts/TOOLCHAIN.md)
 # (see ../shared/reference/toolchain.md). It defines variables and functions only; it installs nothing.
 #
 #   ROOT            the repository root

@@ -88,7 +88,7 @@ if have_bindgen; then
     note wasm-bindgen "ok ($WASM_BINDGEN_VERSION)"
 else
     echo "setup: cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes)..."
-    # --locked first; the registry mirror here lacks one locked dependency, so fall back.
+    # --locked first, then unlocked at the same version (why: scripts/TOOLCHAIN.md).
     if ! cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked; then
         echo "setup: --locked install failed; retrying without --locked"
         cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"

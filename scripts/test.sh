@@ -43,8 +43,11 @@ timed() {
 
 timed "cargo test (native)" cargo test
 
+# Its own target dir: the tests build the crate without features, and cargo names a cdylib
+# without a hash, so sharing target/ with the package build would rebuild both every time.
 run_wasm_tests() {
-    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    CARGO_TARGET_DIR="$ROOT/target/wasm-tests" \
+        CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
         wasm_cargo test --release --tests
 }
 timed "cargo test (wasm32, Node)" run_wasm_tests

@@ -33,7 +33,7 @@ fn is_array(value: &JsValue) -> bool {
 }
 
 fn unreadable() -> OptionError {
-    OptionError::Message("could not be read (a getter or proxy threw)".to_owned())
+    OptionError::message("could not be read (a getter or proxy threw)".to_owned())
 }
 
 /// Objects nested deeper than this are refused (a JSON document such as a `claims` request
@@ -53,29 +53,31 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: Option<JsValue>) -> Result<T, 
     if !is_plain_object(&value) {
         return Err(Error::option("options", "options must be an object"));
     }
-    serde_path_to_error::deserialize(JsDe { value, depth: 0 }).map_err(|e| {
-        let path = e.path().to_string();
-        match e.into_inner() {
-            OptionError::Unknown { field, expected } => unknown_member(&path, &field, expected),
-            OptionError::Message(message) => {
-                let name = if path == "." {
-                    "options".to_owned()
-                } else {
-                    path
-                };
-                Error::option(name.clone(), format!("option \"{name}\": {message}"))
-            }
+    T::deserialize(JsDe { value, depth: 0 }).map_err(|e| match e {
+        OptionError::Unknown {
+            path,
+            field,
+            expected,
+        } => unknown_member(&path, &field, expected),
+        OptionError::Message { path, text } => {
+            let name = if path.is_empty() {
+                "options".to_owned()
+            } else {
+                path.join(".")
+            };
+            Error::option(name.clone(), format!("option \"{name}\": {text}"))
         }
     })
 }
 
-/// `path` is where serde was when it met the member: the member's own path.
-fn unknown_member(path: &str, field: &str, expected: &'static [&'static str]) -> Error {
-    let full = if path == "." {
-        field.to_owned()
-    } else {
-        path.to_owned()
-    };
+/// `path` is where the unknown member sits (its parents' names).
+fn unknown_member(path: &[String], field: &str, expected: &'static [&'static str]) -> Error {
+    let full = path
+        .iter()
+        .map(String::as_str)
+        .chain([field])
+        .collect::<Vec<_>>()
+        .join(".");
     let hint = crate::options::nearest_name(field, expected)
         .map(|known| format!("; did you mean \"{known}\"?"))
         .unwrap_or_default();
@@ -89,23 +91,41 @@ fn is_plain_object(value: &JsValue) -> bool {
         && value.dyn_ref::<js_sys::Uint8Array>().is_none()
 }
 
-/// Why reading options failed.
+/// Why reading options failed, and where: `path` holds the names of the members around the
+/// failure, outermost first (filled in as the error leaves each object).
 #[derive(Debug)]
 enum OptionError {
     /// A member the struct does not declare.
     Unknown {
+        path: Vec<String>,
         field: String,
         expected: &'static [&'static str],
     },
     /// Anything else, in words.
-    Message(String),
+    Message { path: Vec<String>, text: String },
+}
+
+impl OptionError {
+    fn message(text: impl Into<String>) -> Self {
+        OptionError::Message {
+            path: Vec::new(),
+            text: text.into(),
+        }
+    }
+
+    /// The same error, one member further in.
+    fn within(mut self, member: &str) -> Self {
+        let (OptionError::Unknown { path, .. } | OptionError::Message { path, .. }) = &mut self;
+        path.insert(0, member.to_owned());
+        self
+    }
 }
 
 impl fmt::Display for OptionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             OptionError::Unknown { field, .. } => write!(f, "unknown option \"{field}\""),
-            OptionError::Message(m) => f.write_str(m),
+            OptionError::Message { text, .. } => f.write_str(text),
         }
     }
 }
@@ -114,11 +134,12 @@ impl std::error::Error for OptionError {}
 
 impl de::Error for OptionError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        OptionError::Message(msg.to_string())
+        OptionError::message(msg.to_string())
     }
 
     fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
         OptionError::Unknown {
+            path: Vec::new(),
             field: field.to_owned(),
             expected,
         }
@@ -126,7 +147,7 @@ impl de::Error for OptionError {
 
     // The value is left out on purpose: it may be a token, a code or a secret.
     fn invalid_type(unexpected: de::Unexpected<'_>, expected: &dyn de::Expected) -> Self {
-        OptionError::Message(format!(
+        OptionError::message(format!(
             "expected {}, got {}",
             in_words(expected),
             kind_of(&unexpected)
@@ -134,7 +155,7 @@ impl de::Error for OptionError {
     }
 
     fn invalid_value(_: de::Unexpected<'_>, expected: &dyn de::Expected) -> Self {
-        OptionError::Message(format!("expected {}", in_words(expected)))
+        OptionError::message(format!("expected {}", in_words(expected)))
     }
 }
 
@@ -192,7 +213,7 @@ impl JsDe {
 
     fn nested(&self, value: JsValue) -> Result<JsDe, OptionError> {
         if self.depth >= MAX_DEPTH {
-            return Err(OptionError::Message(format!(
+            return Err(OptionError::message(format!(
                 "nested deeper than {MAX_DEPTH} levels"
             )));
         }
@@ -244,7 +265,7 @@ impl<'de> de::Deserializer<'de> for JsDe {
         } else if is_plain_object(&self.value) {
             self.deserialize_map(visitor)
         } else {
-            Err(OptionError::Message("expected a JSON value".to_owned()))
+            Err(OptionError::message("expected a JSON value".to_owned()))
         }
     }
 
@@ -361,6 +382,7 @@ impl<'de> de::Deserializer<'de> for JsDe {
             parent: self,
             entries,
             index: 0,
+            key: String::new(),
             value: None,
         })
     }
@@ -401,6 +423,7 @@ struct Members {
     parent: JsDe,
     entries: Array,
     index: u32,
+    key: String,
     value: Option<JsValue>,
 }
 
@@ -418,9 +441,11 @@ impl<'de> MapAccess<'de> for Members {
             if value.is_undefined() {
                 continue;
             }
-            let key = entry.get(0).as_string().unwrap_or_default();
+            self.key = entry.get(0).as_string().unwrap_or_default();
             self.value = Some(value);
-            return seed.deserialize(key.into_deserializer()).map(Some);
+            return seed
+                .deserialize(self.key.as_str().into_deserializer())
+                .map(Some);
         }
         Ok(None)
     }
@@ -430,7 +455,10 @@ impl<'de> MapAccess<'de> for Members {
         seed: V,
     ) -> Result<V::Value, OptionError> {
         let value = self.value.take().unwrap_or(JsValue::UNDEFINED);
-        seed.deserialize(self.parent.nested(value)?)
+        self.parent
+            .nested(value)
+            .and_then(|member| seed.deserialize(member))
+            .map_err(|e| e.within(&self.key))
     }
 }
 
