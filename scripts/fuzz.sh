@@ -3,7 +3,8 @@
 #
 #   scripts/fuzz.sh [seconds-per-target] [target ...]
 #
-# Targets: decode, jwks, did, verify (all by default); 60 seconds each by default.
+# Targets: decode, jwks, did, verify, and the sign-in flow's parsers: options, callback,
+# token_response, userinfo, discovery, logout_body (all by default); 60 seconds each by default.
 # The seed corpora are regenerated from fixed keys on every run (fuzz/examples/seeds.rs) and
 # grow in fuzz/corpus/; both that and fuzz/artifacts/ are git-ignored. A crash stops the run
 # with libFuzzer's reproducer path; replay it with
@@ -13,7 +14,7 @@ set -euo pipefail
 
 seconds="${1:-60}"
 shift || true
-if [ "$#" -gt 0 ]; then targets=("$@"); else targets=(decode jwks did verify); fi
+if [ "$#" -gt 0 ]; then targets=("$@"); else targets=(decode jwks did verify options callback token_response userinfo discovery logout_body); fi
 
 cd "$(dirname "$0")/../fuzz"
 

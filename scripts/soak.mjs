@@ -15,19 +15,31 @@
 // FinalizationRegistry: rounds of dropped KeySets must stop growing wasm memory once the
 // registry frees the earlier rounds.
 //
+// Then two more soaks, each N operations as well (--flow-ops N to choose another N), with the same two limits after their own
+// warm-up:
+//   - OneLoginClient: N ID-token verifications (async verifyIdToken, one in ten refused) with
+//     keys fetched from a JWKS server on 127.0.0.1 whose key rotates every N/10 verifications:
+//     each rotation is an unknown kid, one refetch, a new KeySet and the old one freed.
+//   - MemoryReplayStore: N logout-token jtis remembered with an injected clock that moves 20 ms
+//     per jti, so entries expire (180 s time to live: about 9,000 live at once, under the
+//     10,000 bound); every 10th jti is replayed and must be refused.
+//
 // Usage: node --expose-gc scripts/soak.mjs [--ops N] (after scripts/pack.sh tests)
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setImmediate as tick } from 'node:timers/promises';
 import { generateKeyPairSync } from 'node:crypto';
+import { createServer } from 'node:http';
 
 if (typeof global.gc !== 'function') {
   console.error('soak: run with node --expose-gc');
   process.exit(2);
 }
-const { values } = parseArgs({ options: { ops: { type: 'string', default: '1000000' } } });
+const { values } = parseArgs({ options: { ops: { type: 'string', default: '1000000' }, 'flow-ops': { type: 'string' } } });
 const OPS = Number(values.ops);
+// The OneLoginClient and replay-store soaks (default: as many as --ops).
+const FLOW_OPS = Number(values['flow-ops'] ?? values.ops);
 const SAMPLES = 20;
 const WARMUP = Math.max(10_000, Math.floor(OPS / 10));
 const HEAP_LIMIT = 2 * 1024 * 1024;
@@ -177,7 +189,118 @@ for (let round = 0; round < 6; round++) {
 console.log(`forgotten KeySets (${ROUND} per round, never freed): wasm memory after each round ${roundSizes.map(MB).join(', ')}`);
 const forgottenGrowth = roundSizes.at(-1) - roundSizes[1];
 
+// --- OneLoginClient: verifications with the key rotating on a local JWKS server -----------------
+const { OneLoginClient, MemoryReplayStore } = pkg;
+const ol = onelogin;
+const ROTATE_EVERY = Math.max(1, Math.floor(FLOW_OPS / 10));
+let current;
+let jwksBody;
+let jwksFetches = 0;
+function rotate(n) {
+  current = freshKey('ES256', `rotating-${n}`);
+  // One Login-shaped: the ID token claims of the fixtures, signed by the current key.
+  current.good = ol.idToken(current);
+  current.refused = ol.idToken(current, { nonce: 'another-nonce' });
+  jwksBody = JSON.stringify({ keys: [current.jwk] });
+}
+rotate(0);
+const server = createServer((req, res) => {
+  jwksFetches++;
+  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=86400' });
+  res.end(jwksBody);
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const client = OneLoginClient.create({
+  issuer: ol.ISSUER,
+  jwksUri: `http://127.0.0.1:${server.address().port}/jwks`,
+  clientId: ol.CLIENT_ID,
+  cooldownMs: 0,
+});
+const idOptions = { nonce: ol.NONCE, accessToken: ol.ACCESS_TOKEN, now: ol.NOW };
+let clientRefusals = 0;
+let clientBaseline;
+const clientRows = [];
+const c0 = performance.now();
+for (let i = 0; i < FLOW_OPS; i++) {
+  if (i > 0 && i % ROTATE_EVERY === 0) rotate(i / ROTATE_EVERY);
+  if (i % 10 === 9) {
+    try {
+      await client.verifyIdToken(current.refused, idOptions);
+      throw new Error('soak: a token with another nonce was accepted');
+    } catch (e) {
+      if (!(e instanceof TokenError) || e.code !== 'ERR_JWT_CLAIM_VALIDATION_FAILED') throw e;
+      clientRefusals++;
+    }
+  } else {
+    const verified = await client.verifyIdToken(current.good, idOptions);
+    if (verified.sub !== ol.SUB) throw new Error('soak: unexpected sub');
+  }
+  if (i + 1 === ROTATE_EVERY) {
+    clientBaseline = sample();
+    clientRows.push({ ops: i + 1, ...clientBaseline });
+  } else if (i + 1 > ROTATE_EVERY && ((i + 1) % Math.ceil(FLOW_OPS / SAMPLES) === 0 || i + 1 === FLOW_OPS)) {
+    clientRows.push({ ops: i + 1, ...sample() });
+  }
+}
+const clientSeconds = (performance.now() - c0) / 1000;
+client.dispose();
+await new Promise((resolve) => server.close(resolve));
+console.log(`OneLoginClient: ${FLOW_OPS.toLocaleString('en')} ID-token verifications in ${clientSeconds.toFixed(1)} s (${Math.round(FLOW_OPS / clientSeconds).toLocaleString('en')}/s), ${clientRefusals.toLocaleString('en')} refused; key rotated every ${ROTATE_EVERY.toLocaleString('en')} (${Math.floor((FLOW_OPS - 1) / ROTATE_EVERY)} rotations, ${jwksFetches} JWKS fetches)`);
+console.log('       ops   wasm memory   JS heap (after gc)   RSS');
+for (const r of clientRows) console.log(`${String(r.ops).padStart(10)}   ${MB(r.wasm).padStart(11)}   ${MB(r.heap).padStart(18)}   ${MB(r.rss).padStart(9)}`);
+const clientWasmGrowth = clientRows.at(-1).wasm - clientBaseline.wasm;
+const clientHeapGrowth = clientRows.at(-1).heap - clientBaseline.heap;
+console.log(`after warm-up: wasm memory ${clientWasmGrowth >= 0 ? '+' : ''}${clientWasmGrowth} bytes, JS heap ${clientHeapGrowth >= 0 ? '+' : ''}${(clientHeapGrowth / 1024).toFixed(0)} KB`);
+
+// --- MemoryReplayStore: a million jtis expiring under an injected clock ----------------------
+let fakeNow = 0;
+const store = new MemoryReplayStore({ maxEntries: 10_000, clock: () => fakeNow });
+const STORE_WARMUP = Math.max(Math.min(20_000, Math.floor(FLOW_OPS / 2)), Math.floor(FLOW_OPS / 10));
+let replaysRefused = 0;
+let storeBaseline;
+let maxSize = 0;
+const storeRows = [];
+const s0 = performance.now();
+for (let i = 0; i < FLOW_OPS; i++) {
+  fakeNow += 20;
+  const jti = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+  if (!(await store.remember(jti, 180))) throw new Error(`soak: a fresh jti was refused (${i})`);
+  if (i % 10 === 0) {
+    if (await store.remember(jti, 180)) throw new Error(`soak: a replayed jti was accepted (${i})`);
+    replaysRefused++;
+  }
+  maxSize = Math.max(maxSize, store.size);
+  if (i + 1 === STORE_WARMUP) {
+    storeBaseline = sample();
+    storeRows.push({ ops: i + 1, size: store.size, ...storeBaseline });
+  } else if (i + 1 > STORE_WARMUP && ((i + 1) % Math.ceil(FLOW_OPS / SAMPLES) === 0 || i + 1 === FLOW_OPS)) {
+    storeRows.push({ ops: i + 1, size: store.size, ...sample() });
+  }
+}
+const storeSeconds = (performance.now() - s0) / 1000;
+console.log(`MemoryReplayStore: ${FLOW_OPS.toLocaleString('en')} jtis in ${storeSeconds.toFixed(1)} s, ${replaysRefused.toLocaleString('en')} replays refused, at most ${maxSize.toLocaleString('en')} live (bound 10,000; 180 s at 20 ms per jti is 9,000)`);
+console.log('      jtis     live   JS heap (after gc)   RSS');
+for (const r of storeRows) console.log(`${String(r.ops).padStart(10)}   ${String(r.size).padStart(6)}   ${MB(r.heap).padStart(18)}   ${MB(r.rss).padStart(9)}`);
+const storeHeapGrowth = storeRows.at(-1).heap - storeBaseline.heap;
+console.log(`after warm-up: JS heap ${storeHeapGrowth >= 0 ? '+' : ''}${(storeHeapGrowth / 1024).toFixed(0)} KB`);
+
 let ok = true;
+if (clientWasmGrowth > 0) {
+  console.error(`FAIL: OneLoginClient soak: wasm memory grew by ${clientWasmGrowth} bytes after warm-up`);
+  ok = false;
+}
+if (clientHeapGrowth > HEAP_LIMIT) {
+  console.error(`FAIL: OneLoginClient soak: JS heap grew by ${MB(clientHeapGrowth)} after warm-up (limit ${MB(HEAP_LIMIT)})`);
+  ok = false;
+}
+if (storeHeapGrowth > HEAP_LIMIT) {
+  console.error(`FAIL: replay store soak: JS heap grew by ${MB(storeHeapGrowth)} after warm-up (limit ${MB(HEAP_LIMIT)})`);
+  ok = false;
+}
+if (maxSize > 9_100) {
+  console.error(`FAIL: replay store: ${maxSize} live entries; expired ones are not dropped`);
+  ok = false;
+}
 if (wasmGrowth > 0) {
   console.error(`FAIL: wasm memory grew by ${wasmGrowth} bytes after warm-up`);
   ok = false;
@@ -190,5 +313,5 @@ if (forgottenGrowth > 0) {
   console.error(`FAIL: forgotten KeySets are not reclaimed (wasm memory +${forgottenGrowth} bytes after round 2)`);
   ok = false;
 }
-console.log(ok ? 'soak: ok (wasm memory flat, JS heap flat, forgotten KeySets reclaimed)' : 'soak: FAILED');
+console.log(ok ? 'soak: ok (wasm memory flat, JS heap flat, forgotten KeySets reclaimed, OneLoginClient through key rotations flat, replay store flat)' : 'soak: FAILED');
 process.exit(ok ? 0 : 1);

@@ -77,7 +77,10 @@ impl Algorithms {
             let alg = Algorithm::from_name(name).ok_or_else(|| {
                 Error::new(
                     ErrorCode::NotSupported,
-                    format!("unsupported algorithm {name:?}: only ES256 and RS256 are verified"),
+                    format!(
+                        "unsupported algorithm {}: only ES256 and RS256 are verified",
+                        crate::error::shown(name)
+                    ),
                 )
             })?;
             bits |= alg.bit();

@@ -330,3 +330,31 @@ mod tests {
         assert_eq!(e.message(), "\"nonce\" claim check failed");
     }
 }
+
+/// Longest caller-given value a message quotes (see [`shown`]).
+pub(crate) const MAX_SHOWN_CHARS: usize = 12;
+
+/// A caller-given value as an error message may quote it: the value itself when it is short
+/// enough to be one of the words it should have been (`Cl.Cm.P2`, `RS256`, `address`,
+/// `integration`), else only its length. A message must never carry a token, a code, a
+/// verifier or a secret passed in the wrong place, and those are all longer than this.
+pub(crate) fn shown(value: &str) -> String {
+    let chars = value.chars().count();
+    if chars <= MAX_SHOWN_CHARS {
+        format!("{value:?}")
+    } else {
+        format!("(a value of {chars} characters, not shown)")
+    }
+}
+
+#[cfg(test)]
+mod shown_tests {
+    #[test]
+    fn short_values_are_quoted_long_ones_are_not() {
+        assert_eq!(super::shown("Cl.Cm.P9"), "\"Cl.Cm.P9\"");
+        assert_eq!(
+            super::shown("eyJhbGciOiJFUzI1NiJ9.e30.sig"),
+            "(a value of 28 characters, not shown)"
+        );
+    }
+}

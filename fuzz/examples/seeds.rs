@@ -77,5 +77,135 @@ fn main() {
             write(&verify, &format!("signed-{mode}-{i}"), &raw);
         }
     }
+
+    // The sign-in flow's parsers: one valid input each, and the shapes One Login sends.
+    let options = corpus(&root, "options");
+    let option_seeds: [(u8, Value); 12] = [
+        (0, json!({"maxTokenSize": 4096})),
+        (
+            1,
+            json!({"issuer": ISSUER, "audience": AUDIENCE, "algorithms": ["ES256"], "clockTolerance": 30}),
+        ),
+        (
+            2,
+            json!({"environment": "integration", "clientId": AUDIENCE, "nonce": "n", "vtr": ["Cl.Cm.P2"], "maxAge": 600, "accessToken": "a"}),
+        ),
+        (
+            3,
+            json!({"environment": "production", "clientId": AUDIENCE, "sub": "s", "vtr": "[\"P2\"]"}),
+        ),
+        (
+            4,
+            json!({"issuer": ISSUER, "clientId": AUDIENCE, "now": NOW}),
+        ),
+        (
+            5,
+            json!({"clientId": AUDIENCE, "audience": "https://oidc.integration.account.gov.uk/token", "alg": "PS256", "lifetime": 300}),
+        ),
+        (
+            6,
+            json!({"environment": "integration", "clientId": AUDIENCE, "redirectUri": "https://rp.example/cb", "state": "s", "nonce": "n", "codeChallenge": "c", "scope": ["openid", "email"], "claims": {"userinfo": {"https://vocab.account.gov.uk/v1/address": null}}}),
+        ),
+        (
+            7,
+            json!({"environment": {"issuer": ISSUER, "jwksUrl": "https://x/jwks"}, "clientId": AUDIENCE, "redirectUri": "https://rp.example/cb", "state": "s", "nonce": "n", "codeChallenge": "c"}),
+        ),
+        (
+            8,
+            json!({"kind": "id_token", "jwks": {"keys": []}, "environment": "integration", "nonce": null}),
+        ),
+        (
+            9,
+            json!({"vtr": ["Cl.Cm.P2"], "scope": "openid email", "claims": ["coreIdentityJWT", "address"], "uiLocales": "cy", "prompt": "login", "maxAge": 0, "responseMode": "fragment"}),
+        ),
+        (
+            10,
+            json!({"idTokenHint": "a.b.c", "postLogoutRedirectUri": "https://rp.example/out", "state": "s", "uiLocales": "en"}),
+        ),
+        (
+            11,
+            json!({"state": "s", "nonce": "n", "codeVerifier": "v", "redirectUri": "https://rp.example/cb", "vtr": "[\"Cl.Cm.P2\"]", "maxAge": 60, "claims": []}),
+        ),
+    ];
+    for (which, value) in option_seeds {
+        let mut raw = vec![which];
+        raw.extend_from_slice(value.to_string().as_bytes());
+        write(&options, &format!("options-{which}"), &raw);
+    }
+
+    let callback = corpus(&root, "callback");
+    for (i, text) in [
+        "https://rp.example/callback?code=abc&state=s7Vd4Pq0w3r9W7Lz",
+        "/callback?error=access_denied&error_description=Access%20denied&state=s7Vd4Pq0w3r9W7Lz",
+        "code=abc&state=s7Vd4Pq0w3r9W7Lz",
+        "https://rp.example/callback#code=abc&state=s7Vd4Pq0w3r9W7Lz",
+        "?state=s7Vd4Pq0w3r9W7Lz&state=x",
+    ]
+    .iter()
+    .enumerate()
+    {
+        write(&callback, &format!("callback-{i}"), text.as_bytes());
+    }
+
+    let token_response = corpus(&root, "token_response");
+    let token = f.tokens.first().cloned().unwrap_or_default();
+    let ok = json!({"access_token": token, "token_type": "Bearer", "expires_in": 180, "id_token": token});
+    write(
+        &token_response,
+        "ok",
+        &[&[0u8, 200][..], ok.to_string().as_bytes()].concat(),
+    );
+    write(
+        &token_response,
+        "error",
+        &[
+            &[1u8, 144][..],
+            br#"{"error":"invalid_grant","error_description":"Invalid grant"}"#,
+        ]
+        .concat(),
+    );
+
+    let userinfo = corpus(&root, "userinfo");
+    let info = json!({
+        "sub": "urn:fdc:gov.uk:2022:fuzz", "email": "a@example.com", "email_verified": true,
+        "phone_number": "+447700900123", "phone_number_verified": true, "wallet_subject_id": "urn:x",
+        "https://vocab.account.gov.uk/v1/address": [{"uprn": 100120472196u64, "buildingNumber": "26", "streetName": "FRAMPTON ROAD", "addressLocality": "GLOUCESTER", "postalCode": "GL1 5QB", "addressCountry": "GB", "validFrom": "2000-01-01"}],
+        "https://vocab.account.gov.uk/v1/passport": [{"documentNumber": "123456789", "icaoIssuerCode": "GBR", "expiryDate": "2029-02-02"}],
+        "https://vocab.account.gov.uk/v1/drivingPermit": [{"personalNumber": "DOE99802085J99FG", "expiryDate": "2033-01-18", "issueNumber": "5", "issuedBy": "DVLA", "issueDate": "2023-01-18"}],
+        "https://vocab.account.gov.uk/v1/returnCode": [{"code": "A"}],
+        "https://vocab.account.gov.uk/v1/coreIdentityJWT": token,
+    });
+    for selector in 0u8..10 {
+        write(
+            &userinfo,
+            &format!("userinfo-{selector}"),
+            &[&[selector, b'\n'][..], info.to_string().as_bytes()].concat(),
+        );
+    }
+    write(
+        &userinfo,
+        "401",
+        &[
+            &[0x80u8][..],
+            br#"Bearer error="invalid_token", error_description="Invalid access token""#,
+            b"\n",
+        ]
+        .concat(),
+    );
+
+    let discovery = corpus(&root, "discovery");
+    let doc = json!({"issuer": "https://oidc.integration.account.gov.uk/", "authorization_endpoint": "https://oidc.integration.account.gov.uk/authorize",
+        "token_endpoint": "https://oidc.integration.account.gov.uk/token", "jwks_uri": "https://oidc.integration.account.gov.uk/.well-known/jwks.json",
+        "userinfo_endpoint": "https://oidc.integration.account.gov.uk/userinfo", "end_session_endpoint": "https://oidc.integration.account.gov.uk/logout",
+        "token_endpoint_auth_signing_alg_values_supported": ["RS256", "PS256"]});
+    write(&discovery, "integration", doc.to_string().as_bytes());
+
+    let logout_body = corpus(&root, "logout_body");
+    write(
+        &logout_body,
+        "form",
+        format!("logout_token={token}").as_bytes(),
+    );
+    write(&logout_body, "token", token.as_bytes());
     println!("seed corpora written under {}", root.display());
 }

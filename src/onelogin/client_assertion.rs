@@ -83,7 +83,8 @@ impl SigningAlgorithm {
                 Error::new(
                     ErrorCode::NotSupported,
                     format!(
-                        "cannot sign with {name:?}: One Login accepts RS256, RS384, RS512, PS256, PS384 or PS512 here"
+                        "cannot sign with {}: One Login accepts RS256, RS384, RS512, PS256, PS384 or PS512 here",
+                        crate::error::shown(name)
                     ),
                 )
             })

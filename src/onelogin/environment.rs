@@ -219,7 +219,8 @@ impl Environment {
             other => Err(Error::option(
                 "environment",
                 format!(
-                    "unknown environment {other:?}: expected \"integration\" or \"production\""
+                    "unknown environment {}: expected \"integration\" or \"production\"",
+                    crate::error::shown(other)
                 ),
             )),
         }

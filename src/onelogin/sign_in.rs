@@ -38,7 +38,8 @@ pub fn claim_uri(name: &str) -> Result<String> {
     Err(Error::option(
         "claims",
         format!(
-            "unknown claim {name:?}: expected one of {} (or its full {VOCAB}… URI)",
+            "unknown claim {}: expected one of {} (or its full {VOCAB}… URI)",
+            crate::error::shown(name),
             USERINFO_CLAIMS.join(", ")
         ),
     ))
@@ -184,7 +185,8 @@ fn scope_of(scope: Option<&OneOrMany>) -> Result<String> {
             return Err(Error::option(
                 "scope",
                 format!(
-                    "scope {item:?} is not one scope (give a list, or one space-separated string)"
+                    "scope {} is not one scope (give a list, or one space-separated string)",
+                    crate::error::shown(item)
                 ),
             ));
         }

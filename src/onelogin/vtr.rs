@@ -69,7 +69,10 @@ impl LevelOfConfidence {
             "P3" => Ok(LevelOfConfidence::P3),
             other => Err(Error::option(
                 "vtr",
-                format!("unknown level of confidence {other:?}: expected P0, P1, P2 or P3"),
+                format!(
+                    "unknown level of confidence {}: expected P0, P1, P2 or P3",
+                    crate::error::shown(other)
+                ),
             )),
         }
     }
@@ -117,8 +120,15 @@ impl VectorOfTrust {
     /// `ERR_INVALID_ARGUMENT` for unknown or repeated components, more than one level of
     /// confidence, or an identity level with only `Cl`.
     pub fn parse(text: &str) -> Result<VectorOfTrust> {
-        let invalid =
-            |why: &str| Error::option("vtr", format!("invalid vector of trust {text:?}: {why}"));
+        let invalid = |why: &str| {
+            Error::option(
+                "vtr",
+                format!(
+                    "invalid vector of trust {}: {why}",
+                    crate::error::shown(text)
+                ),
+            )
+        };
         let mut credential = Vec::new();
         let mut level = None;
         for component in text.split('.') {
