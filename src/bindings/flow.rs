@@ -14,7 +14,6 @@ use crate::onelogin::{
     IdentityContext, IdentityView, LogoutUrlOptions, SignInClient, SignInOptions, SigningAlgorithm,
     TokenResponse, Transaction,
 };
-use js_sys::Reflect;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -332,6 +331,12 @@ pub fn build_logout_url(end_session_url: String, options: JsValue) -> JsResult<S
     onelogin::build_logout_url(&end_session_url, &options).map_err(JsValue::from)
 }
 
+/// A parsed form body: only `logout_token` is read (other members are the form's business).
+#[derive(Deserialize)]
+struct LogoutForm {
+    logout_token: Option<serde_json::Value>,
+}
+
 /// The logout token from a back-channel logout body: the form text, the token, or a parsed
 /// form object `{ logout_token }`.
 #[wasm_bindgen(js_name = logoutTokenFromBody, skip_typescript)]
@@ -339,9 +344,12 @@ pub fn logout_token_from_body(body: JsValue) -> JsResult<String> {
     if let Some(text) = body.as_string() {
         return onelogin::logout_token_from_body(&text).map_err(JsValue::from);
     }
-    if body.is_object() {
-        let token = Reflect::get(&body, &JsValue::from_str("logout_token"))?;
-        if let Some(token) = token.as_string().filter(|t| !t.is_empty()) {
+    // A body that is not a readable object has no logout_token either.
+    if let Ok(LogoutForm {
+        logout_token: Some(serde_json::Value::String(token)),
+    }) = from_js::<LogoutForm>(Some(body))
+    {
+        if !token.is_empty() {
             return Ok(token);
         }
     }
