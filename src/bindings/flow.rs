@@ -47,11 +47,8 @@ impl SignInClientJs {
 
 fn sign_in(key: Option<&JsSigningKey>, client: JsValue, options: JsValue) -> JsResult<JsValue> {
     let client: SignInClientJs = from_js(Some(client))?;
-    let options: SignInOptions = if options.is_undefined() || options.is_null() {
-        SignInOptions::default()
-    } else {
-        from_js(Some(options))?
-    };
+    // `undefined` and `null` read as an empty object: every member is optional.
+    let options: SignInOptions = from_js(Some(options))?;
     let now = client.now();
     let signer = key.map(|k| (&k.inner, now, client.kid.as_deref()));
     let started = onelogin::start_sign_in(&client.core(), &options, signer)?;
@@ -323,11 +320,8 @@ pub fn check_did_document_id(did: &JsDidDocument, did_id: String) -> JsResult<()
 /// The front-channel logout URL.
 #[wasm_bindgen(js_name = buildLogoutUrl, skip_typescript)]
 pub fn build_logout_url(end_session_url: String, options: JsValue) -> JsResult<String> {
-    let options: LogoutUrlOptions = if options.is_undefined() || options.is_null() {
-        LogoutUrlOptions::default()
-    } else {
-        from_js(Some(options))?
-    };
+    // `undefined` and `null` read as an empty object: every member is optional.
+    let options: LogoutUrlOptions = from_js(Some(options))?;
     onelogin::build_logout_url(&end_session_url, &options).map_err(JsValue::from)
 }
 
