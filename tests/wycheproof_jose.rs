@@ -6,9 +6,8 @@
 //! expectation ("invalid" → the error code we give). HS*/PS*/ES384+ cases do not apply:
 //! those algorithms do not exist here, which the `alg` tests below cover once.
 //!
-//! Not reproduced: `rejectsKeyWithRocaVulnerability` (JWK tcId 7). Detecting ROCA moduli
-//! needs the fingerprint test; keys come only from the issuer's own JWKS over TLS, so a ROCA
-//! key there is the issuer's compromise, not something a verifier can repair. See SECURITY.md.
+//! One case is Wycheproof's own data rather than a re-creation: `rejectsKeyWithRocaVulnerability`
+//! (JWK tcId 7), whose point is that particular modulus.
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -334,6 +333,29 @@ fn jwk_rejects_1024_bit_rsa_key() {
         BASE64URL.encode([1u8; 128])
     );
     assert_eq!(code(&token, &set), Some(ErrorCode::JwkInvalid));
+}
+
+/// Wycheproof `json_web_key_test.json`, group `jws_rsa_roca_key`, tcId 7
+/// (`rejectsKeyWithRocaVulnerability`), copied verbatim from C2SP/wycheproof
+/// `testvectors_v1/json_web_key_test.json` at commit 8565f3170646c4044f002f3298310a2a1cd2ec15:
+/// the public key set and the token. The modulus carries the ROCA fingerprint (CVE-2017-15361).
+const WYCHEPROOF_ROCA_JWKS: &str = r#"{"keys":[{"alg":"RS256","use":"sig","n":"AanFpofbj7KjD4Lf-N2hVMKR7yewSyXhhbirIMTGpfYEhZ_lnt5UoK98DnKIgArXGTu3MaW_HhFw16HGaTDUHqPrId7fe4r11CqRw09yBFuW79V8sYIwHdzCaWflUI6auImYbVfoN9_nD5n8N8SY9DwXw7mwZM9wREPXoDPgOoIWl6q_MPsp7n0zs3Z5ZaiQWOOzl1S9OhwAfSiiOwz6efnXEaxuTEtPd7BjSx7NaFka8Dx9U7YqXy2RFj1O9PjyaDGuRh7YXsX3iMUSP_wSyHQg_c_qHRtKUsNSGCT7OZg0hzm2KphtjnayKJvC64vAbROBR4Ubg6Bxg9IQVZ-QYyE","e":"AQAB","kid":"kid-rsa-roca-sign","kty":"RSA"}]}"#;
+const WYCHEPROOF_ROCA_JWS: &str = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImtpZC1yc2Etcm9jYS1zaWduIn0.Zm9v.AF_6dFYBEaaI5OlOehaktwYarwKZwFFeKTNwz9ar6ntNh4k8oeQwiODJqT1nnX2KhrWMUc80JJIdaCq3y7wOSmlPrqRgrL5r9xqfQdokirCuynoq4Lbi226VlZmijmkyYtSeEbzvkhyjbY8cDQF_c2DMMQG8FBRNJPOSTxi_I75Twj0877G-16i3bAWcvFxcNKGQzSQNcp5Lvh15N2I3PDM5W7HaFwPO0drzLR9dsDW9uDCqHvMMyshC7rgZdqfXpkaJL8Whn_mUScnLxS7J-2wVt9xKY3LpR97HoanIK-rcqYS_eq9hY_65te4qbwPCtQMjipIgIGo9HZrNRomAB1c";
+
+#[test]
+fn jwk_rejects_key_with_roca_vulnerability() {
+    let set = KeySet::from_json(WYCHEPROOF_ROCA_JWKS)
+        .unwrap_or_else(|e| unreachable!("the JWKS document itself is well-formed: {e}"));
+    assert!(set.is_empty(), "the ROCA key must not be usable");
+    let rejected: Vec<_> = set.rejected().collect();
+    let [(kid, error)] = rejected.as_slice() else {
+        unreachable!("one rejected key expected, got {}", rejected.len())
+    };
+    assert_eq!(*kid, Some("kid-rsa-roca-sign"));
+    assert_eq!(error.code(), ErrorCode::JwkInvalid);
+    assert!(error.message().contains("ROCA"), "{}", error.message());
+    // A token naming that key is refused for the key, not for its payload ("foo" is no JWT).
+    assert_eq!(code(WYCHEPROOF_ROCA_JWS, &set), Some(ErrorCode::JwkInvalid));
 }
 
 #[test]
