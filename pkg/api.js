@@ -15,6 +15,8 @@ import {
 } from './wasm/govuk_one_login_tokens.js';
 import { KeySet, DidDocument, SigningKey, requireLive } from './classes.js';
 import { invalidArgument } from './errors.js';
+import { withAsyncSignatures } from './async-signatures.js';
+import { answering } from './host-crypto.js';
 
 /**
  * The one place that turns `options[name]` into a parsed instance of `Class`: an instance is
@@ -22,13 +24,7 @@ import { invalidArgument } from './errors.js';
  * PEM) is parsed for this call only and freed afterwards, whatever happens.
  */
 function withParsed(fnName, options, name, Class, use) {
-  if (options === null || typeof options !== 'object') {
-    throw invalidArgument('options', `${fnName} options must be an object with "${name}"`);
-  }
-  const given = options[name];
-  if (given === undefined || given === null) {
-    throw invalidArgument(name, `"${name}" option is required`);
-  }
+  const given = requiredDocument(fnName, options, name);
   if (given instanceof Class) {
     requireLive(given, Class, name);
     return use(given);
@@ -41,11 +37,43 @@ function withParsed(fnName, options, name, Class, use) {
   }
 }
 
+/** {@link withParsed} for an asynchronous `use`: a parsed instance lives until it settles. */
+async function withParsedAsync(fnName, options, name, Class, use) {
+  const given = requiredDocument(fnName, options, name);
+  if (given instanceof Class) {
+    requireLive(given, Class, name);
+    // A round after the first re-checks: the caller may free it while WebCrypto works.
+    return use(() => {
+      requireLive(given, Class, name);
+      return given;
+    });
+  }
+  const parsed = new Class(given);
+  try {
+    return await use(() => parsed);
+  } finally {
+    parsed.free();
+  }
+}
+
+function requiredDocument(fnName, options, name) {
+  if (options === null || typeof options !== 'object') {
+    throw invalidArgument('options', `${fnName} options must be an object with "${name}"`);
+  }
+  const given = options[name];
+  if (given === undefined || given === null) {
+    throw invalidArgument(name, `"${name}" option is required`);
+  }
+  return given;
+}
+
 /**
  * Run every One Login check on a token without stopping at the first failure (the checks the
  * verifiers run): `{ kind, verdict, checks, header, claims, identity }`. For inspectors.
  */
-export const inspectToken = rawInspectToken;
+export function inspectToken(token, options) {
+  return answering(undefined, () => rawInspectToken(token, options));
+}
 
 /** Decode a JWT without verifying it: `{ header, payload, signature }`. */
 export const decodeJwt = rawDecodeJwt;
@@ -59,11 +87,16 @@ export const pkceMatches = rawPkceMatches;
 // The lower-level forms that take a parsed instance; kept for callers who manage key lifetimes
 // themselves (OneLoginClient does).
 
-/** `raw`, with its parsed-instance argument (at `position`) checked to be live first. */
+/**
+ * `raw`, with its parsed-instance argument (at `position`) checked to be live first. A
+ * synchronous call decides its signatures with the host's synchronous verifier or the core's
+ * arithmetic, never with an asynchronous verifier's answers, even when a caller's option getter
+ * makes it in the middle of one (see async-signatures.js).
+ */
 function withLive(raw, position, Class, name) {
   const checked = (...args) => {
     requireLive(args[position], Class, name);
-    return raw(...args);
+    return answering(undefined, () => raw(...args));
   };
   return Object.defineProperty(checked, 'name', { value: raw.name });
 }
@@ -119,5 +152,38 @@ export function signClientAssertion(options) {
 export function signRequestObject(options) {
   return withParsed('signRequestObject', options, 'privateKey', SigningKey, (key) =>
     signRequestObjectWithKey(key, options),
+  );
+}
+
+// The asynchronous twins: the same options, checks and errors as the functions above, as a
+// Promise. Where the host has no synchronous native verifier (browsers, Workers, edge runtimes),
+// WebCrypto does the signature arithmetic after the core's checks (async-signatures.js); in
+// Node, Bun and Deno they run the synchronous functions.
+
+/** {@link verifyJwt}, with the signature checked by WebCrypto where that is the fast way. */
+export function verifyJwtAsync(token, options) {
+  return withParsedAsync('verifyJwtAsync', options, 'jwks', KeySet, (keys) =>
+    withAsyncSignatures(() => rawVerifyJwtWithKeySet(token, keys(), options)),
+  );
+}
+
+/** {@link verifyIdToken}, with the signature checked by WebCrypto where that is the fast way. */
+export function verifyIdTokenAsync(token, options) {
+  return withParsedAsync('verifyIdTokenAsync', options, 'jwks', KeySet, (keys) =>
+    withAsyncSignatures(() => rawVerifyIdTokenWithKeySet(token, keys(), options)),
+  );
+}
+
+/** {@link verifyCoreIdentity}, with the signature checked by WebCrypto where that is the fast way. */
+export function verifyCoreIdentityAsync(token, options) {
+  return withParsedAsync('verifyCoreIdentityAsync', options, 'didDocument', DidDocument, (did) =>
+    withAsyncSignatures(() => rawVerifyCoreIdentityWithDidDocument(token, did(), options)),
+  );
+}
+
+/** {@link verifyLogoutToken}, with the signature checked by WebCrypto where that is the fast way. */
+export function verifyLogoutTokenAsync(token, options) {
+  return withParsedAsync('verifyLogoutTokenAsync', options, 'jwks', KeySet, (keys) =>
+    withAsyncSignatures(() => rawVerifyLogoutTokenWithKeySet(token, keys(), options)),
   );
 }

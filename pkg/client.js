@@ -2,8 +2,9 @@
 // spirit of aws-jwt-verify (`create`, async `verify…`, `verify…Sync` after `hydrate()`).
 //
 // Verification itself is synchronous wasm, so a key set is never replaced while a verification
-// is using it: every verify reads the current instance and uses it without an await in between,
-// and the old instance is freed when the next document replaces it.
+// is using it: every verify reads the current instance and uses it without an await in between
+// (on the WebCrypto path, each round reads it afresh), and the old instance is freed when the
+// next document replaces it.
 import {
   getEnvironment,
   buildAuthorizationUrl,
@@ -30,10 +31,18 @@ import {
   verifyLogoutTokenWithKeySet,
   signClientAssertion,
 } from './api.js';
+// The async methods call the core directly: their signatures are decided in rounds by
+// withAsyncSignatures, which the synchronous wrappers above would switch off.
+import {
+  verifyIdTokenWithKeySet as rawVerifyIdTokenWithKeySet,
+  verifyCoreIdentityWithDidDocument as rawVerifyCoreIdentityWithDidDocument,
+  verifyLogoutTokenWithKeySet as rawVerifyLogoutTokenWithKeySet,
+} from './wasm/govuk_one_login_tokens.js';
 import { TokenError, invalidArgument, createTokenError } from './errors.js';
 import { checkDocumentUrl, fetchDocument, DEFAULT_TIMEOUT_MS, DEFAULT_USER_AGENT } from './fetch.js';
 import { request, HttpFailure } from './http.js';
 import { MemoryReplayStore } from './replay-store.js';
+import { withAsyncSignatures } from './async-signatures.js';
 
 /** Used when a document says nothing about caching (One Login sends max-age itself). */
 export const DEFAULT_MAX_AGE_SECONDS = 600;
@@ -348,8 +357,11 @@ export class OneLoginClient {
   /** The async path: fresh keys, then at most one refetch when the token names an unknown key. */
   async #verify(doc, verifyWith) {
     await doc.ensureFresh();
+    // Each round of the WebCrypto path reads the document afresh: a refresh that lands
+    // meanwhile frees the copy a previous round used.
+    const verifyCurrent = () => withAsyncSignatures(() => verifyWith(doc.current));
     try {
-      return verifyWith(doc.current);
+      return await verifyCurrent();
     } catch (error) {
       if (!isUnknownKey(error)) throw error;
       if (!(await doc.refetchForUnknownKey())) {
@@ -363,7 +375,7 @@ export class OneLoginClient {
       }
     }
     try {
-      return verifyWith(doc.current);
+      return await verifyCurrent();
     } catch (error) {
       if (!isUnknownKey(error)) throw error;
       throw new TokenError(error.code, `${error.message}, even in the ${doc.what} fetched again just now`, { cause: error });
@@ -395,19 +407,19 @@ export class OneLoginClient {
   /** Verify an ID token: `{ nonce, vtr?, maxAge?, accessToken?, now?, clockTolerance? }`. */
   async verifyIdToken(token, options) {
     const o = this.#idOptions(options);
-    return this.#verify(this.#jwks, (keys) => verifyIdTokenWithKeySet(token, keys, o));
+    return this.#verify(this.#jwks, (keys) => rawVerifyIdTokenWithKeySet(token, keys, o));
   }
 
   /** Verify a core identity credential: `{ sub, vtr?, now?, clockTolerance? }` → `{ claims, identity }`. */
   async verifyCoreIdentity(token, options) {
     const o = this.#identityOptions(options);
-    return this.#verify(this.#didDocument(), (did) => verifyCoreIdentityWithDidDocument(token, did, o));
+    return this.#verify(this.#didDocument(), (did) => rawVerifyCoreIdentityWithDidDocument(token, did, o));
   }
 
   /** Verify a back-channel logout token: `{ now?, clockTolerance? }` → claims (keep `jti`). */
   async verifyLogoutToken(token, options) {
     const o = this.#idOptions(options);
-    return this.#verify(this.#jwks, (keys) => verifyLogoutTokenWithKeySet(token, keys, o));
+    return this.#verify(this.#jwks, (keys) => rawVerifyLogoutTokenWithKeySet(token, keys, o));
   }
 
   verifyIdTokenSync(token, options) {

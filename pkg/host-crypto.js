@@ -1,18 +1,39 @@
-// The host's signature arithmetic, if it has a synchronous one (Node's `crypto.verify`).
+// The host's signature arithmetic, when the core should not do it itself.
 //
 // The wasm core imports `hostVerify` and calls it only after its own checks (algorithm
 // allow-list, key selection, signature length and range); a boolean answer is final, and
-// `undefined` (no verifier installed, as in browsers, whose WebCrypto is asynchronous only)
-// means the core's portable arithmetic decides.
+// `undefined` means the core's portable arithmetic decides. Two things can answer:
+//   - a synchronous verifier installed for the whole process (Node's `crypto.verify`);
+//   - for the duration of one synchronous core call, an answerer set by `answering` (the async
+//     verifiers, which answer from signatures WebCrypto has already checked; see
+//     async-signatures.js). It takes precedence, and calls may nest.
 
 let verifier;
+let answerer;
 
 /** Install (or, with `undefined`, remove) the host verifier. */
 export function setHostVerifier(fn) {
   verifier = fn;
 }
 
+/** Whether a synchronous host verifier is installed (Node, Bun, Deno). */
+export function hasHostVerifier() {
+  return verifier !== undefined;
+}
+
+/** Run `call()` with `answer` deciding every signature the core asks about meanwhile. */
+export function answering(answer, call) {
+  const outer = answerer;
+  answerer = answer;
+  try {
+    return call();
+  } finally {
+    answerer = outer;
+  }
+}
+
 /** Called by the wasm core: `(canonicalJwk, alg, message, signature) => boolean | undefined`. */
 export function hostVerify(jwk, alg, message, signature) {
+  if (answerer !== undefined) return answerer(jwk, alg, message, signature);
   return verifier === undefined ? undefined : verifier(jwk, alg, message, signature);
 }

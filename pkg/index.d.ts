@@ -256,6 +256,25 @@ export function verifyLogoutToken(token: string, options: VerifyLogoutTokenOptio
 /** {@link verifyLogoutToken} with an already parsed key set. @throws {TokenError} */
 export function verifyLogoutTokenWithKeySet(token: string, keys: KeySet, options: LogoutTokenOptions): LogoutTokenClaims;
 
+/**
+ * The asynchronous twins of the four verifiers: the same options, checks, results and errors,
+ * as a Promise (rejected with the {@link TokenError} the synchronous function would throw).
+ * In browsers, Cloudflare Workers and edge runtimes WebCrypto does the signature arithmetic
+ * after the core's checks, which is several times faster there than the synchronous functions'
+ * portable arithmetic; in Node, Bun and Deno they run the synchronous functions.
+ *
+ * ```js
+ * const claims = await verifyIdTokenAsync(idToken, { jwks, environment: 'integration', clientId, nonce });
+ * ```
+ */
+export function verifyJwtAsync(token: string, options: VerifyJwtOptions): Promise<JwtPayload>;
+/** {@link verifyIdToken} as a Promise; see {@link verifyJwtAsync}. */
+export function verifyIdTokenAsync(token: string, options: VerifyIdTokenOptions): Promise<IdTokenClaims>;
+/** {@link verifyCoreIdentity} as a Promise; see {@link verifyJwtAsync}. */
+export function verifyCoreIdentityAsync(token: string, options: VerifyCoreIdentityOptions): Promise<CoreIdentityResult>;
+/** {@link verifyLogoutToken} as a Promise; see {@link verifyJwtAsync}. */
+export function verifyLogoutTokenAsync(token: string, options: VerifyLogoutTokenOptions): Promise<LogoutTokenClaims>;
+
 /** Sign a `private_key_jwt` client assertion for the token endpoint. @throws {TokenError} */
 export function signClientAssertion(options: SignClientAssertionOptions): string;
 /** {@link signClientAssertion} with an already parsed key. @throws {TokenError} */

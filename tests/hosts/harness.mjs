@@ -51,6 +51,11 @@ export function assertConsumer(out, { client = false, beforeReady } = {}) {
   assert.equal(out.nonce, v.params.nonce);
   assert.equal(out.vot, 'Cl.Cm');
   assert.equal(out.wrongNonce, 'TokenError ERR_JWT_CLAIM_VALIDATION_FAILED nonce');
+  assert.deepEqual(out.async, {
+    sub: USERINFO_SUB,
+    wrongNonce: 'TokenError ERR_JWT_CLAIM_VALIDATION_FAILED nonce',
+    tampered: 'TokenError ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+  });
   assert.deepEqual(out.pkce, { verifierLength: 43, matches: true, knownAnswer: true });
   assert.deepEqual(out.decoded, { alg: 'ES256', iat: v.now });
   if (client) assert.equal(out.client, USERINFO_SUB, 'OneLoginClient fetched the JWKS with the host fetch');

@@ -53,8 +53,8 @@ async function verifyInPage(url) {
   try {
     await page.goto(url);
     await page.waitForFunction(() => window.__ready === true, null, { timeout: 15_000 });
-    const result = await page.evaluate((f) => {
-      const { verifyJwt, KeySet, TokenError, decodeJwt, createPkce } = window.lib;
+    const result = await page.evaluate(async (f) => {
+      const { verifyJwt, verifyJwtAsync, KeySet, TokenError, decodeJwt, createPkce } = window.lib;
       const keys = new KeySet(f.jwks);
       const out = {
         es: verifyJwt(f.es, { jwks: keys, ...f.opts }).nonce,
@@ -68,6 +68,24 @@ async function verifyInPage(url) {
       } catch (e) {
         out.expired = e instanceof TokenError ? e.code : `not a TokenError: ${e}`;
       }
+      // The async twin: WebCrypto decides the signature (counted here), the core the rest.
+      const subtleVerify = SubtleCrypto.prototype.verify;
+      let webCrypto = 0;
+      SubtleCrypto.prototype.verify = function (...args) {
+        webCrypto++;
+        return subtleVerify.apply(this, args);
+      };
+      const refusal = (p) => p.then(() => 'verified?!', (e) => (e instanceof TokenError ? e.code : `not a TokenError: ${e}`));
+      const [head, body, sig] = f.es.split('.');
+      const tampered = `${head}.${body}.${sig.startsWith('A') ? 'B' : 'A'}${sig.slice(1)}`;
+      out.async = {
+        es: (await verifyJwtAsync(f.es, { jwks: keys, ...f.opts })).nonce,
+        rs: (await verifyJwtAsync(f.rs, { jwks: f.jwks, ...f.opts })).nonce,
+        tampered: await refusal(verifyJwtAsync(tampered, { jwks: keys, ...f.opts })),
+        expired: await refusal(verifyJwtAsync(f.expired, { jwks: keys, ...f.opts })),
+        webCrypto,
+      };
+      SubtleCrypto.prototype.verify = subtleVerify;
       keys.free();
       return out;
     }, fixtures);
@@ -78,7 +96,14 @@ async function verifyInPage(url) {
   }
 }
 
-const EXPECTED = { es: 'browser-es', rs: 'browser-rs', alg: 'RS256', pkce: 43, expired: 'ERR_JWT_EXPIRED' };
+const EXPECTED = {
+  es: 'browser-es',
+  rs: 'browser-rs',
+  alg: 'RS256',
+  pkce: 43,
+  expired: 'ERR_JWT_EXPIRED',
+  async: { es: 'browser-es', rs: 'browser-rs', tampered: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED', expired: 'ERR_JWT_EXPIRED', webCrypto: 4 },
+};
 
 test('plain ES module page (import map, no bundler) verifies tokens in Chromium', async () => {
   const url = await serve({ '/': path.join(here, 'static'), '/node_modules/': path.join(root, 'tests/node_modules') });

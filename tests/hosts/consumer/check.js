@@ -47,6 +47,23 @@ export async function check(api, vectors, { awaitReady = false, repeat = 200 } =
     out.wrongNonce = `${e instanceof api.TokenError ? 'TokenError' : e?.name} ${e?.code} ${e?.claim}`;
   }
 
+  // The async twin: WebCrypto decides the signature where the host has no synchronous verifier.
+  const asyncClaims = await api.verifyIdTokenAsync(vectors.idToken, options);
+  out.async = { sub: asyncClaims.sub };
+  try {
+    await api.verifyIdTokenAsync(vectors.idToken, { ...options, nonce: 'another-nonce' });
+    out.async.wrongNonce = 'accepted';
+  } catch (e) {
+    out.async.wrongNonce = `${e instanceof api.TokenError ? 'TokenError' : e?.name} ${e?.code} ${e?.claim}`;
+  }
+  const [h, p, sig] = vectors.idToken.split('.');
+  try {
+    await api.verifyIdTokenAsync(`${h}.${p}.${sig.startsWith('A') ? 'B' : 'A'}${sig.slice(1)}`, options);
+    out.async.tampered = 'accepted';
+  } catch (e) {
+    out.async.tampered = `${e instanceof api.TokenError ? 'TokenError' : e?.name} ${e?.code}`;
+  }
+
   const pkce = api.createPkce();
   out.pkce = {
     verifierLength: pkce.codeVerifier.length,

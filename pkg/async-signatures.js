@@ -1,0 +1,125 @@
+// The asynchronous verifiers' signature arithmetic: WebCrypto (`crypto.subtle.verify`), for hosts
+// with no synchronous native verifier (browsers, Cloudflare Workers, edge runtimes). Node, Bun
+// and Deno already verify natively and synchronously (node-crypto.js), so there the async
+// verifiers simply run the synchronous ones.
+//
+// Every rule stays in the core. A synchronous core call asks the host about each signature after
+// its own checks (see host-crypto.js); WebCrypto cannot answer synchronously, so the call runs in
+// rounds:
+//   1. run the call, answering every signature it asks about from what WebCrypto has already
+//      decided, and any other with "invalid" while noting it down;
+//   2. if nothing was noted, that run's outcome (result or error) rests only on WebCrypto's
+//      answers: it is the outcome. Otherwise ask WebCrypto about the noted signatures and go
+//      round again.
+// A signature counts as valid only when WebCrypto verified exactly that key, algorithm, message
+// and signature, so no round can accept what the arithmetic refused; since the core fails fast,
+// a token with a bad signature ends with the same error as the synchronous verifier gives.
+import { setHostCrypto } from './wasm/govuk_one_login_tokens.js';
+import { answering, hasHostVerifier } from './host-crypto.js';
+
+// A verification asks about one signature; a caller's option getter that verifies other tokens
+// in the middle of it adds one round each. Past this many rounds, the portable arithmetic decides.
+const MAX_ROUNDS = 8;
+// One Login publishes a handful of keys; the cap only bounds a process fed many key sets.
+const MAX_CACHED_KEYS = 64;
+
+const importedKeys = new Map();
+
+const IMPORT_PARAMS = {
+  ES256: { name: 'ECDSA', namedCurve: 'P-256' },
+  RS256: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+};
+const VERIFY_PARAMS = {
+  ES256: { name: 'ECDSA', hash: 'SHA-256' },
+  RS256: { name: 'RSASSA-PKCS1-v1_5' },
+};
+
+function subtle() {
+  return globalThis.crypto?.subtle;
+}
+
+/** The key as a `CryptoKey`, imported once per canonical JWK text and algorithm. */
+function cryptoKey(jwk, alg) {
+  const id = `${alg} ${jwk}`;
+  let key = importedKeys.get(id);
+  if (key === undefined) {
+    if (importedKeys.size >= MAX_CACHED_KEYS) importedKeys.delete(importedKeys.keys().next().value);
+    key = subtle().importKey('jwk', JSON.parse(jwk), IMPORT_PARAMS[alg], false, ['verify']);
+    // A failed import is not remembered: the next call tries again.
+    key.catch(() => importedKeys.delete(id));
+    importedKeys.set(id, key);
+  }
+  return key;
+}
+
+/** WebCrypto's verdict on one signature: `true`, `false`, or `undefined` when it could not decide. */
+async function webCryptoVerdict({ jwk, alg, message, signature }) {
+  if (IMPORT_PARAMS[alg] === undefined) return undefined;
+  try {
+    return await subtle().verify(VERIFY_PARAMS[alg], await cryptoKey(jwk, alg), signature, message);
+  } catch {
+    return undefined;
+  }
+}
+
+function sameBytes(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameRequest(fact, jwk, alg, message, signature) {
+  return fact.jwk === jwk && fact.alg === alg && sameBytes(fact.signature, signature) && sameBytes(fact.message, message);
+}
+
+/** Run `call` once, answering signatures from `facts`; returns its outcome and the unanswered. */
+function round(call, facts) {
+  const unknown = [];
+  const outcome = answering(
+    (jwk, alg, message, signature) => {
+      const fact = facts.find((f) => sameRequest(f, jwk, alg, message, signature));
+      if (fact !== undefined) return fact.valid;
+      // The arrays are views of wasm memory, valid only during this call: copy them.
+      unknown.push({ jwk, alg, message: message.slice(), signature: signature.slice() });
+      return false;
+    },
+    () => {
+      try {
+        return { value: call() };
+      } catch (error) {
+        return { error };
+      }
+    },
+  );
+  return { outcome, unknown };
+}
+
+function settle(outcome) {
+  if ('error' in outcome) throw outcome.error;
+  return outcome.value;
+}
+
+/**
+ * The outcome of `call` (a synchronous core call that may verify signatures), with WebCrypto
+ * doing the signature arithmetic where the host has no synchronous verifier. `call` runs once per
+ * round and must read its inputs afresh each time (a key set may have been replaced meanwhile).
+ */
+export async function withAsyncSignatures(call) {
+  if (hasHostVerifier() || subtle() === undefined) return call();
+  // The core consults the host only when host crypto is on; with no answerer set it still gets
+  // `undefined` and uses its own arithmetic, so this changes nothing for the synchronous calls.
+  setHostCrypto(true);
+  const facts = [];
+  for (let rounds = 0; rounds < MAX_ROUNDS; rounds++) {
+    const { outcome, unknown } = round(call, facts);
+    if (unknown.length === 0) return settle(outcome);
+    const verdicts = await Promise.all(unknown.map(webCryptoVerdict));
+    if (verdicts.includes(undefined)) break;
+    unknown.forEach((request, i) => facts.push({ ...request, valid: verdicts[i] }));
+    // Every unanswered signature was answered "invalid", and WebCrypto agrees: the outcome holds.
+    if (verdicts.every((valid) => !valid)) return settle(outcome);
+  }
+  // WebCrypto could not decide (an algorithm or key it refuses), or too many rounds: the core's
+  // portable arithmetic decides, as in the synchronous verifiers.
+  return answering(() => undefined, call);
+}
