@@ -11,7 +11,7 @@
 use crate::base64url;
 use crate::error::{Error, Result};
 use crate::jws::{self, Header};
-use crate::jwt::decode_payload;
+use crate::jwt::{check_payload, decode_payload};
 use serde_json::{Map, Value};
 
 /// A JWT decoded **without any verification**. Nothing in it can be trusted.
@@ -58,4 +58,77 @@ pub fn decode(token: &str, max_token_size: usize) -> Result<UnverifiedJwt> {
         payload_json,
         signature: parts.signature.to_owned(),
     })
+}
+
+/// [`decode`]'s result as `{"header":…,"payload":…,"signature":…}` JSON text, with the same
+/// checks, without building the claims: the header and payload appear exactly as signed, which
+/// a strict parse has shown to be the same JSON values (no duplicate members, no lone
+/// surrogates), so a host's `JSON.parse` reads what [`decode`] would have returned.
+///
+/// # Errors
+/// As [`decode`].
+pub(crate) fn decode_to_json(token: &str, max_token_size: usize) -> Result<String> {
+    let parts = jws::split(token, max_token_size)?;
+    let (_, header) = jws::decode_header_with_text(parts.header)?;
+    base64url::decode(parts.signature)
+        .map_err(|_| Error::jws("Failed to base64url decode the signature"))?;
+    let payload = check_payload(parts.payload)?;
+    // The signature segment is validated base64url: no character needs escaping.
+    Ok(format!(
+        "{{\"header\":{header},\"payload\":{payload},\"signature\":\"{}\"}}",
+        parts.signature
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base64url;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn token(header: &str, payload: &str) -> String {
+        format!(
+            "{}.{}.c2ln",
+            base64url::encode(header.as_bytes()),
+            base64url::encode(payload.as_bytes())
+        )
+    }
+
+    /// The JSON fast path and the full decode agree: the same value, or the same error.
+    #[test]
+    fn decode_to_json_agrees_with_decode() {
+        let cases = [
+            token(
+                r#"{"alg":"ES256","kid":"k"}"#,
+                r#"{"sub":"u","n":[1,2.5,{"x":null}]}"#,
+            ),
+            token(r#" {"alg":"RS256"} "#, r#" {"a":"\u00e9\ud83d\ude00"} "#),
+            token(r#"{"alg":"ES256"}"#, r#"{"a":1,"a":2}"#),
+            token(r#"{"alg":"ES256","alg":"none"}"#, "{}"),
+            token(r#"{"alg":7}"#, "{}"),
+            token(r#"{"alg":"ES256"}"#, "[]"),
+            token(r#"{"alg":"ES256"}"#, r#"{"a":"\ud800"}"#),
+            token(r#"{"alg":"ES256"}"#, r#"{"exp":1e999}"#),
+            "a.b".to_owned(),
+            "e30.e30.!!".to_owned(),
+        ];
+        for case in &cases {
+            let fast = decode_to_json(case, 65536);
+            let full = decode(case, 65536);
+            match (fast, full) {
+                (Ok(text), Ok(full)) => {
+                    let fast: serde_json::Value =
+                        serde_json::from_str(&text).unwrap_or_else(|e| unreachable!("{case}: {e}"));
+                    let full: serde_json::Value = serde_json::from_str(&full.to_json())
+                        .unwrap_or_else(|e| unreachable!("{case}: {e}"));
+                    assert_eq!(fast, full, "{case}");
+                }
+                (Err(a), Err(b)) => {
+                    assert_eq!((a.code(), a.message()), (b.code(), b.message()), "{case}");
+                }
+                (a, b) => unreachable!("{case}: fast {a:?}, full {:?}", b.map(|d| d.to_json())),
+            }
+        }
+    }
 }

@@ -8,6 +8,7 @@
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::fmt;
 
 /// The deepest nesting of arrays and objects accepted. One Login's deepest claim
@@ -76,6 +77,25 @@ pub fn parse_value(text: &str) -> Result<Value, JsonError> {
         .map_err(classify)?;
     de.end().map_err(|_| JsonError::Syntax)?;
     Ok(value)
+}
+
+/// Check that text is a strict JSON object without building it: the same rules as
+/// [`parse_object`] (duplicates, depth, numbers, surrogates, trailing data), for callers that
+/// only pass the text on (decoding for display, where the host parses it itself).
+///
+/// # Errors
+/// See [`JsonError`].
+pub fn check_object(text: &str) -> Result<(), JsonError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let is_object = CheckSeed { depth: 0 }
+        .deserialize(&mut de)
+        .map_err(classify)?;
+    de.end().map_err(|_| JsonError::Syntax)?;
+    if is_object {
+        Ok(())
+    } else {
+        Err(JsonError::NotAnObject)
+    }
 }
 
 fn classify(e: serde_json::Error) -> JsonError {
@@ -174,6 +194,111 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 }
 
+/// [`StrictSeed`]'s rules with nothing kept: yields whether the value was an object.
+struct CheckSeed {
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for CheckSeed {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_any(CheckVisitor { depth: self.depth })
+    }
+}
+
+struct CheckVisitor {
+    depth: usize,
+}
+
+impl CheckVisitor {
+    fn child<E: de::Error>(&self) -> Result<CheckSeed, E> {
+        if self.depth >= MAX_DEPTH {
+            return Err(E::custom(DEPTH_MARK));
+        }
+        Ok(CheckSeed {
+            depth: self.depth + 1,
+        })
+    }
+}
+
+impl<'de> Visitor<'de> for CheckVisitor {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<bool, E> {
+        if v.is_finite() {
+            Ok(false)
+        } else {
+            Err(E::custom("number out of range"))
+        }
+    }
+    fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_unit<E>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        while seq.next_element_seed(self.child()?)?.is_some() {}
+        Ok(false)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<bool, A::Error> {
+        // Names are borrowed from the text unless they contain escapes; objects in tokens are
+        // small, so a linear scan finds duplicates faster than hashing would.
+        let mut names: Vec<Cow<'de, str>> = Vec::new();
+        while let Some(name) = access.next_key_seed(NameSeed)? {
+            if names.contains(&name) {
+                let shown = Value::String(name.into_owned()).to_string();
+                return Err(de::Error::custom(format!("{DUPLICATE_MARK}{shown}")));
+            }
+            access.next_value_seed(self.child()?)?;
+            names.push(name);
+        }
+        Ok(true)
+    }
+}
+
+/// A member name, borrowed from the text when it has no escapes.
+struct NameSeed;
+
+impl<'de> DeserializeSeed<'de> for NameSeed {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(NameSeed)
+    }
+}
+
+impl<'de> Visitor<'de> for NameSeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,6 +353,34 @@ mod tests {
         assert_eq!(parse_value(&deep), Err(JsonError::TooDeep));
         let very_deep = format!("{{\"a\":{}{}}}", "[".repeat(10_000), "]".repeat(10_000));
         assert_eq!(parse_object(&very_deep), Err(JsonError::TooDeep));
+    }
+
+    #[test]
+    fn check_object_agrees_with_parse_object() {
+        let deep = format!("{{\"a\":{}{}}}", "[".repeat(40), "]".repeat(40));
+        let edge = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        let at_limit = format!("{{\"a\":{edge}}}");
+        let cases = [
+            r#"{"a":1,"b":[true,null,"x"],"c":{"d":1.5}}"#,
+            r#"{"alg":"ES256","alg":"none"}"#,
+            r#"{"a":1,"\u0061":2}"#,
+            r#"{"x":{"k":1,"k":2}}"#,
+            r#"{"x":[{"k":1},{"k":2}]}"#,
+            r#"{"a":1}x"#,
+            "[1]",
+            "\"s\"",
+            "",
+            "{}",
+            r#"{"a":"\ud800"}"#,
+            r#"{"a":"\ud83d\ude00"}"#,
+            r#"{"exp":1e400}"#,
+            r#"{"exp":-0.0,"big":18446744073709551616}"#,
+            &deep,
+            &at_limit,
+        ];
+        for text in cases {
+            assert_eq!(check_object(text), parse_object(text).map(|_| ()), "{text}");
+        }
     }
 
     #[test]

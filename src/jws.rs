@@ -95,6 +95,11 @@ pub struct Header {
 /// # Errors
 /// `ERR_JWS_INVALID` for bad base64url, bad JSON, a non-object, or mistyped `alg`/`kid`/`typ`.
 pub fn decode_header(segment: &str) -> Result<Header> {
+    decode_header_with_text(segment).map(|(header, _)| header)
+}
+
+/// [`decode_header`], also returning the header's JSON text as it was signed.
+pub(crate) fn decode_header_with_text(segment: &str) -> Result<(Header, String)> {
     let bytes = base64url::decode(segment)
         .map_err(|_| Error::jws("Failed to base64url decode the protected header"))?;
     let members = json::parse_object_bytes(&bytes).map_err(|e| {
@@ -113,12 +118,18 @@ pub fn decode_header(segment: &str) -> Result<Header> {
     };
     let kid = header_string(&members, "kid")?;
     let typ = header_string(&members, "typ")?;
-    Ok(Header {
-        alg,
-        kid,
-        typ,
-        members,
-    })
+    // parse_object_bytes accepted the bytes, so they are UTF-8.
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Error::jws("JWS Protected Header is not valid UTF-8"))?;
+    Ok((
+        Header {
+            alg,
+            kid,
+            typ,
+            members,
+        },
+        text,
+    ))
 }
 
 fn header_string(members: &Map<String, Value>, name: &'static str) -> Result<Option<String>> {

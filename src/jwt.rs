@@ -119,20 +119,32 @@ pub(crate) fn steps<'k>(
 }
 
 pub(crate) fn decode_payload(segment: &str) -> Result<(Map<String, Value>, String)> {
+    let text = payload_text(segment)?;
+    let claims = json::parse_object(&text).map_err(claims_set_error)?;
+    Ok((claims, text))
+}
+
+/// The payload's text after the same checks as [`decode_payload`], without building the claims.
+pub(crate) fn check_payload(segment: &str) -> Result<String> {
+    let text = payload_text(segment)?;
+    json::check_object(&text).map_err(claims_set_error)?;
+    Ok(text)
+}
+
+fn payload_text(segment: &str) -> Result<String> {
     let bytes = base64url::decode(segment)
         .map_err(|_| Error::jws("Failed to base64url decode the payload"))?;
-    let text =
-        String::from_utf8(bytes).map_err(|_| Error::jwt("JWT Claims Set is not valid UTF-8"))?;
-    let claims = json::parse_object(&text).map_err(|e| {
-        Error::new(
-            ErrorCode::JwtInvalid,
-            match e {
-                json::JsonError::NotAnObject => {
-                    "JWT Claims Set must be a top-level JSON object".to_owned()
-                }
-                other => format!("JWT Claims Set is invalid: {other}"),
-            },
-        )
-    })?;
-    Ok((claims, text))
+    String::from_utf8(bytes).map_err(|_| Error::jwt("JWT Claims Set is not valid UTF-8"))
+}
+
+fn claims_set_error(e: json::JsonError) -> Error {
+    Error::new(
+        ErrorCode::JwtInvalid,
+        match e {
+            json::JsonError::NotAnObject => {
+                "JWT Claims Set must be a top-level JSON object".to_owned()
+            }
+            other => format!("JWT Claims Set is invalid: {other}"),
+        },
+    )
 }

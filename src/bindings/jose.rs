@@ -57,8 +57,10 @@ pub fn decode_jwt(
     options: Option<Ts<DecodeJwtOptions>>,
 ) -> JsResult<JsValue> {
     let max = from_js::<DecodeJwtOptions>(options.map(|o| o.js_value()))?.resolve()?;
-    let decoded = crate::dangerous::decode(&token_arg(&token, max)?, max)?;
-    JSON::parse(&decoded.to_json())
+    JSON::parse(&crate::dangerous::decode_to_json(
+        &token_arg(&token, max)?,
+        max,
+    )?)
 }
 
 #[wasm_bindgen(typescript_custom_section)]
