@@ -221,7 +221,8 @@ for (const host of HOSTS) {
     continue;
   }
   if (host !== 'node') {
-    versions[host] = version(h.cmd, ['--version'])?.replace(/^deno /, '').replace(/ \(.*$/, '');
+    // `deno --version`: "deno 2.9.6 (stable, ...)" then v8 and typescript lines; `bun --version`: "1.4.4".
+    versions[host] = spawnSync(h.cmd, ['--version'], { encoding: 'utf8' }).stdout?.match(/^(?:deno )?([\d.]+)/)?.[1];
     h.label = `${h.label} ${versions[host]}`;
   }
   const result = runJson(h.label, h.cmd, [...h.pre, path.join(HERE, 'verify-host.mjs'), FIXTURES]);
