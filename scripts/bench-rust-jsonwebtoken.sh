@@ -25,6 +25,7 @@ if (cd "$CRATE" && CARGO_TARGET_DIR="$ROOT/$OUT/cargo" wasm_cargo build --releas
     echo "rust jsonwebtoken peer: built ($(wc -c <"$OUT/pkg/bench_rust_jsonwebtoken_bg.wasm") bytes of wasm)"
 else
     reason="$(grep -m1 -E '^error' "$OUT/build.log" || tail -1 "$OUT/build.log")"
+    rm -rf "$OUT/pkg" # never bench a stale build
     echo "$reason" >"$OUT/FAILED"
     echo "rust jsonwebtoken peer: build FAILED: $reason (the bench prints its row as n/a)" >&2
 fi
