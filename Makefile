@@ -49,10 +49,11 @@ test-browser: setup build
 inspector: setup build
 	@PORT=$(PORT) node scripts/serve.mjs
 
-## bench: this package against jose (benches/verify.mjs), on the packed package
+## bench: one table per host (Node, Chromium, Deno, Bun): ours vs jose, fast-jwt, jsonwebtoken, Rust jsonwebtoken (wasm32), raw verify; cold start, sizes (BENCH_QUICK=1: smoke run)
 bench: setup build
 	@bash scripts/pack.sh benches
-	node benches/verify.mjs
+	@bash scripts/bench-rust-jsonwebtoken.sh
+	node benches/run.mjs
 
 ## bench-import: what importing the package costs Node, shipped entry vs alternatives (benches/import-cost.mjs)
 bench-import: setup build

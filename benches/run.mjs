@@ -1,0 +1,267 @@
+// `make bench`: one table per host, each row a contender measured side by side in the same
+// process (or page) and run, in interleaved rounds, with medians and ratios from that same run.
+//
+//   node benches/run.mjs        (after scripts/pack.sh benches and scripts/bench-rust-jsonwebtoken.sh)
+//
+// Environment: BENCH_ROUNDS (default 7), BENCH_ROUND_MS (default 250), BENCH_COLD_RUNS (5),
+// BENCH_HOSTS (default node,chromium,deno,bun), BENCH_QUICK=1 (2 rounds of 40 ms, 2 cold runs: a
+// smoke test). Nothing here is a pass/fail test, but it exits non-zero when a contender fails its
+// sanity check (valid token accepted, tampered token refused) or a host cannot run.
+//
+// The tokens are made once here (benches/fixtures.mjs) and every host verifies the same ones:
+// Node, Deno and Bun run benches/verify-host.mjs in a fresh process; Chromium runs
+// benches/verify-browser.mjs in a page served from 127.0.0.1. Cold starts are fresh processes
+// (fresh pages in Chromium, served with no-store so nothing is cached between them).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { startServer } from '../scripts/serve.mjs';
+import { makeFixtures } from './fixtures.mjs';
+import { median } from './lib.mjs';
+
+const started = performance.now();
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..');
+const OUT = path.join(ROOT, 'target', 'bench');
+const PKG = path.join(HERE, 'node_modules', 'govuk-one-login-tokens');
+const BIN = path.join(ROOT, 'tests', 'hosts', 'node_modules', '.bin');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 2 : 7));
+const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? (QUICK ? 40 : 250));
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? (QUICK ? 2 : 5));
+const HOSTS = (process.env.BENCH_HOSTS ?? 'node,chromium,deno,bun').split(',').map((s) => s.trim());
+const childEnv = { ...process.env, BENCH_ROUNDS: String(ROUNDS), BENCH_ROUND_MS: String(ROUND_MS) };
+
+const failures = [];
+const versions = {};
+const cold = []; // { host, ours, jose } in ms (medians)
+
+// --- fixtures -----------------------------------------------------------------------------------
+mkdirSync(OUT, { recursive: true });
+const FIXTURES = path.join(OUT, 'fixtures.json');
+const fixtures = makeFixtures();
+writeFileSync(FIXTURES, JSON.stringify(fixtures));
+console.log(
+  `make bench: ${fixtures.algs.map((a) => `${a.tokens.length} ${a.id}`).join(', ')} distinct ID-token-shaped tokens (one key per algorithm); ` +
+    `${ROUNDS} interleaved rounds of >= ${ROUND_MS} ms per contender; medians.`,
+);
+console.log('Columns: vs X = X\'s µs/op ÷ this row\'s (above 1 = faster than X); "of raw" = this row\'s µs/op ÷ the raw signature check\'s.');
+
+// --- printing ------------------------------------------------------------------------------------
+const fmtUs = (us) => (us >= 1000 ? us.toFixed(0) : us >= 100 ? us.toFixed(1) : us.toFixed(2));
+const fmtInt = (n) => Math.round(n).toLocaleString('en-GB');
+const ratio = (a, b) => (a === undefined || b === undefined ? '' : `×${(a / b).toFixed(2)}`);
+
+function printSection(hostLabel, s) {
+  const byRole = (role) => s.rows.find((r) => r.role === role && r.us !== undefined)?.us;
+  const jose = byRole('jose');
+  const fast = byRole('fastjwt');
+  const raw = byRole('raw');
+  console.log(`\n${hostLabel}: ${s.title}`);
+  const head = `  ${'contender'.padEnd(50)} ${'µs/op'.padStart(9)} ${'ops/s'.padStart(9)} ${'vs jose'.padStart(8)} ${'vs fast-jwt'.padStart(11)} ${'of raw'.padStart(8)}`;
+  console.log(head);
+  for (const r of s.rows) {
+    if (r.na) {
+      console.log(`  ${r.name.padEnd(50)} ${r.na}`);
+      continue;
+    }
+    const ofRaw = r.role === 'ours' && raw !== undefined ? `${(r.us / raw).toFixed(2)}x` : '';
+    console.log(
+      `  ${r.name.padEnd(50)} ${fmtUs(r.us).padStart(9)} ${fmtInt(1e6 / r.us).padStart(9)} ${(r.role === 'jose' ? '' : ratio(jose, r.us)).padStart(8)} ${(r.role === 'fastjwt' ? '' : ratio(fast, r.us)).padStart(11)} ${ofRaw.padStart(8)}`,
+    );
+  }
+}
+
+function printHost(label, result) {
+  for (const s of result.sections) printSection(label, s);
+  if (!result.hasAsync) console.log(`  (${label}: this build exports no verifyIdTokenAsync / verifyJwtAsync: those rows are n/a)`);
+}
+
+/** Run a command; returns the parsed last JSON line of stdout, or records a failure. */
+function runJson(label, cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, env: childEnv, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 600_000, ...opts });
+  const line = (r.stdout ?? '').trim().split('\n').filter(Boolean).pop();
+  if (r.status !== 0 || !line) {
+    const why = (r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n').slice(0, 8).join('\n    ');
+    failures.push(`${label}: ${why}`);
+    console.log(`\n${label}: FAILED\n    ${why}`);
+    return undefined;
+  }
+  return JSON.parse(line);
+}
+
+function coldRuns(host, cmd, pre) {
+  const ms = { ours: [], jose: [] };
+  for (let i = 0; i < COLD_RUNS; i++) {
+    for (const which of i % 2 ? ['jose', 'ours'] : ['ours', 'jose']) {
+      const r = runJson(`${host} cold start (${which})`, cmd, [...pre, path.join(HERE, 'cold.mjs'), which, FIXTURES]);
+      if (!r) return;
+      ms[which].push(r.ms);
+    }
+  }
+  cold.push({ host, ours: median(ms.ours), jose: median(ms.jose) });
+}
+
+function version(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim().split('\n').pop() : undefined;
+}
+
+// --- Node, Deno, Bun ------------------------------------------------------------------------------
+const hostCommands = {
+  node: { label: `Node ${process.version}`, cmd: process.execPath, pre: [] },
+  deno: { label: 'Deno', cmd: path.join(BIN, 'deno'), pre: ['run', '-A'] },
+  bun: { label: 'Bun', cmd: path.join(BIN, 'bun'), pre: [] },
+};
+
+async function runChromium() {
+  const server = await startServer(
+    {
+      '/': HERE,
+      '/pkg/': PKG,
+      '/jose/': path.join(ROOT, 'node_modules', 'jose', 'dist', 'webapi'),
+      '/data/': OUT,
+    },
+    0,
+    { headers: { 'cache-control': 'no-store' } },
+  );
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const profile = mkdtempSync(path.join(tmpdir(), 'bench-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${origin}/page.html`);
+    let result;
+    try {
+      result = await page.evaluate(async (p) => (await import('/verify-browser.mjs')).run(p), { rounds: ROUNDS, roundMs: ROUND_MS });
+    } catch (e) {
+      throw new Error(`${e.message.split('\n')[0]}${errors.length ? ` (page errors: ${errors.join('; ')})` : ''}`);
+    }
+    await page.close();
+    // The user agent says only the major version (156.0.0.0): ask the binary.
+    result.version = (version(CHROMIUM, ['--version'])?.match(/Chromium ([\d.]+)/) ?? [])[1] ?? result.version;
+    versions.chromium = result.version;
+    printHost(`Chromium ${result.version}`, result);
+
+    // Cold start: a fresh page each time (no-store: no HTTP or code cache between pages).
+    const f = fixtures.algs[0];
+    const arg = { token: f.tokens[0], jwks: f.jwks, now: fixtures.now };
+    const ms = { ours: [], jose: [] };
+    for (let i = 0; i < COLD_RUNS; i++) {
+      for (const which of i % 2 ? ['jose', 'ours'] : ['ours', 'jose']) {
+        const p = await context.newPage();
+        await p.goto(`${origin}/page.html`);
+        ms[which].push(
+          await p.evaluate(
+            async ({ which, token, jwks, now }) => {
+              const iss = 'https://oidc.integration.account.gov.uk/';
+              const t0 = performance.now();
+              if (which === 'ours') {
+                const m = await import('/pkg/index.js');
+                await m.ready();
+                m.verifyIdToken(token, { jwks, issuer: iss, clientId: 'bench-client', nonce: 'bench-nonce', now });
+              } else {
+                const j = await import('/jose/index.js');
+                await j.jwtVerify(token, j.createLocalJWKSet(jwks), { issuer: iss, audience: 'bench-client', currentDate: new Date(now * 1000) });
+              }
+              return performance.now() - t0;
+            },
+            { which, ...arg },
+          ),
+        );
+        await p.close();
+      }
+    }
+    cold.push({ host: `Chromium ${result.version}`, ours: median(ms.ours), jose: median(ms.jose) });
+  } finally {
+    await context.close();
+    server.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+for (const host of HOSTS) {
+  if (host === 'chromium') {
+    try {
+      await runChromium();
+    } catch (e) {
+      failures.push(`Chromium: ${e.message}`);
+      console.log(`\nChromium: FAILED\n    ${e.message}`);
+    }
+    continue;
+  }
+  const h = hostCommands[host];
+  if (!h) {
+    failures.push(`unknown host ${host}`);
+    continue;
+  }
+  if (!existsSync(h.cmd)) {
+    console.log(`\n${h.label}: n/a (${h.cmd} is not installed: run make test-hosts once)`);
+    continue;
+  }
+  if (host !== 'node') {
+    // `deno --version`: "deno 2.9.6 (stable, ...)" then v8 and typescript lines; `bun --version`: "1.4.4".
+    versions[host] = spawnSync(h.cmd, ['--version'], { encoding: 'utf8' }).stdout?.match(/^(?:deno )?([\d.]+)/)?.[1];
+    h.label = `${h.label} ${versions[host]}`;
+  }
+  const result = runJson(h.label, h.cmd, [...h.pre, path.join(HERE, 'verify-host.mjs'), FIXTURES]);
+  if (result) printHost(h.label, result);
+  coldRuns(h.label, h.cmd, h.pre);
+}
+
+// --- cold start ----------------------------------------------------------------------------------
+console.log(`\nCold start: import the library, verify one ES256 ID token (ms from before the import; median of ${COLD_RUNS} fresh processes or pages)`);
+console.log(`  ${'host'.padEnd(34)} ${'ours'.padStart(9)} ${'jose'.padStart(9)} ${'vs jose'.padStart(8)}`);
+for (const c of cold) console.log(`  ${c.host.padEnd(34)} ${c.ours.toFixed(1).padStart(9)} ${c.jose.toFixed(1).padStart(9)} ${ratio(c.jose, c.ours).padStart(8)}`);
+console.log('  (ours in Chromium includes `await ready()`: fetching and compiling the .wasm; in Node, Deno and Bun the first call gunzips and compiles the embedded .wasm)');
+
+// --- sizes ---------------------------------------------------------------------------------------
+console.log('\nSizes as shipped (bytes; gzip = zlib level 9)');
+console.log(`  ${'file'.padEnd(50)} ${'raw'.padStart(9)} ${'gzip'.padStart(9)}  used by`);
+const sizeRows = [
+  ['wasm/govuk_one_login_tokens_bg.wasm', path.join(PKG, 'wasm', 'govuk_one_login_tokens_bg.wasm'), 'browsers (index.js), edge (edge.js)'],
+  ['wasm/bytes.js (the .wasm, gzip + base64)', path.join(PKG, 'wasm', 'bytes.js'), 'Node, Deno, Bun (node.mjs, index.cjs)'],
+  ['(peer) Rust jsonwebtoken 12 wasm, not shipped', path.join(ROOT, 'target', 'bench-rust-jsonwebtoken', 'pkg', 'bench_rust_jsonwebtoken_bg.wasm'), 'the bench only'],
+];
+for (const [label, file, use] of sizeRows) {
+  if (!existsSync(file)) continue;
+  const bytes = readFileSync(file);
+  console.log(`  ${label.padEnd(50)} ${fmtInt(bytes.length).padStart(9)} ${fmtInt(gzipSync(bytes, { level: 9 }).length).padStart(9)}  ${use}`);
+}
+
+// --- footer --------------------------------------------------------------------------------------
+const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m) ?? [])[1] ?? cpus()[0]?.model ?? 'unknown CPU';
+const hostVersions = [`Node ${process.version}`];
+if (versions.chromium) hostVersions.push(`Chromium ${versions.chromium}`);
+if (versions.deno) hostVersions.push(`Deno ${versions.deno}`);
+if (versions.bun) hostVersions.push(`Bun ${versions.bun}`);
+console.log(
+  `\nMachine: ${cpu}, ${cpus().length} cores (shared with other work: noisy); ${hostVersions.join(', ')}.` +
+    `\nRounds: ${ROUNDS} interleaved rounds of >= ${ROUND_MS} ms per contender (order rotated each round), medians; ` +
+    `cold start: median of ${COLD_RUNS}. Whole run: ${((performance.now() - started) / 1000).toFixed(0)} s.`,
+);
+if (failures.length) {
+  console.error(`\n${failures.length} failure(s):\n  ${failures.join('\n  ')}`);
+  process.exit(1);
+}
