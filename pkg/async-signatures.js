@@ -6,24 +6,26 @@
 // Every rule stays in the core. A synchronous core call asks the host about each signature after
 // its own checks (see host-crypto.js); WebCrypto cannot answer synchronously, so the call runs in
 // rounds:
-//   1. run the call, answering every signature it asks about from what WebCrypto has already
-//      decided, and any other with "invalid" while noting it down;
-//   2. if nothing was noted, that run's outcome (result or error) rests only on WebCrypto's
-//      answers: it is the outcome. Otherwise ask WebCrypto about the noted signatures and go
-//      round again.
-// A signature counts as valid only when WebCrypto verified exactly that key, algorithm, message
-// and signature, so no round can accept what the arithmetic refused; since the core fails fast,
-// a token with a bad signature ends with the same error as the synchronous verifier gives.
+//   1. run the call, answering each signature it asks about with WebCrypto's verdict when there is
+//      one, and otherwise with "valid" as an assumption, noted down;
+//   2. ask WebCrypto about the noted signatures. If it confirms every assumption, the round's
+//      outcome (result or error) rests only on WebCrypto's verdicts: it is the outcome. Otherwise
+//      go round again, now with those verdicts.
+// A result is released only when every signature it relied on was verified by WebCrypto, for
+// exactly that key, algorithm, message and signature; since the core fails fast, a token with a
+// bad signature ends with the same error as the synchronous verifier gives. Assumptions reach
+// only the call in hand: every synchronous export, including one a caller's option getter makes
+// in the middle of a round, switches the answerer off (api.js).
 import { setHostCrypto } from './wasm/govuk_one_login_tokens.js';
 import { answering, hasHostVerifier } from './host-crypto.js';
 
-// A verification asks about one signature; a caller's option getter that verifies other tokens
-// in the middle of it adds one round each. Past this many rounds, the portable arithmetic decides.
+// A verification asks about one signature: one round when it is valid, two when it is not. Past
+// this many rounds (never seen), the portable arithmetic decides.
 const MAX_ROUNDS = 8;
 // One Login publishes a handful of keys; the cap only bounds a process fed many key sets.
 const MAX_CACHED_KEYS = 64;
 
-const importedKeys = new Map();
+const importedKeys = { ES256: new Map(), RS256: new Map() };
 
 const IMPORT_PARAMS = {
   ES256: { name: 'ECDSA', namedCurve: 'P-256' },
@@ -40,14 +42,14 @@ function subtle() {
 
 /** The key as a `CryptoKey`, imported once per canonical JWK text and algorithm. */
 function cryptoKey(jwk, alg) {
-  const id = `${alg} ${jwk}`;
-  let key = importedKeys.get(id);
+  const keys = importedKeys[alg];
+  let key = keys.get(jwk);
   if (key === undefined) {
-    if (importedKeys.size >= MAX_CACHED_KEYS) importedKeys.delete(importedKeys.keys().next().value);
+    if (keys.size >= MAX_CACHED_KEYS) keys.delete(keys.keys().next().value);
     key = subtle().importKey('jwk', JSON.parse(jwk), IMPORT_PARAMS[alg], false, ['verify']);
     // A failed import is not remembered: the next call tries again.
-    key.catch(() => importedKeys.delete(id));
-    importedKeys.set(id, key);
+    key.catch(() => keys.delete(jwk));
+    keys.set(jwk, key);
   }
   return key;
 }
@@ -72,16 +74,16 @@ function sameRequest(fact, jwk, alg, message, signature) {
   return fact.jwk === jwk && fact.alg === alg && sameBytes(fact.signature, signature) && sameBytes(fact.message, message);
 }
 
-/** Run `call` once, answering signatures from `facts`; returns its outcome and the unanswered. */
+/** Run `call` once, answering signatures from `facts`; returns its outcome and the assumed. */
 function round(call, facts) {
-  const unknown = [];
+  const assumed = [];
   const outcome = answering(
     (jwk, alg, message, signature) => {
       const fact = facts.find((f) => sameRequest(f, jwk, alg, message, signature));
       if (fact !== undefined) return fact.valid;
       // The arrays are views of wasm memory, valid only during this call: copy them.
-      unknown.push({ jwk, alg, message: message.slice(), signature: signature.slice() });
-      return false;
+      assumed.push({ jwk, alg, message: message.slice(), signature: signature.slice() });
+      return true;
     },
     () => {
       try {
@@ -91,7 +93,7 @@ function round(call, facts) {
       }
     },
   );
-  return { outcome, unknown };
+  return { outcome, assumed };
 }
 
 function settle(outcome) {
@@ -111,13 +113,13 @@ export async function withAsyncSignatures(call) {
   setHostCrypto(true);
   const facts = [];
   for (let rounds = 0; rounds < MAX_ROUNDS; rounds++) {
-    const { outcome, unknown } = round(call, facts);
-    if (unknown.length === 0) return settle(outcome);
-    const verdicts = await Promise.all(unknown.map(webCryptoVerdict));
+    const { outcome, assumed } = round(call, facts);
+    if (assumed.length === 0) return settle(outcome);
+    const verdicts =
+      assumed.length === 1 ? [await webCryptoVerdict(assumed[0])] : await Promise.all(assumed.map(webCryptoVerdict));
     if (verdicts.includes(undefined)) break;
-    unknown.forEach((request, i) => facts.push({ ...request, valid: verdicts[i] }));
-    // Every unanswered signature was answered "invalid", and WebCrypto agrees: the outcome holds.
-    if (verdicts.every((valid) => !valid)) return settle(outcome);
+    if (verdicts.every(Boolean)) return settle(outcome);
+    assumed.forEach((request, i) => facts.push({ ...request, valid: verdicts[i] }));
   }
   // WebCrypto could not decide (an algorithm or key it refuses), or too many rounds: the core's
   // portable arithmetic decides, as in the synchronous verifiers.
