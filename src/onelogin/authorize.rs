@@ -77,6 +77,8 @@ impl AuthorizationRequest {
         if !self.scope.split(' ').any(|s| s == "openid") {
             return Err(Error::option("scope", "\"scope\" must include openid"));
         }
+        check_scope_words(&self.scope)?;
+        check_redirect_uri("redirectUri", &self.redirect_uri)?;
         let challenge_ok = self.code_challenge.len() == 43
             && self
                 .code_challenge
@@ -205,6 +207,76 @@ pub fn build_request_object_url(
         ("request", request_object.to_owned()),
     ];
     url_with_query(authorize_url, pairs, MAX_QUERY_LENGTH, "authorizeUrl")
+}
+
+/// The scopes One Login knows (`ValidScopes` in its authentication API; `am`, `govuk-account`
+/// and `doc-checking-app` are granted to particular services). Any other word gets
+/// `invalid_scope` back from the authorize endpoint, after the user has been sent there.
+pub const KNOWN_SCOPES: [&str; 8] = [
+    "openid",
+    "email",
+    "phone",
+    "offline_access",
+    "wallet-subject-id",
+    "am",
+    "govuk-account",
+    "doc-checking-app",
+];
+
+/// Every word of a space-separated `scope` is one One Login knows.
+fn check_scope_words(scope: &str) -> Result<()> {
+    for word in scope.split(' ') {
+        if !KNOWN_SCOPES.contains(&word) {
+            let hint = crate::options::nearest_name(word, &KNOWN_SCOPES)
+                .map(|near| format!("; did you mean \"{near}\"?"))
+                .unwrap_or_default();
+            let shown = if word.is_empty() {
+                "an empty word (two spaces?)".to_owned()
+            } else {
+                format!("the scope {}", crate::error::shown(word))
+            };
+            return Err(Error::option(
+                "scope",
+                format!(
+                    "\"scope\" has {shown}, which One Login does not know (it answers invalid_scope){hint}; known: {}",
+                    KNOWN_SCOPES.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A redirect target (`redirect_uri`, `post_logout_redirect_uri`): an absolute URI without a
+/// fragment (RFC 6749 §3.1.2) and without spaces or control characters. One Login compares it
+/// exactly with the URIs registered for the client, so anything else can only fail there.
+pub(crate) fn check_redirect_uri(option: &'static str, uri: &str) -> Result<()> {
+    let scheme_ok = uri.split_once(':').is_some_and(|(scheme, rest)| {
+        !rest.is_empty()
+            && scheme
+                .bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphabetic())
+            && scheme
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+    });
+    let problem = if !scheme_ok {
+        Some("an absolute URI (with a scheme, such as https://)")
+    } else if uri.contains('#') {
+        Some("a URI without a fragment (#…)")
+    } else if uri.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Some("a URI without spaces or control characters")
+    } else {
+        None
+    };
+    match problem {
+        Some(what) => Err(Error::option(
+            option,
+            format!("\"{option}\" must be {what}"),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// `base` with the pairs as its query, refused when the query is longer than `limit` (One

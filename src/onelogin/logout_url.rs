@@ -1,6 +1,6 @@
 //! The front-channel logout URL (One Login's `end_session_endpoint`).
 
-use super::authorize::{url_with_query, MAX_OTHER_QUERY_LENGTH};
+use super::authorize::{check_redirect_uri, url_with_query, MAX_OTHER_QUERY_LENGTH};
 use crate::error::{Error, Result};
 use serde::Deserialize;
 
@@ -30,6 +30,11 @@ pub fn build_logout_url(end_session_url: &str, options: &LogoutUrlOptions) -> Re
             "idTokenHint",
             "\"idTokenHint\" is required with \"postLogoutRedirectUri\": One Login ignores the redirect without it",
         ));
+    }
+    if let Some(uri) = options.post_logout_redirect_uri.as_deref() {
+        if !uri.is_empty() {
+            check_redirect_uri("postLogoutRedirectUri", uri)?;
+        }
     }
     let mut pairs = Vec::new();
     for (name, option, value) in [

@@ -186,12 +186,12 @@ test('sign-client-assertion: RS256 to PS512, verified by jose', async () => {
 test('logout-url: the environment\'s end_session_endpoint, the hint rule and the 2048 limit', async () => {
   const r = await cli([
     'logout-url', '--environment', 'integration', '--id-token-hint', 'a.b.c',
-    '--post-logout-redirect-uri', 'https://rp.example/signed out', '--state', 's1',
+    '--post-logout-redirect-uri', 'https://rp.example/signed-out', '--state', 's1',
   ]);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(
     r.json.url,
-    'https://oidc.integration.account.gov.uk/logout?id_token_hint=a.b.c&post_logout_redirect_uri=https%3A%2F%2Frp.example%2Fsigned%20out&state=s1',
+    'https://oidc.integration.account.gov.uk/logout?id_token_hint=a.b.c&post_logout_redirect_uri=https%3A%2F%2Frp.example%2Fsigned-out&state=s1',
   );
   const sim = await cli(['logout-url', '--environment', 'http://localhost:3000']);
   assert.equal(sim.json.url, 'http://localhost:3000/logout');

@@ -40,12 +40,16 @@ const API = [
   'signRequestObjectWithKey',
   'tokenKinds',
   'verifyCoreIdentity',
+  'verifyCoreIdentityAsync',
   'verifyCoreIdentityWithDidDocument',
   'verifyIdToken',
+  'verifyIdTokenAsync',
   'verifyIdTokenWithKeySet',
   'verifyJwt',
+  'verifyJwtAsync',
   'verifyJwtWithKeySet',
   'verifyLogoutToken',
+  'verifyLogoutTokenAsync',
   'verifyLogoutTokenWithKeySet',
 ];
 

@@ -101,3 +101,98 @@ fn bad_parameters_are_argument_errors() {
         code(ErrorCode::InvalidArgument)
     );
 }
+
+/// Every scope word One Login knows is accepted; any other word is refused before the user is
+/// sent to One Login (which would answer `invalid_scope`), naming the nearest known scope.
+#[test]
+fn scope_words_must_be_known() {
+    for scope in [
+        "openid",
+        "openid email phone",
+        "openid offline_access wallet-subject-id",
+        "openid am govuk-account doc-checking-app",
+    ] {
+        let r = AuthorizationRequest {
+            scope: scope.into(),
+            ..request()
+        };
+        assert!(
+            build_authorization_url("https://x.example/authorize", &r).is_ok(),
+            "{scope}"
+        );
+    }
+    for (scope, hint) in [
+        ("openid emal", Some("email")),
+        ("openid Phone", Some("phone")),
+        ("openid profile", None),
+        ("openid  email", None),
+        ("openid,email", None),
+    ] {
+        let r = AuthorizationRequest {
+            scope: scope.into(),
+            ..request()
+        };
+        let err = build_authorization_url("https://x.example/authorize", &r).err();
+        assert_eq!(
+            err.as_ref().map(|e| e.code()),
+            Some(ErrorCode::InvalidArgument),
+            "{scope}"
+        );
+        assert_eq!(
+            err.as_ref().and_then(|e| e.option_name()),
+            Some("scope"),
+            "{scope}"
+        );
+        if let Some(hint) = hint {
+            let message = err.map(|e| e.message().to_owned()).unwrap_or_default();
+            assert!(
+                message.contains(&format!("did you mean \"{hint}\"")),
+                "{message}"
+            );
+        }
+    }
+}
+
+/// `redirect_uri` is an absolute URI without a fragment (RFC 6749 §3.1.2).
+#[test]
+fn redirect_uri_must_be_absolute_without_fragment() {
+    for uri in [
+        "https://rp.example/callback",
+        "http://localhost:3000/callback",
+        "uk.gov.app:/callback",
+    ] {
+        let r = AuthorizationRequest {
+            redirect_uri: uri.into(),
+            ..request()
+        };
+        assert!(
+            build_authorization_url("https://x.example/authorize", &r).is_ok(),
+            "{uri}"
+        );
+    }
+    for uri in [
+        "/callback",
+        "rp.example/callback",
+        "https://rp.example/callback#top",
+        "https://rp.example/call back",
+        "https://rp.example/\ncallback",
+        "https:",
+        "1https://rp.example/",
+    ] {
+        let r = AuthorizationRequest {
+            redirect_uri: uri.into(),
+            ..request()
+        };
+        let err = build_authorization_url("https://x.example/authorize", &r).err();
+        assert_eq!(
+            err.as_ref().map(|e| e.code()),
+            Some(ErrorCode::InvalidArgument),
+            "{uri:?}"
+        );
+        assert_eq!(
+            err.as_ref().and_then(|e| e.option_name()),
+            Some("redirectUri"),
+            "{uri:?}"
+        );
+    }
+}

@@ -847,8 +847,8 @@ fn logout_urls() {
         Some(end)
     );
     assert_eq!(
-        build_logout_url(end, &o(json!({"idTokenHint": "a.b.c", "postLogoutRedirectUri": "https://rp.example/signed out", "state": "s1", "uiLocales": "cy"}))).ok().as_deref(),
-        Some("https://oidc.integration.account.gov.uk/logout?id_token_hint=a.b.c&post_logout_redirect_uri=https%3A%2F%2Frp.example%2Fsigned%20out&state=s1&ui_locales=cy")
+        build_logout_url(end, &o(json!({"idTokenHint": "a.b.c", "postLogoutRedirectUri": "https://rp.example/signed-out?a=1", "state": "s1", "uiLocales": "cy"}))).ok().as_deref(),
+        Some("https://oidc.integration.account.gov.uk/logout?id_token_hint=a.b.c&post_logout_redirect_uri=https%3A%2F%2Frp.example%2Fsigned-out%3Fa%3D1&state=s1&ui_locales=cy")
     );
     let cases: Vec<(Value, Option<&str>)> = vec![
         (
@@ -856,6 +856,19 @@ fn logout_urls() {
             Some("idTokenHint"),
         ),
         (json!({"state": ""}), Some("state")),
+        // An open redirect cannot be built: only absolute URIs without a fragment.
+        (
+            json!({"idTokenHint": "a.b.c", "postLogoutRedirectUri": "/signed-out"}),
+            Some("postLogoutRedirectUri"),
+        ),
+        (
+            json!({"idTokenHint": "a.b.c", "postLogoutRedirectUri": "//evil.example/"}),
+            Some("postLogoutRedirectUri"),
+        ),
+        (
+            json!({"idTokenHint": "a.b.c", "postLogoutRedirectUri": "https://rp.example/#x"}),
+            Some("postLogoutRedirectUri"),
+        ),
         (json!({"idTokenHint": "x".repeat(2040)}), Some("options")),
     ];
     for (i, (v, option)) in cases.into_iter().enumerate() {
