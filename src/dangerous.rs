@@ -67,7 +67,7 @@ pub fn decode(token: &str, max_token_size: usize) -> Result<UnverifiedJwt> {
 ///
 /// # Errors
 /// As [`decode`].
-pub(crate) fn decode_to_json(token: &str, max_token_size: usize) -> Result<String> {
+pub fn decode_to_json(token: &str, max_token_size: usize) -> Result<String> {
     let parts = jws::split(token, max_token_size)?;
     let (_, header) = jws::decode_header_with_text(parts.header)?;
     base64url::decode(parts.signature)
