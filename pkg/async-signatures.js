@@ -17,7 +17,7 @@
 // only the call in hand: every synchronous export, including one a caller's option getter makes
 // in the middle of a round, switches the answerer off (api.js).
 import { setHostCrypto } from './wasm/govuk_one_login_tokens.js';
-import { answering, hasHostVerifier } from './host-crypto.js';
+import { answering, hasHostVerifier, syncVerifierFor } from './host-crypto.js';
 
 // A verification asks about one signature: one round when it is valid, two when it is not. Past
 // this many rounds (never seen), the portable arithmetic decides.
@@ -79,6 +79,8 @@ function round(call, facts) {
   const assumed = [];
   const outcome = answering(
     (jwk, alg, message, signature) => {
+      const sync = syncVerifierFor(alg);
+      if (sync !== undefined) return sync(jwk, alg, message, signature);
       const fact = facts.find((f) => sameRequest(f, jwk, alg, message, signature));
       if (fact !== undefined) return fact.valid;
       // The arrays are views of wasm memory, valid only during this call: copy them.

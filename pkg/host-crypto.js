@@ -9,16 +9,26 @@
 //     async-signatures.js). It takes precedence, and calls may nest.
 
 let verifier;
+let webCryptoFirst = [];
 let answerer;
 
-/** Install (or, with `undefined`, remove) the host verifier. */
-export function setHostVerifier(fn) {
+/**
+ * Install (or, with `undefined`, remove) the host verifier. `webCryptoFirst` lists the algorithms
+ * for which the host's WebCrypto is the faster arithmetic, so the async verifiers use it instead.
+ */
+export function setHostVerifier(fn, { webCryptoFirst: algs = [] } = {}) {
   verifier = fn;
+  webCryptoFirst = algs;
 }
 
-/** Whether a synchronous host verifier is installed (Node, Bun, Deno). */
+/** The synchronous host verifier the async verifiers should use for `alg`, if any. */
+export function syncVerifierFor(alg) {
+  return webCryptoFirst.includes(alg) ? undefined : verifier;
+}
+
+/** Whether the async verifiers can simply run the synchronous ones (a verifier for every alg). */
 export function hasHostVerifier() {
-  return verifier !== undefined;
+  return verifier !== undefined && webCryptoFirst.length === 0;
 }
 
 /** Run `call()` with `answer` deciding every signature the core asks about meanwhile. */

@@ -135,6 +135,31 @@ test('WebCrypto path: each async twin agrees with the synchronous function on th
   }
 });
 
+test('a host whose WebCrypto is faster for ES256 (Deno): ES256 goes to WebCrypto, RS256 to the host verifier', async () => {
+  const subtleVerify = SubtleCrypto.prototype.verify;
+  const used = { webCrypto: [], host: [] };
+  SubtleCrypto.prototype.verify = function (params, ...rest) {
+    used.webCrypto.push(params.name);
+    return subtleVerify.call(this, params, ...rest);
+  };
+  hostCrypto.setHostVerifier((jwk, alg, ...rest) => {
+    used.host.push(alg);
+    return nodeVerify(jwk, alg, ...rest);
+  }, { webCryptoFirst: ['ES256'] });
+  try {
+    await agreeOnEveryCase();
+    assert.ok(used.webCrypto.length > 0 && used.webCrypto.every((name) => name === 'ECDSA'), `WebCrypto: ${used.webCrypto}`);
+    assert.ok(used.host.includes('RS256'), 'the host verifier checked the RS256 signatures');
+    // The synchronous functions still use the host verifier for both algorithms.
+    used.host.length = 0;
+    verifyIdToken(idToken(ol.es), idOpts());
+    assert.deepEqual(used.host, ['ES256']);
+  } finally {
+    SubtleCrypto.prototype.verify = subtleVerify;
+    hostCrypto.setHostVerifier(nodeVerify);
+  }
+});
+
 /** Run `fn` on the WebCrypto path with crypto.subtle.verify replaced by `verify`. */
 async function withSubtleVerify(verify, fn) {
   const subtleVerify = SubtleCrypto.prototype.verify;
