@@ -42,11 +42,22 @@ function printableUrl(url) {
   return `${parsed.origin}${parsed.pathname}`;
 }
 
-/** A short, secret-free reason from a fetch error (undici puts e.g. ECONNREFUSED on `cause.code`). */
-function networkReason(error) {
+/** The error code of a fetch failure (undici puts e.g. ECONNREFUSED on `cause.code`), if any. */
+function networkCode(error) {
   const code = error?.cause?.code ?? error?.code;
-  return typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code) ? ` (${code})` : '';
+  return typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code) ? code : undefined;
 }
+
+/** A short, secret-free reason from a fetch error. */
+function networkReason(error) {
+  const code = networkCode(error);
+  return code === undefined ? '' : ` (${code})`;
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD']);
+// A pooled connection found closed on reuse (Node's undici; other hosts retry such a request
+// themselves or report no code).
+const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABORTED']);
 
 function checkMaxBytes(maxBytes) {
   if (maxBytes === undefined) return DEFAULT_MAX_BYTES;
@@ -123,15 +134,23 @@ export async function request(
   let reader;
   try {
     let response;
-    try {
-      response = await Promise.race([
-        fetch(href, { method: verb, headers: sent, body, redirect: 'manual', signal: controller.signal }),
-        stopped,
-      ]);
-    } catch (error) {
-      if (error instanceof HttpFailure) throw error;
-      if (why !== undefined) await stopped;
-      throw fail('network', `no response${networkReason(error)}`, error);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        response = await Promise.race([
+          fetch(href, { method: verb, headers: sent, body, redirect: 'manual', signal: controller.signal }),
+          stopped,
+        ]);
+        break;
+      } catch (error) {
+        if (error instanceof HttpFailure) throw error;
+        if (why !== undefined) await stopped;
+        // A keep-alive connection the server closed while it sat idle in the pool fails the next
+        // request before any response: a GET is safe to send again, once, on a new connection
+        // and within the same deadline. Nothing else is repeated (a token request's code works
+        // only once).
+        if (attempt === 1 && IDEMPOTENT.has(verb) && CONNECTION_LOST.has(networkCode(error))) continue;
+        throw fail('network', `no response${networkReason(error)}`, error);
+      }
     }
 
     // `opaqueredirect` (status 0) is what browsers give for a redirect under redirect: 'manual'.

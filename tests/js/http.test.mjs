@@ -237,6 +237,44 @@ test('network failures, caller aborts and a fetch that ignores its signal', asyn
   assert.ok(stuck.took < 1000, `took ${stuck.took} ms`);
 });
 
+test('a keep-alive connection found closed on reuse: a GET is sent again once, a POST is not', async () => {
+  // The server answers the first request on each connection and then, as a server whose idle
+  // keep-alive timer fired at that very moment would, drops the connection when a second request
+  // arrives on it. The client's pool reuses the connection for the next request.
+  const connections = new Set();
+  const requests = [];
+  const dropper = createServer((req, res) => {
+    requests.push(`${req.method} ${req.socket.remotePort}`);
+    if (req.socket.answered) {
+      req.socket.destroy();
+      return;
+    }
+    req.socket.answered = true;
+    req.on('data', () => {});
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', connection: 'keep-alive' }).end('{"ok":true}'));
+  });
+  dropper.on('connection', (socket) => connections.add(socket));
+  await new Promise((resolve) => dropper.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${dropper.address().port}/jwks`;
+  try {
+    assert.equal((await request(url)).status, 200);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the connection goes back to the pool
+    // The same pooled connection is reused: the server drops it, the GET goes again on a new one.
+    const again = await request(url);
+    assert.equal(again.status, 200);
+    assert.equal(requests.length, 3, requests.join(', '));
+    assert.equal(connections.size, 2);
+    // A POST on a connection dropped the same way fails: a code exchange is not repeated.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const post = await failure(request(url, { method: 'POST', body: 'code=abc' }));
+    assert.equal(post.kind, 'network');
+    assert.equal(requests.filter((r) => r.startsWith('POST')).length, 1, requests.join(', '));
+  } finally {
+    for (const socket of connections) socket.destroy();
+    await new Promise((resolve) => dropper.close(resolve));
+  }
+});
+
 test('the init handed to fetch: manual redirects, an AbortSignal, the headers', async () => {
   let seen;
   const r = await request('https://oidc.example/userinfo', {
