@@ -49,7 +49,7 @@ test-browser: setup build
 inspector: setup build
 	@PORT=$(PORT) node scripts/serve.mjs
 
-## bench: one table per host (Node, Chromium, Deno, Bun): ours vs jose, fast-jwt, jsonwebtoken, Rust jsonwebtoken (wasm32), raw verify; cold start, sizes (BENCH_QUICK=1: smoke run)
+## bench: one table per host (Node, Chromium, Deno, Bun, Workers/workerd): ours vs jose, fast-jwt, jsonwebtoken, Rust jsonwebtoken (wasm32), raw verify; cold start, sizes (BENCH_QUICK=1: smoke run)
 bench: setup build
 	@bash scripts/pack.sh benches
 	@bash scripts/bench-rust-jsonwebtoken.sh

@@ -4,14 +4,16 @@
 //   node benches/run.mjs        (after scripts/pack.sh benches and scripts/bench-rust-jsonwebtoken.sh)
 //
 // Environment: BENCH_ROUNDS (default 7), BENCH_ROUND_MS (default 250), BENCH_COLD_RUNS (5),
-// BENCH_HOSTS (default node,chromium,deno,bun), BENCH_QUICK=1 (2 rounds of 40 ms, 2 cold runs: a
+// BENCH_HOSTS (default node,chromium,deno,bun,workerd), BENCH_QUICK=1 (2 rounds of 40 ms, 2 cold runs: a
 // smoke test). Nothing here is a pass/fail test, but it exits non-zero when a contender fails its
 // sanity check (valid token accepted, tampered token refused) or a host cannot run.
 //
 // The tokens are made once here (benches/fixtures.mjs) and every host verifies the same ones:
 // Node, Deno and Bun run benches/verify-host.mjs in a fresh process; Chromium runs
-// benches/verify-browser.mjs in a page served from 127.0.0.1. Cold starts are fresh processes
-// (fresh pages in Chromium, served with no-store so nothing is cached between them).
+// benches/verify-browser.mjs in a page served from 127.0.0.1; Cloudflare Workers run the workers
+// in benches/workerd/ under workerd, timed from here around each request
+// (benches/verify-workerd.mjs). Cold starts are fresh processes (fresh pages in Chromium, served
+// with no-store so nothing is cached between them; a fresh workerd per run).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -22,6 +24,7 @@ import { chromium } from 'playwright-core';
 import { startServer } from '../scripts/serve.mjs';
 import { makeFixtures } from './fixtures.mjs';
 import { median } from './lib.mjs';
+import { runWorkerd, missing as workerdMissing, workerdVersion } from './verify-workerd.mjs';
 
 const started = performance.now();
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -35,18 +38,20 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 2 : 7));
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? (QUICK ? 40 : 250));
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? (QUICK ? 2 : 5));
-const HOSTS = (process.env.BENCH_HOSTS ?? 'node,chromium,deno,bun').split(',').map((s) => s.trim());
+const HOSTS = (process.env.BENCH_HOSTS ?? 'node,chromium,deno,bun,workerd').split(',').map((s) => s.trim());
 const childEnv = { ...process.env, BENCH_ROUNDS: String(ROUNDS), BENCH_ROUND_MS: String(ROUND_MS) };
 
 const failures = [];
 const versions = {};
 const cold = []; // { host, ours, jose } in ms (medians)
+let workerdReady; // { ours, jose }: ms from spawning workerd to its socket listening (medians)
 
 // --- fixtures -----------------------------------------------------------------------------------
 mkdirSync(OUT, { recursive: true });
 const FIXTURES = path.join(OUT, 'fixtures.json');
 const fixtures = makeFixtures();
-writeFileSync(FIXTURES, JSON.stringify(fixtures));
+const fixturesText = JSON.stringify(fixtures);
+writeFileSync(FIXTURES, fixturesText);
 console.log(
   `make bench: ${fixtures.algs.map((a) => `${a.tokens.length} ${a.id}`).join(', ')} distinct ID-token-shaped tokens (one key per algorithm); ` +
     `${ROUNDS} interleaved rounds of >= ${ROUND_MS} ms per contender; medians.`,
@@ -201,7 +206,37 @@ async function runChromium() {
   }
 }
 
+// --- Cloudflare Workers (workerd) ---------------------------------------------------------------
+async function runWorkerdHost() {
+  const why = workerdMissing();
+  if (why) {
+    console.log(`\nworkerd: n/a (${why})`);
+    return;
+  }
+  versions.workerd = workerdVersion();
+  const label = `workerd ${versions.workerd}`;
+  const { result, cold: c } = await runWorkerd({ fixtures, fixturesText, outDir: OUT, rounds: ROUNDS, roundMs: ROUND_MS, coldRuns: COLD_RUNS });
+  printHost(`${label} (Cloudflare Workers)`, result);
+  const o = result.overhead;
+  console.log(
+    `  (${label}: timed from Node with performance.now() around each fetch to 127.0.0.1, as workerd freezes its clocks while code runs; ` +
+      `a request runs one contender over a batch of ${o.minBatch}-${o.maxBatch} tokens, sized to last >= ${o.batchMs} ms; ` +
+      `an empty-batch request takes ${fmtUs(o.emptyUs)} µs, included in the figures, not subtracted)`,
+  );
+  cold.push({ host: label, ours: c.ours, jose: c.jose });
+  workerdReady = { ours: c.readyOurs, jose: c.readyJose };
+}
+
 for (const host of HOSTS) {
+  if (host === 'workerd') {
+    try {
+      await runWorkerdHost();
+    } catch (e) {
+      failures.push(`workerd: ${e.message}`);
+      console.log(`\nworkerd: FAILED\n    ${e.message.split('\n').slice(0, 8).join('\n    ')}`);
+    }
+    continue;
+  }
   if (host === 'chromium') {
     try {
       await runChromium();
@@ -235,6 +270,13 @@ console.log(`\nCold start: import the library, verify one ES256 ID token (ms fro
 console.log(`  ${'host'.padEnd(34)} ${'ours'.padStart(9)} ${'jose'.padStart(9)} ${'vs jose'.padStart(8)}`);
 for (const c of cold) console.log(`  ${c.host.padEnd(34)} ${c.ours.toFixed(1).padStart(9)} ${c.jose.toFixed(1).padStart(9)} ${ratio(c.jose, c.ours).padStart(8)}`);
 console.log('  (ours in Chromium includes `await ready()`: fetching and compiling the .wasm; in Node, Deno and Bun the first call gunzips and compiles the embedded .wasm)');
+if (workerdReady) {
+  console.log(
+    '  (workerd: a fresh workerd process per run; the figure is the first request\'s latency (POST the token, answer its sub), timed by the client ' +
+      'after workerd reports its socket listening. workerd compiles the .wasm and evaluates the modules before that, so the import is not in it: ' +
+      `spawn to listening took ${workerdReady.ours.toFixed(0)} ms with ours, ${workerdReady.jose.toFixed(0)} ms with jose. Ours instantiates the .wasm on its first call)`,
+  );
+}
 
 // --- sizes ---------------------------------------------------------------------------------------
 console.log('\nSizes as shipped (bytes; gzip = zlib level 9)');
@@ -256,6 +298,7 @@ const hostVersions = [`Node ${process.version}`];
 if (versions.chromium) hostVersions.push(`Chromium ${versions.chromium}`);
 if (versions.deno) hostVersions.push(`Deno ${versions.deno}`);
 if (versions.bun) hostVersions.push(`Bun ${versions.bun}`);
+if (versions.workerd) hostVersions.push(`workerd ${versions.workerd}`);
 console.log(
   `\nMachine: ${cpu}, ${cpus().length} cores (shared with other work: noisy); ${hostVersions.join(', ')}.` +
     `\nRounds: ${ROUNDS} interleaved rounds of >= ${ROUND_MS} ms per contender (order rotated each round), medians; ` +
