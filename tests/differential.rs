@@ -16,7 +16,7 @@ use govuk_one_login_tokens::{Algorithm, ErrorCode, KeySet};
 use p256::ecdsa::signature::Verifier;
 use p256::elliptic_curve::PrimeField;
 use rand_core::{OsRng, RngCore};
-use rsa::traits::{PrivateKeyParts, PublicKeyParts};
+use rsa::traits::PublicKeyParts;
 use rsa::BigUint;
 use serde_json::{json, Value};
 #[cfg(target_arch = "wasm32")]
@@ -389,6 +389,7 @@ fn rs256_2048_agrees_with_the_rsa_crate() {
 /// the product has exactly `bits` bits.
 #[cfg(not(target_arch = "wasm32"))]
 fn multi_prime_key(bits: usize, first_factors: &[usize]) -> RsaKey {
+    use rsa::traits::PrivateKeyParts;
     let mut primes: Vec<BigUint> = first_factors
         .iter()
         .flat_map(|&b| RsaKey::generate(b).private.primes().to_vec())

@@ -268,6 +268,37 @@ mod tests {
     }
 
     #[test]
+    fn the_public_operation_matches_biguint_modpow_for_random_moduli() {
+        use rand_core::{OsRng, RngCore};
+        // Odd moduli of every length from 2,048 to 4,096 bits in steps of a byte, random
+        // exponents (odd, at least 3) and random bases below the modulus.
+        for _ in 0..64 {
+            let len = 256 + (OsRng.next_u32() % 257) as usize;
+            let mut modulus = vec![0u8; len];
+            OsRng.fill_bytes(&mut modulus);
+            if let Some(first) = modulus.first_mut() {
+                *first |= 1 << (OsRng.next_u32() % 8);
+            }
+            if let Some(last) = modulus.last_mut() {
+                *last |= 1;
+            }
+            let exponent = (OsRng.next_u32() | 1).max(3);
+            let Some(verifier) = RsaVerifier::new(&modulus, exponent) else {
+                unreachable!("the modulus is odd")
+            };
+            let n = BigUint::from_bytes_be(&modulus);
+            let mut random = vec![0u8; len];
+            OsRng.fill_bytes(&mut random);
+            let base = BigUint::from_bytes_be(&random) % &n;
+            let mut base_be = base.to_bytes_be();
+            base_be.splice(0..0, std::iter::repeat_n(0, len - base_be.len()));
+            let mut expected = base.modpow(&BigUint::from(exponent), &n).to_bytes_be();
+            expected.splice(0..0, std::iter::repeat_n(0, len - expected.len()));
+            assert_eq!(verifier.public_operation(&base_be), Some(expected));
+        }
+    }
+
+    #[test]
     fn signatures_not_below_the_modulus_or_of_another_length_are_refused() {
         let modulus = [0xffu8; 256];
         let Some(verifier) = RsaVerifier::new(&modulus, 65537) else {
