@@ -49,12 +49,24 @@ impl EcKey {
 /// An RSA public key with its PKCS#1 v1.5 / SHA-256 verifier (see `src/portable/rsa.rs`).
 #[derive(Debug, Clone)]
 pub struct RsaKey {
-    verifier: RsaVerifier,
     modulus_be: Vec<u8>,
-    exponent_be: Vec<u8>,
+    /// Odd, at least 3, at most 32 bits (the parser refuses anything else).
+    exponent: u32,
+    /// The Montgomery constants, computed at the key's first verification with the built-in
+    /// arithmetic: a host backend (Node) never needs them, and a key set parsed for a single
+    /// verification should not pay for them at parse time. `None` only for a key the parser
+    /// would have refused.
+    verifier: std::sync::OnceLock<Option<RsaVerifier>>,
 }
 
 impl RsaKey {
+    fn verify_sha256(&self, message: &[u8], signature: &[u8]) -> bool {
+        self.verifier
+            .get_or_init(|| RsaVerifier::new(&self.modulus_be, self.exponent))
+            .as_ref()
+            .is_some_and(|verifier| verifier.verify_sha256(message, signature))
+    }
+
     /// The modulus size in bits.
     pub fn bits(&self) -> usize {
         let lead = self.modulus_be.first().copied().unwrap_or(0);
@@ -96,9 +108,7 @@ impl PublicKey {
             {
                 Ok(())
             }
-            (PublicKey::Rsa(key), Algorithm::Rs256)
-                if key.verifier.verify_sha256(message, signature) =>
-            {
+            (PublicKey::Rsa(key), Algorithm::Rs256) if key.verify_sha256(message, signature) => {
                 Ok(())
             }
             _ => Err(Error::signature()),
@@ -149,7 +159,13 @@ impl PublicKey {
             }
             PublicKey::Rsa(key) => format!(
                 r#"{{"e":"{}","kty":"RSA","n":"{}"}}"#,
-                base64url::encode(&key.exponent_be),
+                base64url::encode(
+                    &key.exponent
+                        .to_be_bytes()
+                        .into_iter()
+                        .skip_while(|&b| b == 0)
+                        .collect::<Vec<u8>>()
+                ),
                 base64url::encode(&key.modulus_be)
             ),
         }
@@ -337,17 +353,10 @@ fn parse_rsa(map: &Map<String, Value>) -> Result<PublicKey> {
     let first_nonzero = n.iter().position(|&b| b != 0).unwrap_or(n.len());
     let modulus_be = n.get(first_nonzero..).unwrap_or_default().to_vec();
     let exponent = rsa_public_key(&modulus_be, &e)?;
-    let exponent_be = exponent
-        .to_be_bytes()
-        .into_iter()
-        .skip_while(|&b| b == 0)
-        .collect();
-    let verifier =
-        RsaVerifier::new(&modulus_be, exponent).ok_or_else(|| Error::jwk("RSA key is invalid"))?;
     let key = RsaKey {
-        verifier,
         modulus_be,
-        exponent_be,
+        exponent,
+        verifier: std::sync::OnceLock::new(),
     };
     Ok(PublicKey::Rsa(Box::new(key)))
 }
