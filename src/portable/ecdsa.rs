@@ -326,6 +326,50 @@ mod tests {
     }
 
     #[test]
+    fn a_doubling_in_the_last_addition_verifies_and_an_identity_sum_is_refused() {
+        use p256::ecdsa::signature::hazmat::PrehashVerifier;
+        for _ in 0..8 {
+            let signing = p256::ecdsa::SigningKey::random(&mut OsRng);
+            let verifying = *signing.verifying_key();
+            let d: Scalar = **signing.as_nonzero_scalar();
+            let point = ProjectivePoint::from(*verifying.as_affine());
+            let table = FixedBaseTable::new(point, KEY_WINDOW_BITS);
+            let k = Scalar::random(&mut OsRng);
+            let k_inverse = Option::<Scalar>::from(k.invert())
+                .unwrap_or_else(|| unreachable!("a random scalar is not zero"));
+            let r = <Scalar as Reduce<U256>>::reduce_bytes(
+                &(ProjectivePoint::GENERATOR * k).to_affine().x(),
+            );
+            // With e = r·d, u1·G and u2·Q are the same point, so the last addition doubles;
+            // s = k⁻¹·(e + r·d) makes (r, s) a valid signature of that digest.
+            let e = r * d;
+            let s = k_inverse * (e + r * d);
+            let cases = [
+                (e.to_bytes(), [r.to_bytes(), s.to_bytes()].concat(), true),
+                // With e = -r·d, u1·G + u2·Q is the identity for every s.
+                (
+                    (-(r * d)).to_bytes(),
+                    [r.to_bytes(), s.to_bytes()].concat(),
+                    false,
+                ),
+            ];
+            for (digest, signature, valid) in cases {
+                let reference = p256::ecdsa::Signature::from_slice(&signature)
+                    .is_ok_and(|sig| verifying.verify_prehash(&digest, &sig).is_ok());
+                assert_eq!(reference, valid);
+                assert_eq!(
+                    verify_prehashed(&digest, &signature, |u2| table.multiply(u2)),
+                    valid
+                );
+                assert_eq!(
+                    verify_prehashed(&digest, &signature, |u2| Some(point * u2)),
+                    valid
+                );
+            }
+        }
+    }
+
+    #[test]
     fn both_paths_agree_with_the_p256_crate() {
         use p256::ecdsa::signature::{Signer, Verifier};
         let signing = p256::ecdsa::SigningKey::random(&mut OsRng);
