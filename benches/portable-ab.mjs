@@ -7,6 +7,11 @@
 // result; rounds interleave A and B and the report gives medians of µs per verification. After
 // a warm-up pass (which also checks that both builds verify every token), each round verifies
 // every token once with each build. Nothing here is a pass/fail test.
+//
+// Measured on 2026-12-03 (shared 2-core machine, Node 20; A = the `p256` and `rsa` crates as
+// published, B = src/portable/; two runs): ES256 878.8 → 203.1 µs (x4.33) and 1294.6 → 308.8 µs
+// (x4.19); RS256-2048 565.0 → 94.1 µs (x6.00) and 861.7 → 141.9 µs (x6.07); RS256-4096
+// 2382.8 → 324.8 µs (x7.34) and 3508.1 → 475.7 µs (x7.37).
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
