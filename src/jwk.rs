@@ -11,8 +11,8 @@ use crate::alg::Algorithm;
 use crate::base64url;
 use crate::error::{Error, ErrorCode, Result};
 use crate::json;
-use p256::ecdsa::signature::Verifier;
-use rsa::traits::PublicKeyParts;
+use crate::portable::ecdsa::P256Verifier;
+use crate::portable::rsa::RsaVerifier;
 use rsa::{BigUint, RsaPublicKey};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -28,19 +28,45 @@ pub const MAX_RSA_BITS: usize = 4096;
 #[derive(Debug, Clone)]
 pub enum PublicKey {
     /// An EC P-256 key (ES256).
-    P256(p256::ecdsa::VerifyingKey),
+    P256(Box<EcKey>),
     /// An RSA key (RS256).
     Rsa(Box<RsaKey>),
 }
 
-/// An RSA public key with its PKCS#1 v1.5 / SHA-256 verifier.
+/// A P-256 public key with its ES256 verifier (see `src/portable/ecdsa.rs`).
+#[derive(Debug, Clone)]
+pub struct EcKey {
+    verifier: P256Verifier,
+}
+
+impl EcKey {
+    /// The public key.
+    pub fn verifying_key(&self) -> &p256::ecdsa::VerifyingKey {
+        self.verifier.key()
+    }
+}
+
+/// An RSA public key with its PKCS#1 v1.5 / SHA-256 verifier (see `src/portable/rsa.rs`).
 #[derive(Debug, Clone)]
 pub struct RsaKey {
-    verifier: rsa::pkcs1v15::VerifyingKey<Sha256>,
     modulus_be: Vec<u8>,
+    /// Odd, at least 3, at most 32 bits (the parser refuses anything else).
+    exponent: u32,
+    /// The Montgomery constants, computed at the key's first verification with the built-in
+    /// arithmetic: a host backend (Node) never needs them, and a key set parsed for a single
+    /// verification should not pay for them at parse time. `None` only for a key the parser
+    /// would have refused.
+    verifier: std::sync::OnceLock<Option<RsaVerifier>>,
 }
 
 impl RsaKey {
+    fn verify_sha256(&self, message: &[u8], signature: &[u8]) -> bool {
+        self.verifier
+            .get_or_init(|| RsaVerifier::new(&self.modulus_be, self.exponent))
+            .as_ref()
+            .is_some_and(|verifier| verifier.verify_sha256(message, signature))
+    }
+
     /// The modulus size in bits.
     pub fn bits(&self) -> usize {
         let lead = self.modulus_be.first().copied().unwrap_or(0);
@@ -77,17 +103,13 @@ impl PublicKey {
     pub fn verify(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Result<()> {
         self.check_signature_form(alg, signature)?;
         match (self, alg) {
-            (PublicKey::P256(key), Algorithm::Es256) => {
-                let sig = p256::ecdsa::Signature::from_slice(signature)
-                    .map_err(|_| Error::signature())?;
-                key.verify(message, &sig).map_err(|_| Error::signature())
+            (PublicKey::P256(key), Algorithm::Es256)
+                if key.verifier.verify_sha256(message, signature) =>
+            {
+                Ok(())
             }
-            (PublicKey::Rsa(key), Algorithm::Rs256) => {
-                let sig = rsa::pkcs1v15::Signature::try_from(signature)
-                    .map_err(|_| Error::signature())?;
-                key.verifier
-                    .verify(message, &sig)
-                    .map_err(|_| Error::signature())
+            (PublicKey::Rsa(key), Algorithm::Rs256) if key.verify_sha256(message, signature) => {
+                Ok(())
             }
             _ => Err(Error::signature()),
         }
@@ -126,7 +148,7 @@ impl PublicKey {
     pub fn canonical_jwk(&self) -> String {
         match self {
             PublicKey::P256(key) => {
-                let point = key.to_encoded_point(false);
+                let point = key.verifying_key().to_encoded_point(false);
                 let coordinate =
                     |c: Option<&p256::FieldBytes>| base64url::encode(c.map_or(&[][..], |c| &c[..]));
                 format!(
@@ -137,7 +159,13 @@ impl PublicKey {
             }
             PublicKey::Rsa(key) => format!(
                 r#"{{"e":"{}","kty":"RSA","n":"{}"}}"#,
-                base64url::encode(&key.verifier.as_ref().e().to_bytes_be()),
+                base64url::encode(
+                    &key.exponent
+                        .to_be_bytes()
+                        .into_iter()
+                        .skip_while(|&b| b == 0)
+                        .collect::<Vec<u8>>()
+                ),
                 base64url::encode(&key.modulus_be)
             ),
         }
@@ -299,7 +327,11 @@ fn parse_ec(map: &Map<String, Value>) -> Result<PublicKey> {
     sec1.extend_from_slice(&y);
     // from_sec1_bytes checks that the point is on the curve and is not the identity.
     p256::ecdsa::VerifyingKey::from_sec1_bytes(&sec1)
-        .map(PublicKey::P256)
+        .map(|key| {
+            PublicKey::P256(Box::new(EcKey {
+                verifier: P256Verifier::new(key),
+            }))
+        })
         .map_err(|_| Error::jwk("EC point is not on the P-256 curve"))
 }
 
@@ -320,9 +352,11 @@ fn parse_rsa(map: &Map<String, Value>) -> Result<PublicKey> {
     let e = base64url_member(map, "e")?;
     let first_nonzero = n.iter().position(|&b| b != 0).unwrap_or(n.len());
     let modulus_be = n.get(first_nonzero..).unwrap_or_default().to_vec();
+    let exponent = rsa_public_key(&modulus_be, &e)?;
     let key = RsaKey {
-        verifier: rsa::pkcs1v15::VerifyingKey::new(rsa_public_key(&modulus_be, &e)?),
         modulus_be,
+        exponent,
+        verifier: std::sync::OnceLock::new(),
     };
     Ok(PublicKey::Rsa(Box::new(key)))
 }
@@ -358,7 +392,9 @@ pub(crate) fn has_roca_fingerprint(modulus_be: &[u8]) -> bool {
     })
 }
 
-fn rsa_public_key(modulus_be: &[u8], exponent_be: &[u8]) -> Result<RsaPublicKey> {
+/// Check an RSA public key against this crate's policy (size, odd modulus, ROCA, exponent)
+/// and the `rsa` crate's own checks; the exponent, which fits in 32 bits.
+fn rsa_public_key(modulus_be: &[u8], exponent_be: &[u8]) -> Result<u32> {
     let n = BigUint::from_bytes_be(modulus_be);
     let bits = n.bits();
     if bits < MIN_RSA_BITS {
@@ -388,10 +424,12 @@ fn rsa_public_key(modulus_be: &[u8], exponent_be: &[u8]) -> Result<RsaPublicKey>
             "RSA exponent must be odd, at least 3 and at most 32 bits",
         ));
     }
-    let key = RsaPublicKey::new_with_max_size(n, e, MAX_RSA_BITS)
+    RsaPublicKey::new_with_max_size(n, e, MAX_RSA_BITS)
         .map_err(|_| Error::jwk("RSA key is invalid"))?;
-    debug_assert!(key.size() == modulus_be.len());
-    Ok(key)
+    // At most 4 significant bytes (checked above), so the fold cannot overflow.
+    Ok(exponent_be
+        .iter()
+        .fold(0u32, |e, &byte| (e << 8) | u32::from(byte)))
 }
 
 fn base64url_member(map: &Map<String, Value>, name: &'static str) -> Result<Vec<u8>> {

@@ -44,6 +44,7 @@ pub mod jwt;
 pub mod onelogin;
 pub mod options;
 pub mod pkce;
+mod portable;
 
 #[cfg(feature = "js")]
 mod bindings;
@@ -51,7 +52,7 @@ mod bindings;
 pub use alg::{Algorithm, Algorithms};
 pub use claims::{ClaimRules, DEFAULT_CLOCK_TOLERANCE, MAX_CLOCK_TOLERANCE};
 pub use error::{Error, ErrorCode, OAuthDetail, Reason, Result};
-pub use jwk::{Jwk, KeySet, PublicKey, RsaKey, SignatureBackend};
+pub use jwk::{EcKey, Jwk, KeySet, PublicKey, RsaKey, SignatureBackend};
 pub use jws::{Header, DEFAULT_MAX_TOKEN_SIZE};
 
 /// Internals the fuzz targets drive directly (the `fuzzing` feature only; not API).

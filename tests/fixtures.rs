@@ -101,6 +101,10 @@ impl RsaKey {
     pub fn generate(bits: usize) -> RsaKey {
         let private = RsaPrivateKey::new(&mut rand_core::OsRng, bits)
             .unwrap_or_else(|e| unreachable!("RSA key generation: {e}"));
+        RsaKey::from_private(private)
+    }
+
+    pub fn from_private(private: RsaPrivateKey) -> RsaKey {
         RsaKey {
             public: private.to_public_key(),
             signing: rsa::pkcs1v15::SigningKey::new(private.clone()),

