@@ -261,7 +261,7 @@ export function verifyLogoutTokenWithKeySet(token: string, keys: KeySet, options
  * as a Promise (rejected with the {@link TokenError} the synchronous function would throw).
  * In browsers, Cloudflare Workers and edge runtimes WebCrypto does the signature arithmetic
  * after the core's checks, which is several times faster there than the synchronous functions'
- * portable arithmetic; in Node, Bun and Deno they run the synchronous functions.
+ * portable arithmetic; in Node and Bun they run the synchronous functions (in Deno too, except ES256).
  *
  * ```js
  * const claims = await verifyIdTokenAsync(idToken, { jwks, environment: 'integration', clientId, nonce });
