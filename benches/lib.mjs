@@ -127,3 +127,63 @@ export function b64uBytes(s) {
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
 }
+
+/** What a row says when the build has no async twins. */
+export const NA_ASYNC = 'n/a (not in this build)';
+
+/** Whether the package build exports the async twins the bench times. */
+export const hasAsyncTwins = (ours) => typeof ours.verifyIdTokenAsync === 'function' && typeof ours.verifyJwtAsync === 'function';
+
+/** The options every host passes for one algorithm's tokens: ours (ID token, JWT) and jose's. */
+export function verifyOptions(keySet, alg, now) {
+  return {
+    idOpts: { jwks: keySet, issuer: ISSUER, clientId: CLIENT_ID, nonce: NONCE, now },
+    jwtOpts: { jwks: keySet, issuer: ISSUER, audience: CLIENT_ID, now },
+    joseOpts: { issuer: ISSUER, audience: CLIENT_ID, currentDate: new Date(now * 1000), algorithms: [alg] },
+  };
+}
+
+/**
+ * Ours, as every host has it: `verifyIdToken` and `verifyJwt` (row names end in `syncLabel`),
+ * then their async twins (names end in `asyncLabel`), or n/a rows when the build lacks them.
+ */
+export function oursContenders(ours, { idOpts, jwtOpts }, { syncLabel, asyncLabel = '' }) {
+  const hasAsync = hasAsyncTwins(ours);
+  const asyncRow = (name, fn) => (hasAsync ? { name, role: 'ours', async: true, fn } : { name, na: NA_ASYNC });
+  return [
+    { name: `ours verifyIdToken, KeySet ${syncLabel}`, role: 'ours', fn: (t) => ours.verifyIdToken(t, idOpts) },
+    { name: `ours verifyJwt, KeySet ${syncLabel}`, role: 'ours', fn: (t) => ours.verifyJwt(t, jwtOpts) },
+    asyncRow(`ours verifyIdTokenAsync, KeySet${asyncLabel}`, (t) => ours.verifyIdTokenAsync(t, idOpts)),
+    asyncRow(`ours verifyJwtAsync, KeySet${asyncLabel}`, (t) => ours.verifyJwtAsync(t, jwtOpts)),
+  ];
+}
+
+/**
+ * The raw WebCrypto check of one fixture's signatures with an imported `CryptoKey` (the limit on
+ * hosts that have only WebCrypto): the token is split inside the timed call, as ours must.
+ */
+export async function rawWebCryptoContender(f, { isTheLimit = true } = {}) {
+  const subtle = globalThis.crypto.subtle;
+  const es = f.alg === 'ES256';
+  const verifyParams = es ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'RSASSA-PKCS1-v1_5' };
+  const importParams = es ? { name: 'ECDSA', namedCurve: 'P-256' } : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  const key = await subtle.importKey('jwk', f.jwk, importParams, false, ['verify']);
+  const enc = new TextEncoder();
+  return {
+    name: 'raw crypto.subtle.verify (signature only)',
+    ...(isTheLimit ? { role: 'raw' } : {}),
+    async: true,
+    fn: (t) => {
+      const dot = t.lastIndexOf('.');
+      return subtle.verify(verifyParams, key, b64uBytes(t.slice(dot + 1)), enc.encode(t.slice(0, dot)));
+    },
+  };
+}
+
+/** The decode table's contenders (ES256 tokens). */
+export function decodeContenders(ours, jose) {
+  return [
+    { name: 'ours decodeJwt', role: 'ours', rejects: false, fn: (t) => ours.decodeJwt(t) },
+    { name: 'jose decodeJwt + decodeProtectedHeader', role: 'jose', rejects: false, fn: (t) => [jose.decodeJwt(t), jose.decodeProtectedHeader(t)] },
+  ];
+}

@@ -11,7 +11,7 @@ import * as crypto from 'node:crypto';
 import { Buffer } from 'node:buffer';
 import * as jose from 'jose';
 import * as ours from 'govuk-one-login-tokens';
-import { compare, sanityCheck, ISSUER, CLIENT_ID, NONCE, b64uBytes } from './lib.mjs';
+import { compare, sanityCheck, hasAsyncTwins, verifyOptions, oursContenders, rawWebCryptoContender, decodeContenders, ISSUER, CLIENT_ID, NONCE } from './lib.mjs';
 
 const HOST = globalThis.Deno ? 'deno' : globalThis.Bun ? 'bun' : 'node';
 const args = globalThis.Deno ? Deno.args : process.argv.slice(2);
@@ -20,8 +20,7 @@ const fixtures = JSON.parse(readFileSync(args[0], 'utf8'));
 const params = { rounds: Number(env('BENCH_ROUNDS') ?? 7), roundMs: Number(env('BENCH_ROUND_MS') ?? 250) };
 const now = fixtures.now;
 const version = HOST === 'deno' ? Deno.version.deno : HOST === 'bun' ? Bun.version : process.version;
-const NA_ASYNC = 'n/a (not in this build)';
-const hasAsync = typeof ours.verifyIdTokenAsync === 'function' && typeof ours.verifyJwtAsync === 'function';
+const hasAsync = hasAsyncTwins(ours);
 
 // Node only: the portable (browser-path) arithmetic in a second instance of the same .wasm
 // without Node's native arithmetic switched on; the query string makes it a separate module.
@@ -51,31 +50,12 @@ const sections = [];
 for (const f of fixtures.algs) {
   const { alg, tokens } = f;
   const keySet = new ours.KeySet(f.jwks);
-  const idOpts = { jwks: keySet, issuer: ISSUER, clientId: CLIENT_ID, nonce: NONCE, now };
-  const jwtOpts = { jwks: keySet, issuer: ISSUER, audience: CLIENT_ID, now };
-  const joseOpts = { issuer: ISSUER, audience: CLIENT_ID, currentDate: new Date(now * 1000), algorithms: [alg] };
+  const options = verifyOptions(keySet, alg, now);
+  const { joseOpts } = options;
   const joseLocal = jose.createLocalJWKSet(f.jwks);
   const joseKey = await jose.importJWK(f.jwk, alg);
-  const webAlg = alg === 'ES256' ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'RSASSA-PKCS1-v1_5' };
-  const webKey = await globalThis.crypto.subtle.importKey(
-    'jwk',
-    f.jwk,
-    alg === 'ES256' ? { name: 'ECDSA', namedCurve: 'P-256' } : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
-    false,
-    ['verify'],
-  );
-  const enc = new TextEncoder();
 
-  const contenders = [
-    { name: 'ours verifyIdToken, KeySet (sync)', role: 'ours', fn: (t) => ours.verifyIdToken(t, idOpts) },
-    { name: 'ours verifyJwt, KeySet (sync)', role: 'ours', fn: (t) => ours.verifyJwt(t, jwtOpts) },
-    hasAsync
-      ? { name: 'ours verifyIdTokenAsync, KeySet', role: 'ours', async: true, fn: (t) => ours.verifyIdTokenAsync(t, idOpts) }
-      : { name: 'ours verifyIdTokenAsync, KeySet', na: NA_ASYNC },
-    hasAsync
-      ? { name: 'ours verifyJwtAsync, KeySet', role: 'ours', async: true, fn: (t) => ours.verifyJwtAsync(t, jwtOpts) }
-      : { name: 'ours verifyJwtAsync, KeySet', na: NA_ASYNC },
-  ];
+  const contenders = oursContenders(ours, options, { syncLabel: '(sync)' });
   let portableKeySet;
   if (HOST === 'node') {
     portableKeySet = new portable.KeySet(f.jwks);
@@ -125,14 +105,8 @@ for (const f of fixtures.algs) {
     }
     contenders.push(rawVerify);
   } else {
-    contenders.push(rawVerify, {
-      name: 'raw crypto.subtle.verify (signature only)',
-      async: true,
-      fn: (t) => {
-        const dot = t.lastIndexOf('.');
-        return globalThis.crypto.subtle.verify(webAlg, webKey, b64uBytes(t.slice(dot + 1)), enc.encode(t.slice(0, dot)));
-      },
-    });
+    // Here node:crypto is what ours calls, so it is the limit; WebCrypto is shown beside it.
+    contenders.push(rawVerify, await rawWebCryptoContender(f, { isTheLimit: false }));
   }
   await sanityCheck(contenders, tokens);
   sections.push({ id: f.id, title: `verify ${f.label}, ${tokens.length} distinct ID-token-shaped tokens`, rows: await compare(contenders, tokens, params) });
@@ -140,10 +114,7 @@ for (const f of fixtures.algs) {
   portableKeySet?.free();
 
   if (f.id === 'ES256') {
-    const decoders = [
-      { name: 'ours decodeJwt', role: 'ours', rejects: false, fn: (t) => ours.decodeJwt(t) },
-      { name: 'jose decodeJwt + decodeProtectedHeader', role: 'jose', rejects: false, fn: (t) => [jose.decodeJwt(t), jose.decodeProtectedHeader(t)] },
-    ];
+    const decoders = decodeContenders(ours, jose);
     await sanityCheck(decoders, tokens);
     sections.push({ id: 'decode', title: `decode without verification (the ES256 tokens)`, rows: await compare(decoders, tokens, params) });
   }

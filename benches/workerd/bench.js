@@ -17,11 +17,9 @@
 // root node_modules.
 import * as ours from 'govuk-one-login-tokens';
 import * as jose from 'jose';
-import { sanityCheck, ISSUER, CLIENT_ID, NONCE, b64uBytes } from '../lib.mjs';
+import { sanityCheck, hasAsyncTwins, verifyOptions, oursContenders, rawWebCryptoContender } from '../lib.mjs';
 
-const NA_ASYNC = 'n/a (not in this build)';
-const hasAsync = typeof ours.verifyIdTokenAsync === 'function' && typeof ours.verifyJwtAsync === 'function';
-const enc = new TextEncoder();
+const hasAsync = hasAsyncTwins(ours);
 /** section id -> { tokens, contenders } */
 const sections = new Map();
 
@@ -33,37 +31,12 @@ async function setup(fixtures) {
   for (const f of fixtures.algs) {
     const { alg, tokens } = f;
     const keySet = new ours.KeySet(f.jwks);
-    const idOpts = { jwks: keySet, issuer: ISSUER, clientId: CLIENT_ID, nonce: NONCE, now };
-    const jwtOpts = { jwks: keySet, issuer: ISSUER, audience: CLIENT_ID, now };
-    const joseOpts = { issuer: ISSUER, audience: CLIENT_ID, currentDate: new Date(now * 1000), algorithms: [alg] };
+    const options = verifyOptions(keySet, alg, now);
     const joseLocal = jose.createLocalJWKSet(f.jwks);
-    const webAlg = alg === 'ES256' ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'RSASSA-PKCS1-v1_5' };
-    const webKey = await crypto.subtle.importKey(
-      'jwk',
-      f.jwk,
-      alg === 'ES256' ? { name: 'ECDSA', namedCurve: 'P-256' } : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
-      false,
-      ['verify'],
-    );
     const contenders = [
-      { name: 'ours verifyIdToken, KeySet (sync, portable wasm)', role: 'ours', fn: (t) => ours.verifyIdToken(t, idOpts) },
-      { name: 'ours verifyJwt, KeySet (sync, portable wasm)', role: 'ours', fn: (t) => ours.verifyJwt(t, jwtOpts) },
-      hasAsync
-        ? { name: 'ours verifyIdTokenAsync, KeySet (WebCrypto)', role: 'ours', async: true, fn: (t) => ours.verifyIdTokenAsync(t, idOpts) }
-        : { name: 'ours verifyIdTokenAsync, KeySet (WebCrypto)', na: NA_ASYNC },
-      hasAsync
-        ? { name: 'ours verifyJwtAsync, KeySet (WebCrypto)', role: 'ours', async: true, fn: (t) => ours.verifyJwtAsync(t, jwtOpts) }
-        : { name: 'ours verifyJwtAsync, KeySet (WebCrypto)', na: NA_ASYNC },
-      { name: 'jose jwtVerify, createLocalJWKSet', role: 'jose', async: true, fn: (t) => jose.jwtVerify(t, joseLocal, joseOpts) },
-      {
-        name: 'raw crypto.subtle.verify (signature only)',
-        role: 'raw',
-        async: true,
-        fn: (t) => {
-          const dot = t.lastIndexOf('.');
-          return crypto.subtle.verify(webAlg, webKey, b64uBytes(t.slice(dot + 1)), enc.encode(t.slice(0, dot)));
-        },
-      },
+      ...oursContenders(ours, options, { syncLabel: '(sync, portable wasm)', asyncLabel: ' (WebCrypto)' }),
+      { name: 'jose jwtVerify, createLocalJWKSet', role: 'jose', async: true, fn: (t) => jose.jwtVerify(t, joseLocal, options.joseOpts) },
+      await rawWebCryptoContender(f),
     ];
     sections.set(f.id, { tokens, contenders, keySet });
     await sanityCheck(contenders, tokens);
