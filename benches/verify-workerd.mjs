@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from './lib.mjs';
+import { stopProcessGroup } from '../scripts/process-group.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -91,21 +92,8 @@ const worker :Workerd.Worker = (
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
-  let exited = false;
-  const gone = new Promise((resolve) => child.on('exit', () => resolve((exited = true))));
-  const stop = async () => {
-    if (exited) return;
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {}
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {}
-    }, 5000);
-    await gone;
-    clearTimeout(timer);
-  };
+  const gone = new Promise((resolve) => child.on('exit', resolve));
+  const stop = () => stopProcessGroup(child);
   let control = '';
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`workerd did not report a listening socket within 60 s:\n${output}`)), 60_000);

@@ -11,6 +11,7 @@ import { createServer } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../package/chromium.mjs';
+import { stopProcessGroup } from '../../scripts/process-group.mjs';
 
 export const HOSTS = fileURLToPath(new URL('./', import.meta.url));
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -159,20 +160,7 @@ export async function serve(name, cmd, args, { cwd = HOSTS, env = {}, url, timeo
   child.stderr.on('data', keep);
   let exited = false;
   child.on('exit', () => (exited = true));
-  const stop = async () => {
-    if (exited) return;
-    const gone = new Promise((resolve) => child.on('exit', resolve));
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {}
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {}
-    }, 5000);
-    await gone;
-    clearTimeout(timer);
-  };
+  const stop = () => stopProcessGroup(child);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (exited) throw new Error(`${name} exited before answering ${url}:\n${output}`);
