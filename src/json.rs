@@ -111,6 +111,14 @@ fn classify(e: serde_json::Error) -> JsonError {
     }
 }
 
+/// The depth of a value inside one more array or object, refused past [`MAX_DEPTH`].
+fn deeper<E: de::Error>(depth: usize) -> Result<usize, E> {
+    if depth >= MAX_DEPTH {
+        return Err(E::custom(DEPTH_MARK));
+    }
+    Ok(depth + 1)
+}
+
 struct StrictSeed {
     depth: usize,
 }
@@ -128,12 +136,7 @@ struct StrictVisitor {
 
 impl StrictVisitor {
     fn child<E: de::Error>(&self) -> Result<StrictSeed, E> {
-        if self.depth >= MAX_DEPTH {
-            return Err(E::custom(DEPTH_MARK));
-        }
-        Ok(StrictSeed {
-            depth: self.depth + 1,
-        })
+        deeper(self.depth).map(|depth| StrictSeed { depth })
     }
 }
 
@@ -212,12 +215,7 @@ struct CheckVisitor {
 
 impl CheckVisitor {
     fn child<E: de::Error>(&self) -> Result<CheckSeed, E> {
-        if self.depth >= MAX_DEPTH {
-            return Err(E::custom(DEPTH_MARK));
-        }
-        Ok(CheckSeed {
-            depth: self.depth + 1,
-        })
+        deeper(self.depth).map(|depth| CheckSeed { depth })
     }
 }
 
