@@ -183,7 +183,7 @@ async function runChromium() {
               const iss = 'https://oidc.integration.account.gov.uk/';
               const t0 = performance.now();
               if (which === 'ours') {
-                const m = await import('/pkg/index.js');
+                const m = await import('/pkg/browser.js');
                 await m.ready();
                 m.verifyIdToken(token, { jwks, issuer: iss, clientId: 'bench-client', nonce: 'bench-nonce', now });
               } else {
@@ -282,7 +282,8 @@ if (workerdReady) {
 console.log('\nSizes as shipped (bytes; gzip = zlib level 9)');
 console.log(`  ${'file'.padEnd(50)} ${'raw'.padStart(9)} ${'gzip'.padStart(9)}  used by`);
 const sizeRows = [
-  ['wasm/govuk_one_login_tokens_bg.wasm', path.join(PKG, 'wasm', 'govuk_one_login_tokens_bg.wasm'), 'browsers (index.js), edge (edge.js)'],
+  ['wasm-browser/govuk_one_login_tokens_bg.wasm', path.join(PKG, 'wasm-browser', 'govuk_one_login_tokens_bg.wasm'), 'browsers (browser.js): no sign-in flow, no signing'],
+  ['wasm/govuk_one_login_tokens_bg.wasm', path.join(PKG, 'wasm', 'govuk_one_login_tokens_bg.wasm'), 'edge (edge.js), other hosts (index.js)'],
   ['wasm/bytes.js (the .wasm, gzip + base64)', path.join(PKG, 'wasm', 'bytes.js'), 'Node, Deno, Bun (node.mjs, index.cjs)'],
   ['(peer) Rust jsonwebtoken 12 wasm, not shipped', path.join(ROOT, 'target', 'bench-rust-jsonwebtoken', 'pkg', 'bench_rust_jsonwebtoken_bg.wasm'), 'the bench only'],
 ];

@@ -1,8 +1,8 @@
 // The Chromium bench, loaded by benches/run.mjs into a page (benches/page.html) served from
-// 127.0.0.1: the packed package's browser entry at /pkg/index.js (portable wasm arithmetic
+// 127.0.0.1: the packed package's browser entry at /pkg/browser.js (portable wasm arithmetic
 // after `await ready()`), jose's browser build at /jose/index.js, the fixtures at /data/.
 // Returns the same { host, version, sections } as verify-host.mjs; the loop runs in the page.
-import * as ours from '/pkg/index.js';
+import * as ours from '/pkg/browser.js';
 import * as jose from '/jose/index.js';
 import { compare, sanityCheck, hasAsyncTwins, verifyOptions, oursContenders, rawWebCryptoContender, decodeContenders } from './lib.mjs';
 

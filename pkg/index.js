@@ -1,6 +1,9 @@
-// govuk-one-login-tokens: ESM entry for browsers and bundlers. The other hosts have their own entry
-// points, chosen by export conditions in package.json, which register a synchronous way to load the
-// same .wasm (see ready.js) and re-export this file:
+// govuk-one-login-tokens: ESM entry for bundlers and hosts without a more specific condition. The
+// other hosts have their own entry points, chosen by export conditions in package.json:
+//   browser.js            browsers ("browser" condition, the inspector, import maps): this file and
+//                         the wrapper bundled against the browser build (pkg/wasm-browser/), which
+//                         leaves out the sign-in flow and signing (scripts/browser-entry.mjs)
+// The rest register a synchronous way to load the same .wasm (see ready.js) and re-export this file:
 //   node.mjs / index.cjs  Node, Bun, Deno: the .wasm bytes embedded in JS (wasm/bytes.js), no file read
 //   edge.js               Cloudflare Workers (workerd), Next.js / Vercel edge (edge-light): the .wasm
 //                         imported as a WebAssembly.Module, since those hosts forbid compiling bytes
@@ -8,7 +11,7 @@
 // Thin on purpose: Rust validates tokens, keys, claims and options. api.js adds the friendly
 // `verifyX(token, { jwks | didDocument, ... })` / `signX({ privateKey, ... })` forms; client.js
 // fetches and caches One Login's keys.
-import wasmInit, { initSync as wasmInitSync, isLoaded } from './wasm/govuk_one_login_tokens.js';
+import wasmInit, { initSync as wasmInitSync, isLoaded, wasmDirectory } from './wasm/govuk_one_login_tokens.js';
 import { loadSynchronously, loaded, notLoaded } from './ready.js';
 
 export {
@@ -41,7 +44,7 @@ function defaultLocation() {
   if (typeof here !== 'string' || !/\/node_modules\/\.vite\/deps(_[a-z]+)?\/[^/]*$/.test(here.split('?')[0])) {
     return undefined;
   }
-  return new URL(['..', '..', 'govuk-one-login-tokens', 'wasm', WASM_FILE].join('/'), here);
+  return new URL(['..', '..', 'govuk-one-login-tokens', wasmDirectory, WASM_FILE].join('/'), here);
 }
 
 /**

@@ -14,6 +14,6 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 cp -r "$SRC"/. "$OUT"/
 rm -rf "$OUT/wasm"
-CARGO_TARGET_DIR="$ROOT/target/test-exports" WASM_FEATURES=test-exports WASM_OUT="$OUT/wasm" WASM_ONLY=1 \
+CARGO_TARGET_DIR="$ROOT/target/test-exports" WASM_FEATURES=test-exports,flow WASM_OUT="$OUT/wasm" WASM_ONLY=1 \
     bash scripts/build.sh
 echo "test variant -> $OUT"

@@ -10,9 +10,11 @@
 //   3. `isLoaded()` is exported, so entry points can tell without touching the module.
 //   4. initSync accepts a WebAssembly.Module made by another realm (sandboxed edge runtimes hand the
 //      imported .wasm over from their own realm, where `instanceof` is false).
+//   5. `wasmDirectory` is exported (see below).
 //
 // Usage: node scripts/patch-glue.mjs pkg/wasm/govuk_one_login_tokens.js
 import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 
 const file = process.argv[2];
 let text = readFileSync(file, 'utf8');
@@ -43,9 +45,20 @@ replace(
 );
 replace('if (wasm !== undefined) return wasm;', 'if (wasm !== NOT_READY) return wasm;', 2);
 replace('if (!(module instanceof WebAssembly.Module)) {', 'if (!isWasmModule(module)) {', 1);
+// 5. `wasmDirectory` names the package folder of this glue and its .wasm (`wasm`, or
+//    `wasm-browser` for the browser build), for entries that locate the .wasm themselves.
+const directory = basename(dirname(resolve(file)));
 replace(
   'export { initSync, __wbg_init as default };',
-  'function isLoaded() {\n    return wasm !== NOT_READY;\n}\n\nexport { initSync, __wbg_init as default, isLoaded };',
+  [
+    'function isLoaded() {',
+    '    return wasm !== NOT_READY;',
+    '}',
+    '',
+    `const wasmDirectory = ${JSON.stringify(directory)};`,
+    '',
+    'export { initSync, __wbg_init as default, isLoaded, wasmDirectory };',
+  ].join('\n'),
   1,
 );
 if (/wasm [!=]== undefined/.test(text)) {

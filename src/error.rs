@@ -89,6 +89,10 @@ error_codes! {
     /// (Browsers) a function was called before `await ready()` finished, or `ready()` could not
     /// fetch, compile or instantiate the WebAssembly module (`cause` says why).
     NotInitialized = "ERR_NOT_INITIALIZED",
+    /// (Browsers) a function of the sign-in flow or of signing was called from the browser
+    /// build, which leaves them out: they need a private key or a client secret, which never
+    /// belong in a browser. Call them where your server code runs.
+    ServerOnly = "ERR_SERVER_ONLY",
 }
 
 impl fmt::Display for ErrorCode {

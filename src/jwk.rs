@@ -13,7 +13,6 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::json;
 use crate::portable::ecdsa::P256Verifier;
 use crate::portable::rsa::RsaVerifier;
-use rsa::{BigUint, RsaPublicKey};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -392,11 +391,13 @@ pub(crate) fn has_roca_fingerprint(modulus_be: &[u8]) -> bool {
     })
 }
 
-/// Check an RSA public key against this crate's policy (size, odd modulus, ROCA, exponent)
-/// and the `rsa` crate's own checks; the exponent, which fits in 32 bits.
+/// Check an RSA public key against this crate's policy (size, odd modulus, ROCA, exponent,
+/// which together cover the `rsa` crate's own checks); the exponent, which fits in 32 bits.
+/// `modulus_be` has no leading zero byte.
 fn rsa_public_key(modulus_be: &[u8], exponent_be: &[u8]) -> Result<u32> {
-    let n = BigUint::from_bytes_be(modulus_be);
-    let bits = n.bits();
+    let bits = modulus_be.first().map_or(0, |&top| {
+        8 * modulus_be.len() - top.leading_zeros() as usize
+    });
     if bits < MIN_RSA_BITS {
         return Err(Error::jwk(format!(
             "RSA modulus of {bits} bits is below the {MIN_RSA_BITS}-bit minimum"
@@ -416,20 +417,23 @@ fn rsa_public_key(modulus_be: &[u8], exponent_be: &[u8]) -> Result<u32> {
         ));
     }
     let significant = exponent_be.iter().skip_while(|&&b| b == 0).count();
-    let e = BigUint::from_bytes_be(exponent_be);
     // An odd exponent of at least 3 that fits in 32 bits covers every real key (65537 above
-    // all); anything else is a broken or hostile key.
-    if significant > 4 || e < BigUint::from(3u8) || exponent_be.last().is_some_and(|b| b & 1 == 0) {
+    // all); anything else is a broken or hostile key. It is then far below the modulus.
+    if significant > 4 {
         return Err(Error::jwk(
             "RSA exponent must be odd, at least 3 and at most 32 bits",
         ));
     }
-    RsaPublicKey::new_with_max_size(n, e, MAX_RSA_BITS)
-        .map_err(|_| Error::jwk("RSA key is invalid"))?;
-    // At most 4 significant bytes (checked above), so the fold cannot overflow.
-    Ok(exponent_be
+    // At most 4 significant bytes, so the fold cannot overflow.
+    let exponent = exponent_be
         .iter()
-        .fold(0u32, |e, &byte| (e << 8) | u32::from(byte)))
+        .fold(0u32, |e, &byte| (e << 8) | u32::from(byte));
+    if exponent < 3 || exponent & 1 == 0 {
+        return Err(Error::jwk(
+            "RSA exponent must be odd, at least 3 and at most 32 bits",
+        ));
+    }
+    Ok(exponent)
 }
 
 fn base64url_member(map: &Map<String, Value>, name: &'static str) -> Result<Vec<u8>> {
@@ -639,6 +643,7 @@ impl KeySet {
 mod tests {
     use super::*;
     use rand_core::{OsRng, RngCore};
+    use rsa::BigUint;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 

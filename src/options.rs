@@ -13,13 +13,15 @@ use crate::error::{Error, Result};
 use crate::jwk::KeySet;
 use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
 use crate::jwt::VerifyOptions;
+#[cfg(feature = "flow")]
 use crate::onelogin::client_assertion::DEFAULT_LIFETIME;
 use crate::onelogin::inspect::{InspectOptions, TokenKind};
 use crate::onelogin::{
-    AuthorizationRequest, ClientAssertionOptions, CoreIdentityOptions, DidDocument, Environment,
-    EnvironmentSpec, IdTokenOptions, LevelOfConfidence, LogoutOptions, NonceCheck,
-    RequestObjectOptions, SigningAlgorithm,
+    AuthorizationRequest, CoreIdentityOptions, DidDocument, Environment, EnvironmentSpec,
+    IdTokenOptions, LevelOfConfidence, LogoutOptions, NonceCheck,
 };
+#[cfg(feature = "flow")]
+use crate::onelogin::{ClientAssertionOptions, RequestObjectOptions, SigningAlgorithm};
 use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;
@@ -198,6 +200,7 @@ fn required_issuer(
 }
 
 /// `now` in whole seconds, for what is signed.
+#[cfg(feature = "flow")]
 fn now_whole_seconds(now: Option<f64>, clock: impl FnOnce() -> f64) -> Result<u64> {
     Ok(match whole_seconds("now", now)? {
         Some(now) => now,
@@ -481,6 +484,7 @@ options_struct! {
     }
 }
 
+#[cfg(feature = "flow")]
 impl SignClientAssertionOptions {
     /// The core's options.
     ///
@@ -556,6 +560,7 @@ macro_rules! authorization_options {
         }
 
         impl $name {
+            #[cfg_attr(not(feature = "flow"), allow(dead_code))]
             fn request(&mut self) -> Result<(String, AuthorizationRequest)> {
                 let authorize_url = issuer_of(
                     self.authorize_url.take(),
@@ -616,6 +621,7 @@ authorization_options! {
     }
 }
 
+#[cfg(feature = "flow")]
 impl SignRequestObjectOptions {
     /// The request and the request object's own options.
     ///

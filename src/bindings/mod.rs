@@ -6,12 +6,16 @@
 //! Errors become `TokenError` instances made by `pkg/errors.js` (imported with `raw_module`,
 //! so every entry point shares one class identity).
 
+mod client;
+#[cfg(feature = "flow")]
 mod flow;
 mod inspect;
 mod jose;
 mod lists;
 mod onelogin;
 mod options;
+#[cfg(feature = "flow")]
+mod signing;
 #[cfg(feature = "test-exports")]
 mod test_exports;
 

@@ -1,14 +1,13 @@
-//! GOV.UK One Login: environments, the three token verifiers, signing and the authorize URL.
+//! GOV.UK One Login: environments, the three token verifiers and the authorize URL.
 
 use super::jose::JsKeySet;
 use super::options::from_js;
 use super::{host_backend, json_text, now_seconds, to_js, token_arg, JsResult};
 use crate::error::ErrorCode;
 use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
-use crate::onelogin::{self, DidDocument, Identity, RsaSigningKey};
+use crate::onelogin::{self, DidDocument, Identity};
 use crate::options::{
-    AuthorizationUrlOptions, EnvironmentInput, SignClientAssertionOptions,
-    SignRequestObjectOptions, VerifyCoreIdentityOptions, VerifyIdTokenOptions,
+    AuthorizationUrlOptions, EnvironmentInput, VerifyCoreIdentityOptions, VerifyIdTokenOptions,
     VerifyLogoutTokenOptions,
 };
 use js_sys::Array;
@@ -182,70 +181,12 @@ pub fn verify_logout_token_with_key_set(
     to_js(&verified.claims)
 }
 
-/// An RSA private key for `private_key_jwt` and request objects, parsed once.
-#[wasm_bindgen(js_name = SigningKey)]
-pub struct JsSigningKey {
-    pub(super) inner: RsaSigningKey,
-}
-
-#[wasm_bindgen(js_class = SigningKey)]
-impl JsSigningKey {
-    /// Parse a PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`) or an RSA private JWK (text or
-    /// object).
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "string | PrivateJwk")] key: JsValue,
-    ) -> JsResult<JsSigningKey> {
-        let parsed = json_text(&key, "private key", ErrorCode::InvalidArgument)
-            .and_then(|text| RsaSigningKey::from_pem_or_jwk(&text))
-            .map_err(|e| e.for_option("privateKey"))?;
-        Ok(JsSigningKey { inner: parsed })
-    }
-
-    /// The modulus size in bits.
-    #[wasm_bindgen(getter)]
-    pub fn bits(&self) -> usize {
-        self.inner.bits()
-    }
-
-    /// The `kid` from the JWK, if it had one.
-    #[wasm_bindgen(getter)]
-    pub fn kid(&self) -> Option<String> {
-        self.inner.kid().map(str::to_owned)
-    }
-}
-
-/// Sign a `private_key_jwt` client assertion for the token endpoint.
-#[wasm_bindgen(js_name = signClientAssertionWithKey)]
-pub fn sign_client_assertion_with_key(
-    key: &JsSigningKey,
-    options: Option<Ts<SignClientAssertionOptions>>,
-) -> JsResult<String> {
-    let options = from_js::<SignClientAssertionOptions>(options.map(|o| o.js_value()))?
-        .resolve(now_seconds)?;
-    Ok(onelogin::sign_client_assertion(&key.inner, &options)?)
-}
-
 /// Build the `/authorize` URL with every parameter correctly encoded.
 #[wasm_bindgen(js_name = buildAuthorizationUrl)]
 pub fn build_authorization_url(options: Option<Ts<AuthorizationUrlOptions>>) -> JsResult<String> {
     let (authorize_url, request) =
         from_js::<AuthorizationUrlOptions>(options.map(|o| o.js_value()))?.resolve()?;
     Ok(onelogin::build_authorization_url(&authorize_url, &request)?)
-}
-
-/// Sign a JWT-secured authorization request (RS256) carrying the same parameters as
-/// `buildAuthorizationUrl`.
-#[wasm_bindgen(js_name = signRequestObjectWithKey)]
-pub fn sign_request_object_with_key(
-    key: &JsSigningKey,
-    options: Option<Ts<SignRequestObjectOptions>>,
-) -> JsResult<String> {
-    let (request, options) =
-        from_js::<SignRequestObjectOptions>(options.map(|o| o.js_value()))?.resolve(now_seconds)?;
-    Ok(onelogin::sign_request_object(
-        &key.inner, &request, &options,
-    )?)
 }
 
 /// Check `OneLoginClient.create`'s options: unknown members and wrong types are refused by name

@@ -8,7 +8,9 @@
 
 pub mod authorize;
 pub mod back_channel;
+#[cfg(feature = "flow")]
 pub mod callback;
+#[cfg(feature = "flow")]
 pub mod client_assertion;
 pub mod core_identity;
 pub mod did;
@@ -19,8 +21,11 @@ pub mod id_token;
 pub mod inspect;
 pub mod logout;
 pub mod logout_url;
+#[cfg(feature = "flow")]
 pub mod sign_in;
+#[cfg(feature = "flow")]
 pub mod token_endpoint;
+#[cfg(feature = "flow")]
 pub mod userinfo;
 pub mod vtr;
 
@@ -33,7 +38,9 @@ use serde_json::{Map, Value};
 
 pub use authorize::{build_authorization_url, build_request_object_url, AuthorizationRequest};
 pub use back_channel::{logout_token_from_body, replay_ttl_seconds};
+#[cfg(feature = "flow")]
 pub use callback::{check_callback, parse_callback, CallbackParams};
+#[cfg(feature = "flow")]
 pub use client_assertion::{
     sign_client_assertion, sign_request_object, ClientAssertionOptions, RequestObjectOptions,
     RsaSigningKey, SigningAlgorithm,
@@ -47,11 +54,14 @@ pub use environment::{CustomEnvironment, Environment, EnvironmentSpec, Environme
 pub use id_token::{verify_id_token, IdTokenClaims, IdTokenOptions, NonceCheck};
 pub use logout::{verify_logout_token, LogoutOptions, LogoutTokenClaims};
 pub use logout_url::{build_logout_url, LogoutUrlOptions};
+#[cfg(feature = "flow")]
 pub use sign_in::{start_sign_in, SignIn, SignInClient, SignInOptions, Transaction};
+#[cfg(feature = "flow")]
 pub use token_endpoint::{
     check_token_response, token_request_body, verify_token_response, ClientAuthentication,
     FlowContext, TokenResponse,
 };
+#[cfg(feature = "flow")]
 pub use userinfo::{
     check_userinfo_response, identity_to_verify, userinfo_claims, verify_sign_in_identity,
     IdentityContext, IdentityView, UserinfoClaims,

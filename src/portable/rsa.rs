@@ -13,7 +13,6 @@
 //! Limbs are `u32` with `u64` products: wasm32 multiplies 32×32→64 natively (`i64.mul`), while
 //! `u128` arithmetic is emulated there.
 
-use rsa::BigUint;
 use sha2::{Digest, Sha256};
 
 /// The DER prefix of the `DigestInfo` for SHA-256 (RFC 8017 §9.2 note 1), with the `NULL`
@@ -59,17 +58,53 @@ impl RsaVerifier {
         if modulus.len() < 2 {
             return None;
         }
-        let r_squared_big =
-            (BigUint::from(1u8) << (64 * modulus.len())) % BigUint::from_bytes_be(modulus_be);
-        let mut r_squared = limbs_from_be(&r_squared_big.to_bytes_be());
-        r_squared.resize(modulus.len(), 0);
-        Some(RsaVerifier {
+        let mut verifier = RsaVerifier {
             neg_inverse: neg_inverse(*modulus.first()?),
+            r_squared: Vec::new(),
             modulus,
             modulus_len: modulus_be.len(),
-            r_squared,
             exponent,
-        })
+        };
+        verifier.r_squared = verifier.r_squared_mod_n();
+        Some(verifier)
+    }
+
+    /// `R² mod n` for `R = 2^(32·limbs)`, from `R mod n` by doubling (`2^t·R` for the odd part
+    /// `t` of `32·limbs`), then by Montgomery squaring, which takes `2^a·R` to `2^(2a)·R`:
+    /// `32·limbs = t·2^s`, so `s` squarings end at `2^(32·limbs)·R = R²`.
+    fn r_squared_mod_n(&self) -> Vec<u32> {
+        let limbs = self.modulus.len();
+        // 1 < n (the modulus has at least two limbs and a non-zero top byte).
+        let mut value = vec![0u32; limbs];
+        if let Some(lowest) = value.first_mut() {
+            *lowest = 1;
+        }
+        let bits = 32 * limbs;
+        let squarings = bits.trailing_zeros();
+        let odd_part = bits >> squarings;
+        for _ in 0..bits + odd_part {
+            self.double_in_place(&mut value);
+        }
+        let mut scratch = vec![0u32; limbs];
+        for _ in 0..squarings {
+            self.montgomery_multiply(&mut scratch, &value, &value);
+            std::mem::swap(&mut value, &mut scratch);
+        }
+        value
+    }
+
+    /// `value = 2·value mod n` for `value < n`.
+    fn double_in_place(&self, value: &mut [u32]) {
+        let mut carry = 0u32;
+        for limb in value.iter_mut() {
+            let next_carry = *limb >> 31;
+            *limb = (*limb << 1) | carry;
+            carry = next_carry;
+        }
+        // 2·value < 2n, so one subtraction reduces it.
+        if carry != 0 || !less_than(value, &self.modulus) {
+            subtract_in_place(value, &self.modulus);
+        }
     }
 
     /// Whether `signature` is the RSASSA-PKCS1-v1_5 signature of `message` with SHA-256:
@@ -218,6 +253,7 @@ fn neg_inverse(n: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rsa::BigUint;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -287,6 +323,14 @@ mod tests {
                 unreachable!("the modulus is odd")
             };
             let n = BigUint::from_bytes_be(&modulus);
+            let mut r_squared = limbs_from_be(
+                &((BigUint::from(1u8) << (64 * verifier.modulus.len())) % &n).to_bytes_be(),
+            );
+            r_squared.resize(verifier.modulus.len(), 0);
+            assert_eq!(
+                verifier.r_squared, r_squared,
+                "R² mod n, {len}-byte modulus"
+            );
             let mut random = vec![0u8; len];
             OsRng.fill_bytes(&mut random);
             let base = BigUint::from_bytes_be(&random) % &n;

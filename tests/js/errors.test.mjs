@@ -29,6 +29,7 @@ const PROVOKED_ELSEWHERE = new Map([
   ['ERR_OAUTH_USERINFO_ERROR', 'flow.test.mjs'],
   ['ERR_LOGOUT_TOKEN_REPLAYED', 'flow.test.mjs'],
   ['ERR_NOT_INITIALIZED', '../package/loading.test.mjs'],
+  ['ERR_SERVER_ONLY', '../package/browser.test.mjs'],
 ]);
 const ALL_CODES = errorCodes().filter((code) => !PROVOKED_ELSEWHERE.has(code));
 const seen = new Set();

@@ -1,6 +1,8 @@
 // Browsers and bundlers: a Vite 7 production build of a tiny app emits a hashed .wasm asset, and
 // headless Chromium verifies generated tokens both in that build and in a plain page that imports
-// the installed package as an ES module (import map, no bundler). Servers bind 127.0.0.1:0.
+// the installed package as an ES module (import map, no bundler). Both load the browser build
+// (wasm-browser/), whose sign-in flow and signing throw ERR_SERVER_ONLY; the plain page also loads
+// the default entry (the server build). Servers bind 127.0.0.1:0.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -50,6 +52,11 @@ async function verifyInPage(url) {
   // Failed loads are reported by the response listener (which can tell the favicon apart).
   page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`console: ${m.text()}`));
   page.on('response', (r) => r.status() >= 400 && !r.url().endsWith('/favicon.ico') && problems.push(`${r.status()} ${r.url()}`));
+  // The .wasm files the page downloads, with their sizes.
+  const wasm = [];
+  page.on('response', (r) => {
+    if (new URL(r.url()).pathname.endsWith('.wasm')) wasm.push(r.body().then((b) => ({ url: r.url(), bytes: b.length })));
+  });
   try {
     await page.goto(url);
     await page.waitForFunction(() => window.__ready === true, null, { timeout: 15_000 });
@@ -87,9 +94,28 @@ async function verifyInPage(url) {
       };
       SubtleCrypto.prototype.verify = subtleVerify;
       keys.free();
+      // The sign-in flow and signing: ERR_SERVER_ONLY from the browser entry; the default entry
+      // has them (and refuses these arguments for what they are).
+      const code = (fn) => {
+        try {
+          fn();
+          return 'returned?!';
+        } catch (e) {
+          return e instanceof TokenError ? e.code : `not a TokenError: ${e}`;
+        }
+      };
+      const { SigningKey, signClientAssertion, OneLoginClient } = window.lib;
+      const client = OneLoginClient.create({ environment: 'integration', clientId: 'c', clientSecret: 's', redirectUri: 'https://rp.example/cb' });
+      out.serverOnly = {
+        signingKey: code(() => new SigningKey('not a key')),
+        signClientAssertion: code(() => signClientAssertion({ privateKey: 'not a key', clientId: 'c' })),
+        startSignIn: code(() => client.startSignIn({ nonce: 1 })),
+      };
+      client.dispose();
       return out;
     }, fixtures);
     assert.deepEqual(problems, []);
+    result.wasm = await Promise.all(wasm);
     return result;
   } finally {
     await page.close();
@@ -105,9 +131,43 @@ const EXPECTED = {
   async: { es: 'browser-es', rs: 'browser-rs', tampered: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED', expired: 'ERR_JWT_EXPIRED', webCrypto: 4 },
 };
 
-test('plain ES module page (import map, no bundler) verifies tokens in Chromium', async () => {
+const BROWSER_BUILD = {
+  signingKey: 'ERR_SERVER_ONLY',
+  signClientAssertion: 'ERR_SERVER_ONLY',
+  startSignIn: 'ERR_SERVER_ONLY',
+};
+const installed = path.join(root, 'tests/node_modules/govuk-one-login-tokens');
+const wasmBytes = (dir) => readFileSync(path.join(installed, dir, 'govuk_one_login_tokens_bg.wasm')).length;
+
+/** The page downloaded exactly one .wasm, of the size of the package's file in `dir`. */
+function assertOneWasm(result, dir) {
+  assert.equal(result.wasm.length, 1, JSON.stringify(result.wasm));
+  assert.equal(result.wasm[0].bytes, wasmBytes(dir), `${result.wasm[0].url} is the ${dir}/ build`);
+}
+
+test('the browser build is the smaller one: no sign-in flow and no signing', () => {
+  const browserBytes = wasmBytes('wasm-browser');
+  const serverBytes = wasmBytes('wasm');
+  assert.ok(browserBytes < serverBytes * 0.7, `browser build ${browserBytes} bytes, server build ${serverBytes}`);
+});
+
+test('plain ES module page (import map, no bundler): the browser entry verifies tokens in Chromium', async () => {
   const url = await serve({ '/': path.join(here, 'static'), '/node_modules/': path.join(root, 'tests/node_modules') });
-  assert.deepEqual(await verifyInPage(url), EXPECTED);
+  const result = await verifyInPage(url);
+  assertOneWasm(result, 'wasm-browser');
+  const { wasm: _, serverOnly, ...verified } = result;
+  assert.deepEqual(verified, EXPECTED);
+  assert.deepEqual(serverOnly, BROWSER_BUILD);
+});
+
+test('plain ES module page: the default entry (the server build) also loads and verifies in Chromium', async () => {
+  const url = await serve({ '/': path.join(here, 'static'), '/node_modules/': path.join(root, 'tests/node_modules') });
+  const result = await verifyInPage(`${url}?entry=index.js`);
+  assertOneWasm(result, 'wasm');
+  const { wasm: _, serverOnly, ...verified } = result;
+  assert.deepEqual(verified, EXPECTED);
+  // The real functions: a key that is not one, a nonce that is not a string.
+  assert.deepEqual(serverOnly, { signingKey: 'ERR_INVALID_ARGUMENT', signClientAssertion: 'ERR_INVALID_ARGUMENT', startSignIn: 'ERR_INVALID_ARGUMENT' });
 });
 
 test('Vite 7 build emits a hashed .wasm asset, and the built app verifies tokens in Chromium', async () => {
@@ -124,6 +184,10 @@ test('Vite 7 build emits a hashed .wasm asset, and the built app verifies tokens
   const js = assets.filter((f) => f.endsWith('.js')).map((f) => readFileSync(path.join(dist, 'assets', f), 'utf8')).join('\n');
   assert.ok(js.includes(wasm[0]), 'the bundle loads the hashed asset');
   assert.ok(!js.includes('readFileSync'), 'the browser entry, not the Node one, was bundled');
+  assert.equal(readFileSync(path.join(dist, 'assets', wasm[0])).length, wasmBytes('wasm-browser'), 'the browser build was bundled');
   const url = await serve({ '/': dist });
-  assert.deepEqual(await verifyInPage(url), EXPECTED);
+  const { wasm: fetched, serverOnly, ...verified } = await verifyInPage(url);
+  assert.equal(fetched.length, 1);
+  assert.deepEqual(verified, EXPECTED);
+  assert.deepEqual(serverOnly, BROWSER_BUILD);
 });

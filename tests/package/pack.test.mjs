@@ -25,18 +25,24 @@ test('every exports / main / module / types target is in the tarball', () => {
 test('package.json is publishable as specified', () => {
   assert.equal(manifest.type, 'module');
   assert.equal(manifest.engines.node, '>=18');
-  // "types" first; the hosts that cannot compile bytes before "node" (a host may set both).
+  // "types" first; the hosts that cannot compile bytes before "node" (a host may set both);
+  // "browser" after "node", so a server-side bundle that sets both gets the server build.
   assert.deepEqual(
     Object.keys(manifest.exports['.']),
-    ['types', 'workerd', 'edge-light', 'node', 'default'],
+    ['types', 'workerd', 'edge-light', 'node', 'browser', 'default'],
   );
   assert.equal(manifest.exports['.'].workerd, './edge.js');
   assert.equal(manifest.exports['.']['edge-light'], './edge.js');
-  assert.equal(manifest.exports['./wasm'], './wasm/govuk_one_login_tokens_bg.wasm');
+  assert.equal(manifest.exports['.'].browser, './browser.js');
+  assert.deepEqual(manifest.exports['./wasm'], {
+    browser: './wasm-browser/govuk_one_login_tokens_bg.wasm',
+    default: './wasm/govuk_one_login_tokens_bg.wasm',
+  });
   assert.deepEqual(manifest.exports['.'].node, { import: './node.mjs', require: './index.cjs' });
   assert.equal(manifest.exports['.'].default, './index.js');
   assert.ok(Array.isArray(manifest.sideEffects));
-  const wasm = pack.files.find((f) => f.path.endsWith('.wasm'));
-  assert.ok(wasm.size > 10_000, 'the .wasm is packed whole');
+  const wasm = pack.files.filter((f) => f.path.endsWith('.wasm'));
+  assert.equal(wasm.length, 2, 'the server and the browser build');
+  for (const file of wasm) assert.ok(file.size > 10_000, `${file.path} is packed whole`);
   assert.ok(!packed.some((p) => p.startsWith('src/') || p.endsWith('.tgz')), 'no sources or tarballs');
 });

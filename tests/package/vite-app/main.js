@@ -1,4 +1,4 @@
-// A tiny app that imports the package through Vite (which picks the "default" browser entry).
+// A tiny app that imports the package through Vite (which picks the "browser" entry).
 import init, * as lib from 'govuk-one-login-tokens';
 
 await init();
