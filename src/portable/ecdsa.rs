@@ -27,7 +27,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 /// Window width of the generator's table: 33 windows of 128 points (4,224 projective points of
-/// 96 bytes, about 400 KB), built once per process on the first ES256 verification (about
+/// 96 bytes, about 400 KB), built once per process on the second ES256 verification (about
 /// 4 ms in wasm32 under Node).
 const GENERATOR_WINDOW_BITS: u32 = 8;
 
@@ -39,6 +39,18 @@ const KEY_WINDOW_BITS: u32 = 6;
 fn generator_table() -> &'static FixedBaseTable {
     static TABLE: OnceLock<FixedBaseTable> = OnceLock::new();
     TABLE.get_or_init(|| FixedBaseTable::new(ProjectivePoint::GENERATOR, GENERATOR_WINDOW_BITS))
+}
+
+/// `k·G`, from the generator's table from the process's second ES256 verification on. The
+/// first multiplies without it, which costs about a tenth of building the table: a process
+/// that verifies one token (a cold start's first request, a CLI run) never builds it.
+fn generator_multiple(k: &Scalar) -> Option<ProjectivePoint> {
+    static VERIFIED_BEFORE: AtomicBool = AtomicBool::new(false);
+    if VERIFIED_BEFORE.swap(true, Ordering::Relaxed) {
+        generator_table().multiply(k)
+    } else {
+        Some(ProjectivePoint::GENERATOR * k)
+    }
 }
 
 /// A P-256 public key prepared for repeated verification.
@@ -103,28 +115,51 @@ impl P256Verifier {
                     KEY_WINDOW_BITS,
                 ))
             });
-            verify_prehashed(&digest, signature, |u2| table.multiply(u2))
+            verify_prehashed(&digest, signature, generator_multiple, |u2| {
+                table.multiply(u2)
+            })
         } else {
             let point = ProjectivePoint::from(*self.key.as_affine());
-            verify_prehashed(&digest, signature, |u2| Some(point * u2))
+            verify_prehashed(&digest, signature, generator_multiple, |u2| {
+                Some(point * u2)
+            })
         }
     }
 
-    /// [`P256Verifier::verify_sha256`] without the table for the key, whether built or not:
-    /// the path of a key's first verification.
+    /// [`P256Verifier::verify_sha256`] with or without each table, whether built or not: the
+    /// paths of the process's first verification and of a key's first verification.
     #[cfg(test)]
-    fn verify_sha256_without_key_table(&self, message: &[u8], signature: &[u8]) -> bool {
+    fn verify_sha256_with(
+        &self,
+        message: &[u8],
+        signature: &[u8],
+        generator_table_used: bool,
+        key_table_used: bool,
+    ) -> bool {
         let point = ProjectivePoint::from(*self.key.as_affine());
-        verify_prehashed(&Sha256::digest(message), signature, |u2| Some(point * u2))
+        let key_table = FixedBaseTable::new(point, KEY_WINDOW_BITS);
+        verify_prehashed(
+            &Sha256::digest(message),
+            signature,
+            |u1| match generator_table_used {
+                true => generator_table().multiply(u1),
+                false => Some(ProjectivePoint::GENERATOR * u1),
+            },
+            |u2| match key_table_used {
+                true => key_table.multiply(u2),
+                false => Some(point * u2),
+            },
+        )
     }
 }
 
-/// ECDSA verification of a SHA-256 `digest`, with `key_multiple(u2)` computing `u2·Q`:
-/// `r, s ∈ [1, n-1]`; `e` = the digest reduced mod n; `w = s⁻¹`; `R = (e·w)·G + (r·w)·Q`;
-/// valid iff `R` is not the identity and `x(R) mod n = r`.
+/// ECDSA verification of a SHA-256 `digest`, with `generator_multiple(u1)` computing `u1·G`
+/// and `key_multiple(u2)` computing `u2·Q`: `r, s ∈ [1, n-1]`; `e` = the digest reduced mod n;
+/// `w = s⁻¹`; `R = (e·w)·G + (r·w)·Q`; valid iff `R` is not the identity and `x(R) mod n = r`.
 fn verify_prehashed(
     digest: &FieldBytes,
     signature: &[u8],
+    generator_multiple: impl FnOnce(&Scalar) -> Option<ProjectivePoint>,
     key_multiple: impl FnOnce(&Scalar) -> Option<ProjectivePoint>,
 ) -> bool {
     // from_slice refuses any length but 64 and r or s outside [1, n-1].
@@ -138,8 +173,7 @@ fn verify_prehashed(
     };
     let u1 = e * s_inverse;
     let u2 = *r * s_inverse;
-    let (Some(generator_part), Some(key_part)) =
-        (generator_table().multiply(&u1), key_multiple(&u2))
+    let (Some(generator_part), Some(key_part)) = (generator_multiple(&u1), key_multiple(&u2))
     else {
         return false;
     };
@@ -357,20 +391,30 @@ mod tests {
                 let reference = p256::ecdsa::Signature::from_slice(&signature)
                     .is_ok_and(|sig| verifying.verify_prehash(&digest, &sig).is_ok());
                 assert_eq!(reference, valid);
-                assert_eq!(
-                    verify_prehashed(&digest, &signature, |u2| table.multiply(u2)),
-                    valid
-                );
-                assert_eq!(
-                    verify_prehashed(&digest, &signature, |u2| Some(point * u2)),
-                    valid
-                );
+                let generator_paths: [fn(&Scalar) -> Option<ProjectivePoint>; 2] = [
+                    |u1| generator_table().multiply(u1),
+                    |u1| Some(ProjectivePoint::GENERATOR * u1),
+                ];
+                for generator_multiple in generator_paths {
+                    assert_eq!(
+                        verify_prehashed(&digest, &signature, generator_multiple, |u2| {
+                            table.multiply(u2)
+                        }),
+                        valid
+                    );
+                    assert_eq!(
+                        verify_prehashed(&digest, &signature, generator_multiple, |u2| Some(
+                            point * u2
+                        )),
+                        valid
+                    );
+                }
             }
         }
     }
 
     #[test]
-    fn both_paths_agree_with_the_p256_crate() {
+    fn every_path_agrees_with_the_p256_crate() {
         use p256::ecdsa::signature::{Signer, Verifier};
         let signing = p256::ecdsa::SigningKey::random(&mut OsRng);
         let verifier = P256Verifier::new(*signing.verifying_key());
@@ -390,10 +434,20 @@ mod tests {
                     .is_ok()
             });
             assert_eq!(expected, i % 2 == 0);
-            assert_eq!(
-                verifier.verify_sha256_without_key_table(message.as_bytes(), &bytes),
-                expected
-            );
+            for (generator_table_used, key_table_used) in
+                [(false, false), (false, true), (true, false), (true, true)]
+            {
+                assert_eq!(
+                    verifier.verify_sha256_with(
+                        message.as_bytes(),
+                        &bytes,
+                        generator_table_used,
+                        key_table_used
+                    ),
+                    expected,
+                    "generator table {generator_table_used}, key table {key_table_used}"
+                );
+            }
             // The first call takes the path without the key's table, later ones the table.
             assert_eq!(verifier.verify_sha256(message.as_bytes(), &bytes), expected);
         }
