@@ -73,4 +73,4 @@ fuzz:
 ## clean: remove build outputs and test artifacts (keeps node_modules and installed tools)
 clean:
 	cargo clean
-	rm -rf pkg/wasm pkg/wasm-browser pkg/browser.js pkg/index.cjs pkg/*.tgz tests/artifacts tests/node_modules benches/node_modules
+	rm -rf pkg/wasm pkg/wasm-browser pkg/browser.js pkg/node.mjs pkg/index.cjs pkg/*.tgz tests/artifacts tests/node_modules benches/node_modules

@@ -4,7 +4,8 @@
 //                         the wrapper bundled against the browser build (pkg/wasm-browser/), which
 //                         leaves out the sign-in flow and signing (scripts/browser-entry.mjs)
 // The rest register a synchronous way to load the same .wasm (see ready.js) and re-export this file:
-//   node.mjs / index.cjs  Node, Bun, Deno: the .wasm bytes embedded in JS (wasm/bytes.js), no file read
+//   node.mjs / index.cjs  Node, Bun, Deno: the .wasm bytes embedded in JS (wasm/bytes.js), no file
+//                         read; both are bundles (src/node.mjs, src/cjs.js) of node-setup.js and this file
 //   edge.js               Cloudflare Workers (workerd), Next.js / Vercel edge (edge-light): the .wasm
 //                         imported as a WebAssembly.Module, since those hosts forbid compiling bytes
 //

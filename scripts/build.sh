@@ -65,17 +65,19 @@ step "the browser build (no flow feature, opt-level s) -> pkg/wasm-browser/"
 CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/browser" CARGO_PROFILE_RELEASE_OPT_LEVEL=s \
     WASM_FEATURES=js WASM_OUT=pkg/wasm-browser WASM_ONLY=1 WASM_EMBED=0 bash "${BASH_SOURCE[0]}"
 
-# The browser entry: index.js and the wrapper bundled against the browser build's glue, which
-# scripts/browser-entry.mjs completes with a stand-in (ERR_SERVER_ONLY) for each server-only export.
-step "scripts/browser-entry.mjs -> pkg/browser.js"
-node scripts/browser-entry.mjs
+# The bundled ESM entries: pkg/node.mjs (one file for Node, Bun and Deno to import) and pkg/browser.js
+# (against the browser build's glue, with a stand-in throwing ERR_SERVER_ONLY for each server-only export).
+step "scripts/bundle-entries.mjs -> pkg/node.mjs, pkg/browser.js"
+node scripts/bundle-entries.mjs
 
 # CommonJS entry for require() in Node >= 18: bundles the web glue, errors.js, index.js and the
 # embedded .wasm bytes into one file that instantiates the module synchronously on first use. import.meta.url (only used by the glue's
 # async init, which is then a no-op) is mapped to this file's URL.
 step "esbuild pkg/src/cjs.js -> pkg/index.cjs"
+# (--ignore-annotations: package.json's "sideEffects" is for users; node-setup.js, imported for its
+# effects alone, must stay in.)
 "$NODE_BIN/esbuild" pkg/src/cjs.js --bundle --format=cjs --platform=node --target=node18 \
-    --log-level=warning \
+    --log-level=warning --ignore-annotations \
     --define:import.meta.url=__import_meta_url \
     "--banner:js=const __import_meta_url = require('node:url').pathToFileURL(__filename).href;" \
     --outfile=pkg/index.cjs
