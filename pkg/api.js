@@ -158,7 +158,7 @@ export function signRequestObject(options) {
 // The asynchronous twins: the same options, checks and errors as the functions above, as a
 // Promise. Where the host has no synchronous native verifier (browsers, Workers, edge runtimes),
 // WebCrypto does the signature arithmetic after the core's checks (async-signatures.js); in
-// Node and Bun they run the synchronous functions (Deno too, but for ES256; see node-setup.js).
+// Node, Bun and Deno they run the synchronous functions (see node-setup.js).
 
 /** {@link verifyJwt}, with the signature checked by WebCrypto where that is the fast way. */
 export function verifyJwtAsync(token, options) {

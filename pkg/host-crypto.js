@@ -21,6 +21,12 @@ export function setHostVerifier(fn, { webCryptoFirst: algs = [] } = {}) {
   webCryptoFirst = algs;
 }
 
+/**
+ * A host verifier that leaves every signature to the core's portable arithmetic, for hosts where
+ * that is the fastest arithmetic there is (Deno): the async verifiers then run the synchronous ones.
+ */
+export const portableArithmetic = () => undefined;
+
 /** The synchronous host verifier the async verifiers should use for `alg`, if any. */
 export function syncVerifierFor(alg) {
   return webCryptoFirst.includes(alg) ? undefined : verifier;

@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import embedded from './wasm/bytes.js';
 import { setHostCrypto } from './wasm/govuk_one_login_tokens.js';
 import { loadSynchronouslyFrom } from './ready.js';
-import { setHostVerifier } from './host-crypto.js';
+import { setHostVerifier, portableArithmetic } from './host-crypto.js';
 import { nodeVerify } from './node-crypto.js';
 
 // Randomness (PKCE, state, nonce) comes from crypto.getRandomValues. Node 18 has no global
@@ -18,10 +18,16 @@ import { nodeVerify } from './node-crypto.js';
 // fallback no longer works.)
 if (globalThis.crypto === undefined) globalThis.crypto = webcrypto;
 
-// Deno's node:crypto checks P-256 signatures at about half the speed of its WebCrypto (make bench:
-// 811 against 465 µs); its RSA is the faster of the two. The async verifiers take the faster one.
-setHostVerifier(nodeVerify, { webCryptoFirst: globalThis.Deno === undefined ? [] : ['ES256'] });
-loadSynchronouslyFrom(
-  () => gunzipSync(Buffer.from(embedded, 'base64')),
-  () => setHostCrypto(true),
-);
+const loadEmbedded = () => gunzipSync(Buffer.from(embedded, 'base64'));
+if (globalThis.Deno === undefined) {
+  setHostVerifier(nodeVerify);
+  loadSynchronouslyFrom(loadEmbedded, () => setHostCrypto(true));
+} else {
+  // Deno's node:crypto and its WebCrypto are both slower than the core's portable arithmetic on
+  // Deno's own V8 (make bench, µs per signature: ES256 449 and 295 against about 175 for a whole
+  // verifyIdToken; RS256-2048 129 and 178 against about 90), so there the core does the
+  // arithmetic itself, for the synchronous and the async verifiers alike. (A JWKS passed as text
+  // on every call, parsed afresh each time, gets no per-key table and gains less.)
+  setHostVerifier(portableArithmetic);
+  loadSynchronouslyFrom(loadEmbedded);
+}

@@ -10,14 +10,17 @@ var bytes_default = "H4sIAAAAAAACA+y9e3hcVbkwvm57z57ZM5PJtWluffdulVRonVw6kyB4uqM
 // pkg/node-setup.js
 import { setHostCrypto } from "./wasm/govuk_one_login_tokens.js";
 import { loadSynchronouslyFrom } from "./ready.js";
-import { setHostVerifier } from "./host-crypto.js";
+import { setHostVerifier, portableArithmetic } from "./host-crypto.js";
 import { nodeVerify } from "./node-crypto.js";
 if (globalThis.crypto === void 0) globalThis.crypto = webcrypto;
-setHostVerifier(nodeVerify, { webCryptoFirst: globalThis.Deno === void 0 ? [] : ["ES256"] });
-loadSynchronouslyFrom(
-  () => gunzipSync(Buffer.from(bytes_default, "base64")),
-  () => setHostCrypto(true)
-);
+var loadEmbedded = () => gunzipSync(Buffer.from(bytes_default, "base64"));
+if (globalThis.Deno === void 0) {
+  setHostVerifier(nodeVerify);
+  loadSynchronouslyFrom(loadEmbedded, () => setHostCrypto(true));
+} else {
+  setHostVerifier(portableArithmetic);
+  loadSynchronouslyFrom(loadEmbedded);
+}
 
 // pkg/index.js
 import wasmInit, { initSync as wasmInitSync, isLoaded, wasmDirectory } from "./wasm/govuk_one_login_tokens.js";

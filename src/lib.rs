@@ -29,6 +29,10 @@
 //! - keys are typed and validated when the key set is parsed, never taken from the token;
 //! - every failure is an [`Error`] with a stable [`ErrorCode`] string (`ERR_…`, jose's names);
 //! - nothing here reads a clock or the network: the caller passes `now` and the documents.
+//!
+//! The relying-party flow and signing (`onelogin::{sign_in, callback, token_endpoint,
+//! userinfo, client_assertion}`) are behind the `flow` feature, on by default; without it the
+//! crate verifies, inspects and builds URLs only, and does not depend on the `rsa` crate.
 #![forbid(unsafe_code)]
 
 mod alg;
