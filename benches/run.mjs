@@ -287,7 +287,7 @@ console.log(`  ${'file'.padEnd(50)} ${'raw'.padStart(9)} ${'gzip'.padStart(9)}  
 const sizeRows = [
   ['wasm-browser/govuk_one_login_tokens_bg.wasm', path.join(PKG, 'wasm-browser', 'govuk_one_login_tokens_bg.wasm'), 'browsers (browser.js): no sign-in flow, no signing'],
   ['wasm/govuk_one_login_tokens_bg.wasm', path.join(PKG, 'wasm', 'govuk_one_login_tokens_bg.wasm'), 'edge (edge.js), other hosts (index.js)'],
-  ['node.mjs (wrapper + the .wasm, gzip + base64)', path.join(PKG, 'node.mjs'), 'Node, Deno, Bun (import)'],
+  ['wasm/bytes.js (the .wasm, gzip + base64)', path.join(PKG, 'wasm', 'bytes.js'), 'Node, Bun, Deno (node.mjs)'],
   ['index.cjs (wrapper + glue + the .wasm)', path.join(PKG, 'index.cjs'), 'Node, Deno, Bun (require)'],
   ['(peer) Rust jsonwebtoken 12 wasm, not shipped', path.join(ROOT, 'target', 'bench-rust-jsonwebtoken', 'pkg', 'bench_rust_jsonwebtoken_bg.wasm'), 'the bench only'],
 ];

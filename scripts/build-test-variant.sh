@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The package with the test-only exports (`--features test-exports`, e.g. __verifySignatureForTests)
 # in tests/artifacts/pkg-test/: the installed package's files with its wasm/ rebuilt from that
-# feature set by scripts/build.sh, in its own target dir, and node.mjs bundled again around it. The
-# released .wasm never has these exports; only the JS tests load this copy. Needs `make build` and `scripts/pack.sh tests` first.
+# feature set by scripts/build.sh, in its own target dir (node.mjs imports wasm/bytes.js from there).
+# The released .wasm never has these exports; only the JS tests load this copy. Needs `make build` and `scripts/pack.sh tests` first.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -16,9 +16,4 @@ cp -r "$SRC"/. "$OUT"/
 rm -rf "$OUT/wasm"
 CARGO_TARGET_DIR="$ROOT/target/test-exports" WASM_FEATURES=test-exports,flow WASM_OUT="$OUT/wasm" WASM_ONLY=1 \
     bash scripts/build.sh
-# node.mjs carries the .wasm inside it: bundle it again, around this variant's bytes.
-mkdir -p "$OUT/src"
-cp pkg/node-setup.js "$OUT/"
-cp pkg/src/node.mjs "$OUT/src/"
-node scripts/bundle-entries.mjs --node "$OUT"
 echo "test variant -> $OUT"

@@ -1,33 +1,30 @@
 // The bundled ESM entries of pkg/, made by esbuild after both builds of the .wasm (scripts/build.sh):
 //
 //   pkg/node.mjs     Node, Bun, Deno ("node" condition, import): pkg/src/node.mjs, that is
-//                    node-setup.js with the embedded .wasm and index.js with the wrapper modules, in
-//                    one file; importing one file instead of twelve takes Node about 8 ms less.
+//                    node-setup.js and index.js with the wrapper modules, in one file; importing
+//                    a bundle instead of twelve modules takes Node about 8 ms less.
 //   pkg/browser.js   browsers ("browser" condition): index.js and the wrapper modules, against the
 //                    browser build's glue (pkg/wasm-browser/, built without the `flow` feature).
 //
 // The glue, errors.js, ready.js, host-crypto.js and node-crypto.js stay files of their own (external
 // to the bundles): the glue imports the first three itself, and one instance of each keeps
 // `instanceof TokenError`, the loading state and the signature hooks shared with whatever else
-// imports them.
+// imports them. So does wasm/bytes.js, the embedded .wasm (a test build swaps it for its own).
 //
 // The browser build lacks the exports of the sign-in flow and of signing. So that the browser entry
 // has the same exports (and the same types) as every other entry, pkg/wasm-browser/exports.js
 // re-exports its glue and adds, for each export only the server build has, a stand-in that throws
 // TokenError ERR_SERVER_ONLY when called (a function) or constructed (a class).
 //
-// Usage: node scripts/bundle-entries.mjs             both entries of pkg/
-//        node scripts/bundle-entries.mjs --node DIR  node.mjs alone, in a copy of the package at DIR
-//                                                    (scripts/build-test-variant.sh)
+// Usage: node scripts/bundle-entries.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-const nodeOnly = process.argv[2] === '--node';
-const pkg = nodeOnly ? `${path.resolve(process.argv[3])}/` : fileURLToPath(new URL('../pkg/', import.meta.url));
+const pkg = fileURLToPath(new URL('../pkg/', import.meta.url));
 const GLUE = 'govuk_one_login_tokens.js';
-const SHARED = ['errors.js', 'ready.js', 'host-crypto.js', 'node-crypto.js', `wasm/${GLUE}`];
+const SHARED = ['errors.js', 'ready.js', 'host-crypto.js', 'node-crypto.js', `wasm/${GLUE}`, 'wasm/bytes.js'];
 
 /** The names a wasm-bindgen glue exports, with whether each is a class. */
 function exportsOf(file) {
@@ -115,10 +112,6 @@ async function bundle({ entry, outfile, platform, target, glue }) {
 }
 
 await bundle({ entry: 'src/node.mjs', outfile: 'node.mjs', platform: 'node', target: 'node18', glue: `./wasm/${GLUE}` });
-if (nodeOnly) {
-  console.log(`bundle-entries: ${pkg}node.mjs`);
-} else {
-  const serverOnly = writeBrowserExports();
-  await bundle({ entry: 'index.js', outfile: 'browser.js', platform: 'browser', target: 'es2022', glue: './wasm-browser/exports.js' });
-  console.log(`bundle-entries: pkg/node.mjs, pkg/browser.js (${serverOnly.length} server-only exports stood in for: ${serverOnly.join(', ')})`);
-}
+const serverOnly = writeBrowserExports();
+await bundle({ entry: 'index.js', outfile: 'browser.js', platform: 'browser', target: 'es2022', glue: './wasm-browser/exports.js' });
+console.log(`bundle-entries: pkg/node.mjs, pkg/browser.js (${serverOnly.length} server-only exports stood in for: ${serverOnly.join(', ')})`);

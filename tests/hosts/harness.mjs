@@ -237,8 +237,8 @@ export const fileSize = (f) => statSync(f).size;
 /** What the Node entries load (Node, Bun and Deno resolve the "node" condition). */
 const PKG = `${HOSTS}node_modules/govuk-one-login-tokens/`;
 export const NODE_ENTRY = {
-  // node.mjs is one bundle (the wrapper and the embedded .wasm) but for the files it shares.
-  ESM: ['node.mjs', 'errors.js', 'ready.js', 'host-crypto.js', 'node-crypto.js', 'wasm/govuk_one_login_tokens.js'].map((f) => PKG + f),
+  // node.mjs is one bundle of the wrapper but for the files it shares (the embedded .wasm among them).
+  ESM: ['node.mjs', 'errors.js', 'ready.js', 'host-crypto.js', 'node-crypto.js', 'wasm/govuk_one_login_tokens.js', 'wasm/bytes.js'].map((f) => PKG + f),
   CJS: [`${PKG}index.cjs`],
 };
 
