@@ -416,24 +416,18 @@ fn rsa_public_key(modulus_be: &[u8], exponent_be: &[u8]) -> Result<u32> {
             "RSA modulus has the ROCA fingerprint (CVE-2017-15361): its private key can be computed from it",
         ));
     }
-    let significant = exponent_be.iter().skip_while(|&&b| b == 0).count();
     // An odd exponent of at least 3 that fits in 32 bits covers every real key (65537 above
     // all); anything else is a broken or hostile key. It is then far below the modulus.
-    if significant > 4 {
-        return Err(Error::jwk(
-            "RSA exponent must be odd, at least 3 and at most 32 bits",
-        ));
-    }
+    let significant = exponent_be.iter().skip_while(|&&b| b == 0).count();
     // At most 4 significant bytes, so the fold cannot overflow.
-    let exponent = exponent_be
-        .iter()
-        .fold(0u32, |e, &byte| (e << 8) | u32::from(byte));
-    if exponent < 3 || exponent & 1 == 0 {
-        return Err(Error::jwk(
-            "RSA exponent must be odd, at least 3 and at most 32 bits",
-        ));
-    }
-    Ok(exponent)
+    (significant <= 4)
+        .then(|| {
+            exponent_be
+                .iter()
+                .fold(0u32, |e, &byte| (e << 8) | u32::from(byte))
+        })
+        .filter(|&exponent| exponent >= 3 && exponent & 1 == 1)
+        .ok_or_else(|| Error::jwk("RSA exponent must be odd, at least 3 and at most 32 bits"))
 }
 
 fn base64url_member(map: &Map<String, Value>, name: &'static str) -> Result<Vec<u8>> {
