@@ -6,50 +6,27 @@
 // (on the WebCrypto path, each round reads it afresh), and the old instance is freed when the
 // next document replaces it.
 import {
-  getEnvironment,
-  buildAuthorizationUrl,
-  startSignIn as rawStartSignIn,
-  startSignInWithKey,
-  checkCallback,
-  tokenRequestBody,
-  tokenRequestBodyWithKey,
-  checkTokenResponse,
-  verifyTokenResponseWithKeySet,
-  checkUserinfoResponse,
-  verifySignInIdentityWithDidDocument,
-  checkDidDocumentId,
-  buildLogoutUrl,
+  ClientConfig,
+  clientConfigWithKey,
+  clientStartSignIn,
+  clientBeginCompletion,
+  clientCheckUserinfoOptions,
+  clientCheckUserinfo,
+  clientAssertion,
   logoutTokenFromBody,
-  replayTtlSeconds,
-  parseDiscovery,
-  checkClientOptions,
 } from './wasm/govuk_one_login_tokens.js';
 import { KeySet, DidDocument, SigningKey } from './classes.js';
-import {
-  verifyIdTokenWithKeySet,
-  verifyCoreIdentityWithDidDocument,
-  verifyLogoutTokenWithKeySet,
-  signClientAssertion,
-} from './api.js';
-// The async methods call the core directly: their signatures are decided in rounds by
-// withAsyncSignatures, which the synchronous wrappers above would switch off.
-import {
-  verifyIdTokenWithKeySet as rawVerifyIdTokenWithKeySet,
-  verifyCoreIdentityWithDidDocument as rawVerifyCoreIdentityWithDidDocument,
-  verifyLogoutTokenWithKeySet as rawVerifyLogoutTokenWithKeySet,
-} from './wasm/govuk_one_login_tokens.js';
 import { TokenError, invalidArgument, createTokenError } from './errors.js';
-import { checkDocumentUrl, fetchDocument, DEFAULT_TIMEOUT_MS, DEFAULT_USER_AGENT } from './fetch.js';
+import { fetchDocument } from './fetch.js';
 import { request, HttpFailure } from './http.js';
 import { MemoryReplayStore } from './replay-store.js';
 import { withAsyncSignatures } from './async-signatures.js';
+import { answering } from './host-crypto.js';
 
 /** Used when a document says nothing about caching (One Login sends max-age itself). */
 export const DEFAULT_MAX_AGE_SECONDS = 600;
 /** Longest we trust a document without asking again, whatever its max-age says. */
 export const MAX_MAX_AGE_SECONDS = 86_400;
-/** Shortest gap between two fetches of one document (unknown kids, no-store, outages). */
-export const DEFAULT_COOLDOWN_MS = 30_000;
 
 const argument = (option, message) => invalidArgument(option, message);
 const CREATE = Symbol('OneLoginClient.create');
@@ -160,26 +137,12 @@ class RemoteDocument {
   }
 }
 
-function optionalNumber(options, name, { min = 0 } = {}) {
-  const value = options[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw argument(name, `option "${name}" must be a finite number >= ${min}`);
-  }
-  return value;
-}
-
-function optionalString(options, name) {
-  const value = options[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') throw argument(name, `option "${name}" must be a non-empty string`);
-  return value;
-}
-
-function perCall(options) {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object') throw argument('options', 'verify options must be an object');
-  return options;
+/**
+ * A member the wrapper itself reads (a function, a store, a key): own properties only, so a
+ * polluted `Object.prototype` never supplies one. The core checks every other member.
+ */
+function own(options, name) {
+  return options !== null && typeof options === 'object' && Object.hasOwn(options, name) ? options[name] : undefined;
 }
 
 /** One Login's token and userinfo answers are a few KB; anything near this is not theirs. */
@@ -209,149 +172,117 @@ function callbackInput(callback) {
 const isUnknownKey = (error) => error instanceof TokenError && error.code === 'ERR_JWKS_NO_MATCHING_KEY';
 
 /**
- * Verifies One Login tokens with keys it fetches from the environment's fixed URLs. Create one
- * per process (per environment and client ID) and share it.
+ * Verifies One Login tokens with keys it fetches from the environment's fixed URLs, and runs
+ * the sign-in. Create one per process (per environment and client ID) and share it. Its
+ * configuration is resolved and checked once, in the core (`ClientConfig`); this class only
+ * fetches, caches and stores.
  */
 export class OneLoginClient {
-  #clientId;
+  #config;
   #endpoints;
   #jwks;
   #did;
   #discovery;
-  #flow;
+  #clock;
+  #cooldownMs;
+  #http;
+  #replayStore;
 
   /** Use `OneLoginClient.create(...)`. */
-  constructor(token, config) {
+  constructor(token, parts) {
     if (token !== CREATE) throw argument('options', 'use OneLoginClient.create(options)');
-    this.#clientId = config.clientId;
-    this.#endpoints = config.endpoints;
-    this.#jwks = config.jwks;
-    this.#did = config.did;
-    this.#discovery = config.discovery;
-    this.#flow = config.flow;
-  }
-
-  /**
-   * @param {object} options `{ environment | { issuer, jwksUri, didUri?, identityIssuer?,
-   *   authorizeUrl?, tokenUrl? }, clientId, fetch?, userAgent?, timeoutMs?, cooldownMs?, clock? }`
-   */
-  static create(options) {
-    if (options === null || typeof options !== 'object') throw argument('options', 'OneLoginClient.create options must be an object');
-    checkClientOptions(options);
-    const clientId = optionalString(options, 'clientId');
-    if (clientId === undefined) throw argument('clientId', 'option "clientId" is required');
-    let endpoints;
-    if (options.environment !== undefined) {
-      for (const name of ['issuer', 'jwksUri', 'didUri', 'identityIssuer']) {
-        if (options[name] !== undefined) {
-          throw argument(name, `pass "environment" or "${name}", not both (an environment object may override ${name})`);
-        }
-      }
-      const env = getEnvironment(options.environment);
-      endpoints = {
-        issuer: env.issuer,
-        identityIssuer: env.identityIssuer,
-        jwksUri: env.jwksUrl,
-        didUri: env.didUrl,
-        didId: env.didId,
-        discoveryUrl: env.discoveryUrl,
-        authorizeUrl: env.authorizeUrl,
-        tokenUrl: env.tokenUrl,
-        userinfoUrl: env.userinfoUrl,
-        endSessionUrl: env.endSessionUrl,
-      };
-    } else {
-      const issuer = optionalString(options, 'issuer');
-      const jwksUri = optionalString(options, 'jwksUri');
-      if (issuer === undefined || jwksUri === undefined) {
-        throw argument('environment', 'pass "environment", or "issuer" and "jwksUri" (and "didUri" for core identity)');
-      }
-      endpoints = {
-        issuer,
-        // The simulator signs credentials with its OIDC issuer; real One Login does not, and
-        // its environments set identityIssuer.
-        identityIssuer: optionalString(options, 'identityIssuer') ?? issuer,
-        jwksUri,
-        didUri: optionalString(options, 'didUri'),
-        authorizeUrl: optionalString(options, 'authorizeUrl'),
-        tokenUrl: optionalString(options, 'tokenUrl'),
-        userinfoUrl: optionalString(options, 'userinfoUrl'),
-        endSessionUrl: optionalString(options, 'endSessionUrl'),
-        discoveryUrl: optionalString(options, 'discoveryUrl'),
-      };
-    }
-    endpoints.jwksUri = checkDocumentUrl(endpoints.jwksUri, 'JWKS');
-    if (endpoints.didUri !== undefined) endpoints.didUri = checkDocumentUrl(endpoints.didUri, 'DID document');
-    for (const [name, what] of [
-      ['discoveryUrl', 'discovery document'],
-      ['tokenUrl', 'token endpoint'],
-      ['userinfoUrl', 'userinfo endpoint'],
-    ]) {
-      if (endpoints[name] !== undefined) endpoints[name] = checkDocumentUrl(endpoints[name], what);
-    }
-    const flow = flowConfig(options);
-
-    if (options.fetch !== undefined && typeof options.fetch !== 'function') throw argument('fetch', 'option "fetch" must be a function');
-    if (options.clock !== undefined && typeof options.clock !== 'function') throw argument('clock', 'option "clock" must be a function');
-    const http = {
-      fetch: options.fetch ?? globalThis.fetch?.bind(globalThis),
-      userAgent: optionalString(options, 'userAgent') ?? DEFAULT_USER_AGENT,
-      timeoutMs: optionalNumber(options, 'timeoutMs', { min: 1 }) ?? DEFAULT_TIMEOUT_MS,
-    };
-    const clock = options.clock ?? Date.now;
-    const cooldownMs = optionalNumber(options, 'cooldownMs') ?? DEFAULT_COOLDOWN_MS;
-    const common = { http, clock, cooldownMs };
-    const parseDid = (text) => {
-      const did = new DidDocument(text);
+    this.#config = parts.config;
+    this.#endpoints = parts.endpoints;
+    this.#clock = parts.clock;
+    this.#cooldownMs = parts.http.cooldownMs;
+    this.#http = parts.http;
+    this.#replayStore = parts.replayStore;
+    const common = { http: parts.http, clock: parts.clock, cooldownMs: parts.http.cooldownMs };
+    const config = parts.config;
+    this.#jwks = new RemoteDocument({ url: this.#endpoints.jwksUrl, what: 'JWKS', parse: (t) => new KeySet(t), ...common });
+    this.#did = new RemoteDocument({
+      url: this.#endpoints.didUrl,
+      what: 'DID document',
       // The document must be the environment's DID, not merely served from its URL.
-      if (endpoints.didId !== undefined) {
+      parse: (text) => {
+        const did = new DidDocument(text);
         try {
-          checkDidDocumentId(did, endpoints.didId);
+          config.checkDidDocument(did);
         } catch (error) {
           did.free();
           throw error;
         }
+        return did;
+      },
+      ...common,
+    });
+    this.#discovery = new RemoteDocument({
+      url: this.#endpoints.discoveryUrl,
+      what: 'discovery document',
+      parse: (text) => ({ ...config.parseDiscovery(text), free() {} }),
+      ...common,
+    });
+  }
+
+  /**
+   * @param {object} options `{ environment, clientId, redirectUri?, privateKey? | clientSecret?,
+   *   clientAssertionAlg?, clientAssertionAudience?, kid?, clockTolerance?, replayStore?, fetch?,
+   *   clock?, userAgent?, timeoutMs?, cooldownMs? }`: every member is checked by name in the core.
+   */
+  static create(options) {
+    if (options === null || typeof options !== 'object') throw argument('options', 'OneLoginClient.create options must be an object');
+    const privateKey = own(options, 'privateKey');
+    let key;
+    let config;
+    if (privateKey === undefined) {
+      config = new ClientConfig(options);
+    } else {
+      key = privateKey instanceof SigningKey ? privateKey : new SigningKey(privateKey);
+      try {
+        config = clientConfigWithKey(options, key);
+      } finally {
+        // The configuration holds its own copy of the key.
+        if (key !== privateKey) key.free();
       }
-      return did;
+    }
+    const fetchFn = own(options, 'fetch');
+    const clock = own(options, 'clock');
+    if (fetchFn !== undefined && typeof fetchFn !== 'function') throw argument('fetch', 'option "fetch" must be a function');
+    if (clock !== undefined && typeof clock !== 'function') throw argument('clock', 'option "clock" must be a function');
+    const replayStore = own(options, 'replayStore') ?? new MemoryReplayStore();
+    if (typeof replayStore?.remember !== 'function') throw argument('replayStore', 'option "replayStore" must have an async remember(jti, ttlSeconds)');
+    const settings = config.http;
+    const http = {
+      fetch: fetchFn ?? globalThis.fetch?.bind(globalThis),
+      userAgent: settings.userAgent,
+      timeoutMs: settings.timeoutMs,
+      cooldownMs: settings.cooldownMs,
     };
-    const parseDiscoveryDocument = (text) => ({ ...parseDiscovery(text, endpoints.issuer), free() {} });
     return new OneLoginClient(CREATE, {
-      clientId,
-      endpoints: Object.freeze(endpoints),
-      jwks: new RemoteDocument({ url: endpoints.jwksUri, what: 'JWKS', parse: (t) => new KeySet(t), ...common }),
-      did:
-        endpoints.didUri === undefined
-          ? undefined
-          : new RemoteDocument({ url: endpoints.didUri, what: 'DID document', parse: parseDid, ...common }),
-      discovery:
-        endpoints.discoveryUrl === undefined
-          ? undefined
-          : new RemoteDocument({ url: endpoints.discoveryUrl, what: 'discovery document', parse: parseDiscoveryDocument, ...common }),
-      flow: { ...flow, http, clock, cooldownMs },
+      config,
+      endpoints: Object.freeze(config.endpoints),
+      http,
+      clock: clock ?? Date.now,
+      replayStore,
     });
   }
 
   /** The client ID every verification expects. */
   get clientId() {
-    return this.#clientId;
+    return this.#config.clientId;
   }
 
   /**
-   * The URLs and issuers in use: `{ issuer, identityIssuer, jwksUri, didUri, didId, discoveryUrl,
+   * The URLs and issuers in use: `{ issuer, identityIssuer, discoveryUrl, jwksUrl, didUrl, didId,
    * authorizeUrl, tokenUrl, userinfoUrl, endSessionUrl }`.
    */
   get endpoints() {
     return this.#endpoints;
   }
 
-  /** Fetch the JWKS (and the DID document, when configured) now, so the sync verifiers work. */
+  /** Fetch the JWKS and the DID document now, so the sync verifiers work. */
   async hydrate() {
-    await Promise.all([this.#jwks, this.#did].filter(Boolean).map((doc) => doc.ensureFresh()));
-  }
-
-  #didDocument() {
-    if (this.#did === undefined) throw argument('didUri', 'this client has no DID document URL: pass "didUri" to create()');
-    return this.#did;
+    await Promise.all([this.#jwks, this.#did].map((doc) => doc.ensureFresh()));
   }
 
   /** The async path: fresh keys, then at most one refetch when the token names an unknown key. */
@@ -369,7 +300,7 @@ export class OneLoginClient {
         // "One Login has no such key".
         throw new TokenError(
           error.code,
-          `${error.message}; the ${doc.what} was not fetched again because it was fetched within the last ${Math.round(this.#flow.cooldownMs / 1000)} s (cooldown): a newly rotated key is picked up once the cooldown has passed`,
+          `${error.message}; the ${doc.what} was not fetched again because it was fetched within the last ${Math.round(this.#cooldownMs / 1000)} s (cooldown): a newly rotated key is picked up once the cooldown has passed`,
           { cause: error },
         );
       }
@@ -396,110 +327,79 @@ export class OneLoginClient {
     }
   }
 
-  #idOptions(options) {
-    return { ...perCall(options), issuer: this.#endpoints.issuer, clientId: this.#clientId };
-  }
-
-  #identityOptions(options) {
-    return { ...perCall(options), issuer: this.#endpoints.identityIssuer, clientId: this.#clientId };
-  }
-
   /** Verify an ID token: `{ nonce, vtr?, maxAge?, accessToken?, now?, clockTolerance? }`. */
   async verifyIdToken(token, options) {
-    const o = this.#idOptions(options);
-    return this.#verify(this.#jwks, (keys) => rawVerifyIdTokenWithKeySet(token, keys, o));
+    this.#config.checkVerifyOptions('idToken', options);
+    const now = this.#now();
+    return this.#verify(this.#jwks, (keys) => this.#config.verifyIdToken(token, keys, options, now));
   }
 
   /** Verify a core identity credential: `{ sub, vtr?, now?, clockTolerance? }` → `{ claims, identity }`. */
   async verifyCoreIdentity(token, options) {
-    const o = this.#identityOptions(options);
-    return this.#verify(this.#didDocument(), (did) => rawVerifyCoreIdentityWithDidDocument(token, did, o));
+    this.#config.checkVerifyOptions('coreIdentity', options);
+    const now = this.#now();
+    return this.#verify(this.#did, (did) => this.#config.verifyCoreIdentity(token, did, options, now));
   }
 
   /** Verify a back-channel logout token: `{ now?, clockTolerance? }` → claims (keep `jti`). */
   async verifyLogoutToken(token, options) {
-    const o = this.#idOptions(options);
-    return this.#verify(this.#jwks, (keys) => rawVerifyLogoutTokenWithKeySet(token, keys, o));
+    this.#config.checkVerifyOptions('logoutToken', options);
+    const now = this.#now();
+    return this.#verify(this.#jwks, (keys) => this.#config.verifyLogoutToken(token, keys, options, now));
   }
 
   verifyIdTokenSync(token, options) {
-    const o = this.#idOptions(options);
-    return this.#verifySync(this.#jwks, (keys) => verifyIdTokenWithKeySet(token, keys, o));
+    const now = this.#now();
+    return answering(undefined, () => this.#verifySync(this.#jwks, (keys) => this.#config.verifyIdToken(token, keys, options, now)));
   }
 
   verifyCoreIdentitySync(token, options) {
-    const o = this.#identityOptions(options);
-    return this.#verifySync(this.#didDocument(), (did) => verifyCoreIdentityWithDidDocument(token, did, o));
+    const now = this.#now();
+    return answering(undefined, () => this.#verifySync(this.#did, (did) => this.#config.verifyCoreIdentity(token, did, options, now)));
   }
 
   verifyLogoutTokenSync(token, options) {
-    const o = this.#idOptions(options);
-    return this.#verifySync(this.#jwks, (keys) => verifyLogoutTokenWithKeySet(token, keys, o));
+    const now = this.#now();
+    return answering(undefined, () => this.#verifySync(this.#jwks, (keys) => this.#config.verifyLogoutToken(token, keys, options, now)));
   }
 
   /** `buildAuthorizationUrl` with this client's ID and authorize URL filled in. */
   authorizationUrl(params) {
-    if (params === null || typeof params !== 'object') throw argument('options', 'authorizationUrl params must be an object');
-    const authorizeUrl = this.#endpoints.authorizeUrl ?? params.authorizeUrl;
-    return buildAuthorizationUrl({ ...params, authorizeUrl, clientId: this.#clientId });
+    return this.#config.authorizationUrl(params);
   }
 
-  /**
-   * `signClientAssertion` with this client's ID and token URL (as `audience`) filled in:
-   * `{ privateKey, alg?, now?, lifetime?, jti?, kid?, audience? }`.
-   */
+  /** A client assertion for the token endpoint: `{ alg?, now?, lifetime?, jti?, kid?, audience? }`. */
   clientAssertion(params) {
-    if (params === null || typeof params !== 'object') throw argument('options', 'clientAssertion params must be an object');
-    return signClientAssertion({ ...params, clientId: this.#clientId, audience: params.audience ?? this.#endpoints.tokenUrl });
+    return clientAssertion(this.#config, params, this.#now());
   }
 
   // --- the sign-in flow ------------------------------------------------------------------------
-  // Every rule is in the core (the wasm exports above); these methods do the I/O.
+  // Every rule is in the core (ClientConfig and SignInCompletion); these methods do the I/O.
 
   #now() {
-    return this.#flow.clock() / 1000;
-  }
-
-  #required(name) {
-    const value = this.#endpoints[name];
-    if (value === undefined) throw argument(name, `this client has no "${name}": pass "environment" (or "${name}") to create()`);
-    return value;
-  }
-
-  #signInClient() {
-    return {
-      clientId: this.#clientId,
-      authorizeUrl: this.#required('authorizeUrl'),
-      redirectUri: this.#flow.redirectUri,
-      clientSecretPost: this.#flow.signingKey === undefined && this.#flow.clientSecret !== undefined,
-      kid: this.#flow.kid,
-      now: this.#now(),
-    };
+    return this.#clock() / 1000;
   }
 
   /**
    * Start a sign-in: `{ url, transaction }`. Redirect the browser to `url`; keep `transaction`
-   * (plain JSON) in the session for `completeSignIn`. Options: `{ redirectUri, vtr, scope,
-   * claims, uiLocales, prompt, maxAge, idTokenHint, responseMode, requestObject }`.
+   * (plain JSON) in the session for `completeSignIn`, and delete it once used. Options:
+   * `{ redirectUri, vtr, scope, claims, uiLocales, prompt, maxAge, idTokenHint, responseMode,
+   * requestObject }`.
    */
   startSignIn(options) {
-    const key = this.#flow.signingKey;
-    return key === undefined
-      ? rawStartSignIn(this.#signInClient(), options)
-      : startSignInWithKey(key, this.#signInClient(), options);
+    return clientStartSignIn(this.#config, options, this.#now());
   }
 
   /** The discovery document, fetched and cached like the JWKS; its issuer must be this environment's. */
   async discovery() {
-    if (this.#discovery === undefined) return undefined;
     await this.#discovery.ensureFresh();
     const { free: _free, ...document } = this.#discovery.current;
     return document;
   }
 
-  /** POST one form to an endpoint through the one bounded HTTP exchange. */
+  /** One bounded HTTP exchange with an endpoint. */
   async #send(url, init, code, endpoint) {
-    const { http } = this.#flow;
+    const http = this.#http;
     try {
       return await request(url, {
         ...init,
@@ -513,60 +413,64 @@ export class OneLoginClient {
     }
   }
 
-  /**
-   * Exchange an authorization code: `{ sub, claims, idToken, accessToken, expiresIn }`, the ID
-   * token verified with every One Login rule against the transaction (nonce, vtr, max_age,
-   * at_hash).
-   */
-  async exchangeCode(code, transaction) {
-    const { signingKey, clientSecret } = this.#flow;
-    if (signingKey === undefined && clientSecret === undefined) {
-      throw argument('privateKey', 'this client cannot call the token endpoint: pass "privateKey" or "clientSecret" to create()');
-    }
+  /** The token step of a completion: `{ claims, idToken, accessToken, expiresIn }`. */
+  async #exchange(completion, code) {
+    const body = completion.tokenRequestBody(this.#config, code);
     // The discovery document is read (and its issuer checked) before a code is sent anywhere.
-    await this.#discovery?.ensureFresh();
-    const tokenUrl = this.#required('tokenUrl');
-    const body =
-      signingKey !== undefined
-        ? tokenRequestBodyWithKey(signingKey, code, transaction, {
-            clientId: this.#clientId,
-            audience: this.#flow.assertionAudience === 'issuer' ? this.#endpoints.issuer : tokenUrl,
-            alg: this.#flow.assertionAlg,
-            kid: this.#flow.kid,
-            now: this.#now(),
-          })
-        : tokenRequestBody(code, transaction, { clientId: this.#clientId, clientSecret });
+    await this.#discovery.ensureFresh();
     const response = await this.#send(
-      tokenUrl,
+      this.#endpoints.tokenUrl,
       { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body },
       'ERR_OAUTH_TOKEN_ERROR',
       'token',
     );
-    const tokens = checkTokenResponse(response.status, response.text);
-    const context = { issuer: this.#endpoints.issuer, clientId: this.#clientId, now: this.#now(), clockTolerance: this.#flow.clockTolerance };
-    const claims = await this.#verify(this.#jwks, (keys) => verifyTokenResponseWithKeySet(tokens, keys, transaction, context));
-    return { sub: claims.sub, claims, idToken: tokens.idToken, accessToken: tokens.accessToken, expiresIn: tokens.expiresIn };
+    completion.acceptTokenResponse(response.status, response.text);
+    return this.#verify(this.#jwks, (keys) => completion.verifyTokens(this.#config, keys));
+  }
+
+  /** Run `steps` with a completion of `transaction`, freed afterwards whatever happens. */
+  async #completing(transaction, options, steps) {
+    const completion = clientBeginCompletion(this.#config, transaction, options, this.#now());
+    try {
+      return await steps(completion);
+    } finally {
+      completion.free();
+    }
+  }
+
+  /**
+   * Exchange an authorization code: `{ sub, claims, idToken, accessToken, expiresIn }`, the ID
+   * token verified with every One Login rule against the transaction (nonce, vtr, max_age,
+   * at_hash). `options`: the route's minimum `{ vtr?, maxAge? }` (see `completeSignIn`).
+   */
+  async exchangeCode(code, transaction, options) {
+    return this.#completing(transaction, options, async (completion) => {
+      const tokens = await this.#exchange(completion, code);
+      return { sub: tokens.claims.sub, ...tokens };
+    });
+  }
+
+  /** The userinfo request, with the access token checked before it goes into a header. */
+  async #userinfo(accessToken) {
+    if (typeof accessToken !== 'string' || accessToken === '') throw argument('accessToken', 'accessToken must be a non-empty string');
+    return this.#send(
+      this.#endpoints.userinfoUrl,
+      { method: 'GET', headers: { Authorization: `Bearer ${accessToken}` } },
+      'ERR_OAUTH_USERINFO_ERROR',
+      'userinfo',
+    );
   }
 
   /**
    * Fetch userinfo with an access token: `{ userinfo, sub, email, emailVerified, phoneNumber,
    * phoneNumberVerified, walletSubjectId, addresses, passports, drivingPermits, returnCodes,
-   * coreIdentityJWT }`. `sub` (the ID token's) is required: a response about anyone else is refused.
+   * coreIdentityJWT }`. Options `{ sub, transaction? }`: `sub` (the ID token's) is required: a
+   * response about anyone else is refused.
    */
   async fetchUserinfo(accessToken, options) {
-    const { sub, transaction } = perCall(options);
-    if (typeof accessToken !== 'string' || accessToken === '') throw argument('accessToken', 'fetchUserinfo: accessToken must be a non-empty string');
-    if (typeof sub !== 'string' || sub === '') throw argument('sub', 'fetchUserinfo: option "sub" (the ID token\'s sub) is required');
-    const response = await this.#send(
-      this.#required('userinfoUrl'),
-      { method: 'GET', headers: { Authorization: `Bearer ${accessToken}` } },
-      'ERR_OAUTH_USERINFO_ERROR',
-      'userinfo',
-    );
-    const checked = checkUserinfoResponse(response.status, response.headers.get('www-authenticate') ?? undefined, response.text, {
-      sub,
-      transaction: transaction ?? undefined,
-    });
+    clientCheckUserinfoOptions(this.#config, options);
+    const response = await this.#userinfo(accessToken);
+    const checked = clientCheckUserinfo(this.#config, response.status, response.headers.get('www-authenticate') ?? undefined, response.text, options);
     return { userinfo: checked.userinfo, ...checked.claims, coreIdentityJWT: checked.coreIdentityJWT };
   }
 
@@ -575,94 +479,64 @@ export class OneLoginClient {
    * `{ sub, claims, idToken, accessToken, userinfo, identity, addresses, passports,
    * drivingPermits, returnCodes, walletSubjectId, email, emailVerified, phoneNumber,
    * phoneNumberVerified }`; `identity` is `null` when no credential arrived.
+   *
+   * `options` states what the route requires, `{ vtr?, maxAge? }` (default `Cl.Cm`): the
+   * transaction is the caller's storage, so a transaction asking for less is refused before any
+   * request. Delete the transaction once this returns or throws.
    */
-  async completeSignIn(callback, transaction) {
-    // State first: on a mismatch (or no transaction) nothing is sent anywhere.
-    const code = checkCallback(callbackInput(callback), transaction);
-    const tokens = await this.exchangeCode(code, transaction);
-    const { coreIdentityJWT, userinfo, ...views } = await this.fetchUserinfo(tokens.accessToken, { sub: tokens.sub, transaction });
-    let identity = null;
-    if (coreIdentityJWT !== null && coreIdentityJWT !== undefined) {
-      const context = {
-        identityIssuer: this.#endpoints.identityIssuer,
-        clientId: this.#clientId,
-        didId: this.#endpoints.didId,
-        sub: tokens.sub,
-        now: this.#now(),
-        clockTolerance: this.#flow.clockTolerance,
-      };
-      identity = await this.#verify(this.#didDocument(), (did) =>
-        verifySignInIdentityWithDidDocument(coreIdentityJWT, did, transaction, context),
+  async completeSignIn(callback, transaction, options) {
+    return this.#completing(transaction, options, async (completion) => {
+      // State first: on a mismatch nothing is sent anywhere.
+      const code = completion.checkCallback(callbackInput(callback));
+      const tokens = await this.#exchange(completion, code);
+      const sub = tokens.claims.sub;
+      const response = await this.#userinfo(tokens.accessToken);
+      const { coreIdentityJWT, userinfo, claims: views } = completion.checkUserinfo(
+        this.#config,
+        response.status,
+        response.headers.get('www-authenticate') ?? undefined,
+        response.text,
+        sub,
       );
-    }
-    return { ...views, sub: tokens.sub, claims: tokens.claims, idToken: tokens.idToken, accessToken: tokens.accessToken, userinfo, identity };
+      let identity = null;
+      if (coreIdentityJWT !== null && coreIdentityJWT !== undefined) {
+        identity = await this.#verify(this.#did, (did) => completion.verifyIdentity(this.#config, coreIdentityJWT, did, sub));
+      }
+      return { ...views, sub, claims: tokens.claims, idToken: tokens.idToken, accessToken: tokens.accessToken, userinfo, identity };
+    });
   }
 
   /** One Login's logout URL: `{ idTokenHint, postLogoutRedirectUri, state, uiLocales }`. */
   logoutUrl(options) {
-    return buildLogoutUrl(this.#required('endSessionUrl'), options);
+    return this.#config.logoutUrl(options);
   }
 
   /**
    * A back-channel logout request: `input` is the form body (string, URLSearchParams, or the
    * parsed object) or the logout token. Verifies the token, then refuses a `jti` already seen
-   * (`ERR_LOGOUT_TOKEN_REPLAYED`) using `replayStore` (default: this client's in-memory store;
-   * a service with several instances must pass a shared one such as RedisReplayStore).
+   * (`ERR_LOGOUT_TOKEN_REPLAYED`) using `replayStore` (default: the client's store; a service
+   * with several instances must share one such as RedisReplayStore).
    * Returns `{ sub, sid, jti }`: end every session of `sub`, then answer HTTP 200.
    */
   async handleBackChannelLogout(input, options) {
-    const { replayStore } = perCall(options);
+    this.#config.checkBackChannelLogoutOptions(options);
     const body = input instanceof URLSearchParams ? input.toString() : typeof input?.get === 'function' ? (input.get('logout_token') ?? '') : input;
     const token = logoutTokenFromBody(body);
-    const claims = await this.verifyLogoutToken(token, { now: this.#now(), clockTolerance: this.#flow.clockTolerance });
-    const store = replayStore ?? this.#flow.replayStore;
+    const now = this.#now();
+    const claims = await this.verifyLogoutToken(token, { now });
+    const store = own(options, 'replayStore') ?? this.#replayStore;
     if (typeof store?.remember !== 'function') throw argument('replayStore', 'option "replayStore" must have an async remember(jti, ttlSeconds)');
-    const ttl = replayTtlSeconds(claims.exp, this.#now(), this.#flow.clockTolerance ?? 30);
-    if (!(await store.remember(claims.jti, ttl))) {
+    if (!(await store.remember(claims.jti, this.#config.replayTtlSeconds(claims.exp, now)))) {
       throw createTokenError('ERR_LOGOUT_TOKEN_REPLAYED', 'this logout token (its jti) was already received: a replay is refused');
     }
     return { sub: claims.sub, sid: claims.sid ?? null, jti: claims.jti };
   }
 
-  /** Free the cached documents' WebAssembly memory; the next verification fetches again. */
+  /** Free the cached documents' and the configuration's WebAssembly memory. */
   dispose() {
     this.#jwks.dispose();
-    this.#did?.dispose();
-    this.#discovery?.dispose();
-    if (this.#flow.ownsKey) this.#flow.signingKey?.free();
+    this.#did.dispose();
+    this.#discovery.dispose();
+    this.#config.free();
   }
-}
-
-/** The sign-in flow's part of `create()`'s options. */
-function flowConfig(options) {
-  if (options.privateKey !== undefined && options.clientSecret !== undefined) {
-    throw argument('privateKey', 'pass "privateKey" (private_key_jwt) or "clientSecret" (client_secret_post), not both');
-  }
-  let signingKey;
-  let ownsKey = false;
-  if (options.privateKey !== undefined) {
-    if (options.privateKey instanceof SigningKey) {
-      signingKey = options.privateKey;
-    } else {
-      signingKey = new SigningKey(options.privateKey);
-      ownsKey = true;
-    }
-  }
-  const assertionAudience = options.clientAssertionAudience ?? 'tokenUrl';
-  if (assertionAudience !== 'tokenUrl' && assertionAudience !== 'issuer') {
-    throw argument('clientAssertionAudience', 'option "clientAssertionAudience" must be "tokenUrl" or "issuer"');
-  }
-  const replayStore = options.replayStore ?? new MemoryReplayStore();
-  if (typeof replayStore?.remember !== 'function') throw argument('replayStore', 'option "replayStore" must have an async remember(jti, ttlSeconds)');
-  return {
-    signingKey,
-    ownsKey,
-    clientSecret: optionalString(options, 'clientSecret'),
-    redirectUri: optionalString(options, 'redirectUri'),
-    kid: optionalString(options, 'kid'),
-    assertionAlg: optionalString(options, 'clientAssertionAlg'),
-    assertionAudience,
-    clockTolerance: optionalNumber(options, 'clockTolerance'),
-    replayStore,
-  };
 }

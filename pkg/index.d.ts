@@ -40,6 +40,13 @@ import type {
   VerifyIdTokenOptions as GeneratedVerifyIdTokenOptions,
   VerifyJwtOptions as GeneratedVerifyJwtOptions,
   VerifyLogoutTokenOptions as GeneratedVerifyLogoutTokenOptions,
+  OneLoginClientOptions as GeneratedOneLoginClientOptions,
+  ClientIdTokenOptions as GeneratedClientIdTokenOptions,
+  ClientCoreIdentityOptions as GeneratedClientCoreIdentityOptions,
+  ClientLogoutTokenOptions,
+  CompleteSignInOptions,
+  EnvironmentUrls,
+  Transaction,
 } from './wasm/govuk_one_login_tokens.js';
 
 // Every generated type; the declarations below replace the few the wrapper shapes itself.
@@ -292,55 +299,29 @@ export function signRequestObjectWithKey(key: SigningKey, options: RequestObject
 // OneLoginClient
 // ---------------------------------------------------------------------------------------------
 
-/** Where a {@link OneLoginClient} gets its keys and issuers. */
-export type OneLoginClientSource =
-  | { environment: EnvironmentInput }
-  | {
-      /** Expected `iss` of ID and logout tokens. */
-      issuer: string;
-      /** JWKS URL (https, or http on a loopback host). */
-      jwksUri: string;
-      /** DID document URL, needed for core identity. */
-      didUri?: string;
-      /** Expected `iss` of core identity credentials. Default: `issuer` (as the simulator does). */
-      identityIssuer?: string;
-      authorizeUrl?: string;
-      tokenUrl?: string;
-    };
-
-/** Options of {@link OneLoginClient.create}. */
-export type OneLoginClientOptions = OneLoginClientSource & OneLoginFlowOptions & {
+/** Options of {@link OneLoginClient.create}: every member is checked by name in the core. */
+export type OneLoginClientOptions = Omit<GeneratedOneLoginClientOptions, 'privateKey' | 'replayStore' | 'fetch' | 'clock'> & {
+  /** `"integration"`, `"production"`, or a custom environment (its endpoints go in here). */
+  environment: EnvironmentInput;
   /** Your client ID. */
   clientId: string;
+  /** `private_key_jwt`: a PKCS#8 PEM, an RSA private JWK, or a {@link SigningKey}. */
+  privateKey?: SigningKeyInput;
+  /** Where logout-token `jti`s are remembered. Default: one {@link MemoryReplayStore} per client. */
+  replayStore?: ReplayStore;
   /** The fetch to use. Default: the global `fetch`. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
-  /** Sent with every fetch (One Login refuses requests without one). Default `govuk-one-login-tokens/<version>`. */
-  userAgent?: string;
-  /** Deadline for each fetch, headers and body. Default 5000. */
-  timeoutMs?: number;
-  /** Shortest gap between two fetches of one document (unknown kids, outages). Default 30000. */
-  cooldownMs?: number;
-  /** Milliseconds since the epoch, for the cache (tests). Default `Date.now`. */
+  /** Milliseconds since the epoch, for the caches and checks (tests). Default `Date.now`. */
   clock?: () => number;
 };
 
 /** The URLs and issuers a {@link OneLoginClient} uses. */
-export interface OneLoginClientEndpoints {
-  readonly issuer: string;
-  readonly identityIssuer: string;
-  readonly jwksUri: string;
-  readonly didUri: string | undefined;
-  readonly authorizeUrl: string | undefined;
-  readonly tokenUrl: string | undefined;
-}
+export type OneLoginClientEndpoints = Readonly<EnvironmentUrls>;
 
-type SetByClient = 'environment' | 'issuer' | 'clientId';
 /** Per-call options of {@link OneLoginClient.verifyIdToken} (issuer and client ID come from `create`). */
-export type ClientIdTokenOptions = Omit<GeneratedVerifyIdTokenOptions, SetByClient | 'jwks' | 'nonce'> & { nonce: string | null };
+export type ClientIdTokenOptions = Omit<GeneratedClientIdTokenOptions, 'nonce'> & { nonce: string | null };
 /** Per-call options of {@link OneLoginClient.verifyCoreIdentity}. */
-export type ClientCoreIdentityOptions = Omit<GeneratedVerifyCoreIdentityOptions, SetByClient | 'didDocument' | 'sub'> & { sub: string };
-/** Per-call options of {@link OneLoginClient.verifyLogoutToken}. */
-export type ClientLogoutTokenOptions = Omit<GeneratedVerifyLogoutTokenOptions, SetByClient | 'jwks'>;
+export type ClientCoreIdentityOptions = Omit<GeneratedClientCoreIdentityOptions, 'sub'> & { sub: string };
 
 /**
  * Verifies One Login tokens with keys fetched from the environment's fixed URLs (never from a
@@ -359,7 +340,7 @@ export class OneLoginClient {
   static create(options: OneLoginClientOptions): OneLoginClient;
   readonly clientId: string;
   readonly endpoints: OneLoginClientEndpoints;
-  /** Fetch the JWKS (and the DID document, when configured) now, so the sync verifiers work. */
+  /** Fetch the JWKS and the DID document now, so the sync verifiers work. */
   hydrate(): Promise<void>;
   /** @throws {TokenError} including `ERR_JWKS_TIMEOUT` / `ERR_JWKS_FETCH_FAILED` when no keys could be loaded. */
   verifyIdToken(token: string, options: ClientIdTokenOptions): Promise<IdTokenClaims>;
@@ -370,10 +351,10 @@ export class OneLoginClient {
   verifyCoreIdentitySync(token: string, options: ClientCoreIdentityOptions): CoreIdentityResult;
   verifyLogoutTokenSync(token: string, options?: ClientLogoutTokenOptions): LogoutTokenClaims;
   /** {@link buildAuthorizationUrl} with this client's ID and authorize URL. */
-  authorizationUrl(params: Omit<AuthorizationUrlOptions, 'clientId' | 'environment' | 'authorizeUrl'> & { authorizeUrl?: string }): string;
-  /** {@link signClientAssertion} with this client's ID and token URL as the default audience. */
-  clientAssertion(params: Omit<GeneratedSignClientAssertionOptions, 'clientId' | 'privateKey' | 'environment'> & { privateKey: SigningKeyInput }): string;
-  /** Free the cached documents; the next verification fetches again. */
+  authorizationUrl(params: Omit<AuthorizationUrlOptions, 'clientId' | 'environment' | 'authorizeUrl'>): string;
+  /** {@link signClientAssertion} with this client's ID, key and token URL as the default audience. */
+  clientAssertion(params?: Omit<GeneratedSignClientAssertionOptions, 'clientId' | 'privateKey' | 'environment'>): string;
+  /** Free the cached documents and the configuration. */
   dispose(): void;
 }
 
@@ -400,36 +381,6 @@ export class RedisReplayStore implements ReplayStore {
   remember(jti: string, ttlSeconds: number): Promise<boolean>;
 }
 
-/** The sign-in flow's options of {@link OneLoginClient.create}. */
-export interface OneLoginFlowOptions {
-  /** The registered redirect URI (default for {@link OneLoginClient.startSignIn}). */
-  redirectUri?: string;
-  /** `private_key_jwt`: a PKCS#8 PEM, an RSA private JWK, or a {@link SigningKey}. */
-  privateKey?: SigningKeyInput;
-  /** `client_secret_post` (One Login allows it only without identity). */
-  clientSecret?: string;
-  /** Client assertion algorithm. Default `RS256`. */
-  clientAssertionAlg?: SigningAlgorithm;
-  /** Client assertion `aud`: the token URL (default) or the issuer. */
-  clientAssertionAudience?: 'tokenUrl' | 'issuer';
-  /** Header `kid` of client assertions and request objects. */
-  kid?: string;
-  /** Allowed clock skew, seconds. Default 30. */
-  clockTolerance?: number;
-  /** Where logout-token `jti`s are remembered. Default: one {@link MemoryReplayStore} per client. */
-  replayStore?: ReplayStore;
-  userinfoUrl?: string;
-  endSessionUrl?: string;
-  discoveryUrl?: string;
-}
-
-export interface OneLoginClientEndpoints {
-  readonly didId?: string;
-  readonly discoveryUrl?: string;
-  readonly userinfoUrl?: string;
-  readonly endSessionUrl?: string;
-}
-
 /** A userinfo claim by short name, or its full `https://vocab.account.gov.uk/v1/…` URI. */
 export type UserinfoClaimName = 'coreIdentityJWT' | 'address' | 'passport' | 'drivingPermit' | 'returnCode' | (string & {});
 
@@ -452,17 +403,11 @@ export interface SignInOptions {
   requestObject?: boolean;
 }
 
-/** What to keep (in the session) between the redirect and the callback. Plain JSON. */
-export interface SignInTransaction {
-  state: string;
-  nonce: string;
-  codeVerifier: string;
-  redirectUri: string;
-  vtr?: string;
-  maxAge?: number;
-  claims: string[];
-  responseMode?: 'query' | 'fragment';
-}
+/**
+ * What to keep (in the session) between the redirect and the callback. Plain JSON, read back
+ * as strictly as options: keep it unchanged, use it once, delete it.
+ */
+export type SignInTransaction = Transaction;
 
 export interface PostalAddress {
   uprn?: number;
@@ -580,8 +525,10 @@ export interface OneLoginClient {
   completeSignIn(
     callback: string | URL | URLSearchParams | { code?: string; state?: string; error?: string; error_description?: string },
     transaction: SignInTransaction | null | undefined,
+    /** What the route requires (default `Cl.Cm`): a transaction asking for less is refused. */
+    options?: CompleteSignInOptions,
   ): Promise<SignInResult>;
-  exchangeCode(code: string, transaction: SignInTransaction): Promise<SignInTokens>;
+  exchangeCode(code: string, transaction: SignInTransaction, options?: CompleteSignInOptions): Promise<SignInTokens>;
   fetchUserinfo(accessToken: string, options: { sub: string; transaction?: SignInTransaction }): Promise<UserinfoResult>;
   /** @throws {TokenError} `ERR_INVALID_ARGUMENT` (a redirect without `idTokenHint`, over 2048 characters) */
   logoutUrl(options?: LogoutUrlOptions): string;
@@ -590,6 +537,6 @@ export interface OneLoginClient {
     input: string | URLSearchParams | { logout_token: string },
     options?: { replayStore?: ReplayStore },
   ): Promise<{ sub: string; sid: string | null; jti: string }>;
-  /** The discovery document (cached), or undefined without a discovery URL. */
-  discovery(): Promise<DiscoveryDocument | undefined>;
+  /** The discovery document (cached). */
+  discovery(): Promise<DiscoveryDocument>;
 }

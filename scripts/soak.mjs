@@ -211,8 +211,7 @@ const server = createServer((req, res) => {
 });
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const client = OneLoginClient.create({
-  issuer: ol.ISSUER,
-  jwksUri: `http://127.0.0.1:${server.address().port}/jwks`,
+  environment: { issuer: ol.ISSUER, jwksUrl: `http://127.0.0.1:${server.address().port}/jwks` },
   clientId: ol.CLIENT_ID,
   cooldownMs: 0,
 });

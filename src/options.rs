@@ -16,9 +16,13 @@ use crate::jwt::VerifyOptions;
 #[cfg(feature = "flow")]
 use crate::onelogin::client_assertion::DEFAULT_LIFETIME;
 use crate::onelogin::inspect::{InspectOptions, TokenKind};
+use crate::onelogin::client::{
+    AssertionSettings, Authentication, CallTime, ClientConfig, HttpSettings, SignInMinimum,
+    DEFAULT_COOLDOWN_MS, DEFAULT_TIMEOUT_MS,
+};
 use crate::onelogin::{
     AuthorizationRequest, CoreIdentityOptions, DidDocument, Environment, EnvironmentSpec,
-    IdTokenOptions, LevelOfConfidence, LogoutOptions, NonceCheck,
+    IdTokenOptions, LevelOfConfidence, LogoutOptions, NonceCheck, Vtr,
 };
 #[cfg(feature = "flow")]
 use crate::onelogin::{ClientAssertionOptions, RequestObjectOptions, SigningAlgorithm};
@@ -683,32 +687,15 @@ options_struct! {
 }
 
 options_struct! {
-    /// Options of `OneLoginClient.create`: read by the JavaScript client (which does the I/O),
-    /// declared here so that a misspelled member is refused like everywhere else.
+    /// Options of `OneLoginClient.create`, resolved once into a [`ClientConfig`]. A custom
+    /// environment's endpoints are given inside `environment` (one vocabulary: the names of
+    /// [`EnvironmentSpec`]), never beside it.
     pub struct OneLoginClientOptions {
-        /// `"integration"`, `"production"`, or a custom environment.
+        /// `"integration"`, `"production"`, or a custom environment (required).
         #[cfg_attr(feature = "js", tsify(type = "EnvironmentInput"))]
         pub environment: Option<EnvironmentInput>,
         /// Your client ID (required).
         pub client_id: Option<String>,
-        /// Without an environment: the expected `iss` of ID and logout tokens.
-        pub issuer: Option<String>,
-        /// Without an environment: the JWKS URL.
-        pub jwks_uri: Option<String>,
-        /// Without an environment: the DID document URL.
-        pub did_uri: Option<String>,
-        /// Without an environment: the expected `iss` of core identity credentials.
-        pub identity_issuer: Option<String>,
-        /// Without an environment: the authorization endpoint.
-        pub authorize_url: Option<String>,
-        /// Without an environment: the token endpoint.
-        pub token_url: Option<String>,
-        /// Without an environment: the userinfo endpoint.
-        pub userinfo_url: Option<String>,
-        /// Without an environment: the end-session endpoint.
-        pub end_session_url: Option<String>,
-        /// Without an environment: the discovery document.
-        pub discovery_url: Option<String>,
         /// The default `redirect_uri` of sign-ins.
         pub redirect_uri: Option<String>,
         /// The `private_key_jwt` key (PEM, JWK or `SigningKey`).
@@ -716,29 +703,289 @@ options_struct! {
         pub private_key: Option<Passthrough>,
         /// The `client_secret_post` secret.
         pub client_secret: Option<String>,
-        /// The client assertion's algorithm.
+        /// The client assertion's algorithm (default `RS256`).
+        #[cfg_attr(feature = "js", tsify(type = "SigningAlgorithm"))]
         pub client_assertion_alg: Option<String>,
-        /// The client assertion's `aud`: `"tokenUrl"` or `"issuer"`.
+        /// The client assertion's `aud`: `"tokenUrl"` (default) or `"issuer"`.
+        #[cfg_attr(feature = "js", tsify(type = "\"tokenUrl\" | \"issuer\""))]
         pub client_assertion_audience: Option<String>,
-        /// The client assertion's `kid` header.
+        /// The `kid` header of client assertions and request objects (default: the key's own).
         pub kid: Option<String>,
-        /// Allowed clock skew in seconds.
+        /// Allowed clock skew in seconds, 0 to 300 (default 30).
         pub clock_tolerance: Option<f64>,
-        /// Where logout-token `jti`s are remembered.
+        /// Where logout-token `jti`s are remembered (default: this process's memory).
         #[cfg_attr(feature = "js", tsify(type = "unknown"))]
         pub replay_store: Option<Passthrough>,
-        /// The `fetch` to use.
+        /// The `fetch` to use (default: the global one).
         #[cfg_attr(feature = "js", tsify(type = "unknown"))]
         pub fetch: Option<Passthrough>,
-        /// Milliseconds since the epoch, for the caches.
+        /// Milliseconds since the epoch, for the caches and checks (default `Date.now`).
         #[cfg_attr(feature = "js", tsify(type = "unknown"))]
         pub clock: Option<Passthrough>,
-        /// Sent with every request.
+        /// Sent with every request (default `govuk-one-login-tokens/<version>`).
         pub user_agent: Option<String>,
-        /// Deadline for each request, in milliseconds.
+        /// Deadline for each request, in milliseconds (default 5000).
         pub timeout_ms: Option<f64>,
-        /// Shortest gap between two fetches of one document, in milliseconds.
+        /// Shortest gap between two fetches of one document, in milliseconds (default 30000).
         pub cooldown_ms: Option<f64>,
+    }
+}
+
+/// A finite number of milliseconds of at least `min`.
+fn milliseconds(name: &'static str, value: Option<f64>, min: f64, default: f64) -> Result<f64> {
+    match value {
+        None => Ok(default),
+        Some(n) if n.is_finite() && n >= min && n <= 1e12 => Ok(n),
+        Some(_) => Err(Error::option(
+            name,
+            format!("option \"{name}\" must be a finite number of milliseconds >= {min}"),
+        )),
+    }
+}
+
+fn non_empty_option(name: &'static str, value: Option<String>) -> Result<Option<String>> {
+    match value {
+        Some(text) if text.is_empty() => Err(Error::option(
+            name,
+            format!("option \"{name}\" must be a non-empty string"),
+        )),
+        other => Ok(other),
+    }
+}
+
+impl OneLoginClientOptions {
+    /// The client's configuration: the environment, the client's authentication (a key when
+    /// `privateKey` is given, a secret, or none), the assertion's audience, and the defaults.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` naming the missing, conflicting or unusable option.
+    pub fn resolve(self) -> Result<ClientConfig> {
+        let environment = environment(self.environment.as_ref())?.ok_or_else(|| {
+            Error::option(
+                "environment",
+                "option \"environment\" is required: \"integration\", \"production\", or { baseUrl } (or { issuer, ... }) for the simulator or a test double",
+            )
+        })?;
+        let client_id = required("clientId", non_empty_option("clientId", self.client_id)?)?;
+        let redirect_uri = non_empty_option("redirectUri", self.redirect_uri)?;
+        if let Some(uri) = &redirect_uri {
+            crate::onelogin::authorize::check_redirect_uri("redirectUri", uri)?;
+        }
+        let client_secret = non_empty_option("clientSecret", self.client_secret)?;
+        let kid = non_empty_option("kid", self.kid)?;
+        let authentication = match (self.private_key, client_secret) {
+            (Some(_), Some(_)) => {
+                return Err(Error::option(
+                    "privateKey",
+                    "pass \"privateKey\" (private_key_jwt) or \"clientSecret\" (client_secret_post), not both",
+                ))
+            }
+            (Some(_), None) => {
+                let audience = match self.client_assertion_audience.as_deref() {
+                    None | Some("tokenUrl") => environment.token_url().to_owned(),
+                    Some("issuer") => environment.issuer().to_owned(),
+                    Some(_) => {
+                        return Err(Error::option(
+                            "clientAssertionAudience",
+                            "option \"clientAssertionAudience\" must be \"tokenUrl\" or \"issuer\"",
+                        ))
+                    }
+                };
+                #[cfg(feature = "flow")]
+                if let Some(alg) = self.client_assertion_alg.as_deref() {
+                    SigningAlgorithm::from_name(alg)
+                        .map_err(|e| e.for_option("clientAssertionAlg"))?;
+                }
+                Authentication::PrivateKeyJwt(AssertionSettings {
+                    audience,
+                    alg: self.client_assertion_alg,
+                    kid,
+                })
+            }
+            (None, secret) => {
+                for (name, given) in [
+                    ("clientAssertionAlg", self.client_assertion_alg.is_some()),
+                    (
+                        "clientAssertionAudience",
+                        self.client_assertion_audience.is_some(),
+                    ),
+                    ("kid", kid.is_some()),
+                ] {
+                    if given {
+                        return Err(Error::option(
+                            name,
+                            format!("option \"{name}\" is for private_key_jwt: pass \"privateKey\" too"),
+                        ));
+                    }
+                }
+                match secret {
+                    Some(client_secret) => Authentication::ClientSecretPost { client_secret },
+                    None => Authentication::None,
+                }
+            }
+        };
+        let clock_tolerance = claims::check_clock_tolerance(
+            self.clock_tolerance.unwrap_or(DEFAULT_CLOCK_TOLERANCE),
+        )
+        .map_err(|e| e.for_option("clockTolerance"))?;
+        Ok(ClientConfig {
+            client_id,
+            environment,
+            redirect_uri,
+            authentication,
+            clock_tolerance,
+            http: HttpSettings {
+                user_agent: non_empty_option("userAgent", self.user_agent)?,
+                timeout_ms: milliseconds("timeoutMs", self.timeout_ms, 1.0, DEFAULT_TIMEOUT_MS)?,
+                cooldown_ms: milliseconds(
+                    "cooldownMs",
+                    self.cooldown_ms,
+                    0.0,
+                    DEFAULT_COOLDOWN_MS,
+                )?,
+            },
+        })
+    }
+}
+
+/// Declares the options of one of `OneLoginClient`'s verifications: the time and the skew
+/// (the client gives the issuer and the audience), and the verification's own.
+macro_rules! client_verifier_options {
+    ($(#[$meta:meta])* pub struct $name:ident { $($body:tt)* }) => {
+        options_struct! {
+            $(#[$meta])*
+            pub struct $name {
+                /// Check as of this time, Unix seconds (default: the client's clock).
+                pub now: Option<f64>,
+                /// Allowed clock skew in seconds, 0 to 300 (default: the client's).
+                pub clock_tolerance: Option<f64>,
+                $($body)*
+            }
+        }
+
+        impl $name {
+            /// The call's time and skew, as given.
+            pub fn call_time(&self) -> CallTime {
+                CallTime { now: self.now, clock_tolerance: self.clock_tolerance }
+            }
+        }
+    };
+}
+
+client_verifier_options! {
+    /// Options of `OneLoginClient.verifyIdToken`.
+    pub struct ClientIdTokenOptions {
+        /// The `nonce` you sent, or `null` if you sent none (required).
+        #[serde(deserialize_with = "nullable")]
+        #[cfg_attr(feature = "js", tsify(type = "string | null"))]
+        pub nonce: Option<Option<String>>,
+        /// The `vtr` you sent (default `Cl.Cm`).
+        #[cfg_attr(feature = "js", tsify(type = "string | string[]"))]
+        pub vtr: Option<VtrInput>,
+        /// The `max_age` you sent: makes `auth_time` required and checked.
+        pub max_age: Option<f64>,
+        /// The access token from the same response: makes `at_hash` required and checked.
+        pub access_token: Option<String>,
+    }
+}
+
+impl ClientIdTokenOptions {
+    /// The ID token's rules for `config`.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` naming the missing or unusable option.
+    pub fn resolve(self, config: &ClientConfig, clock: impl FnOnce() -> f64) -> Result<IdTokenOptions> {
+        let time = config.check_time(self.call_time(), clock)?;
+        Ok(config.id_token_options(
+            NonceCheck::from_option(self.nonce)?,
+            self.vtr.map(|v| v.0),
+            whole_seconds("maxAge", self.max_age)?,
+            self.access_token,
+            time,
+        ))
+    }
+}
+
+client_verifier_options! {
+    /// Options of `OneLoginClient.verifyCoreIdentity`.
+    pub struct ClientCoreIdentityOptions {
+        /// The ID token's `sub` (required).
+        pub sub: Option<String>,
+        /// The `vtr` you sent (default: P2 is required).
+        #[cfg_attr(feature = "js", tsify(type = "string | string[]"))]
+        pub vtr: Option<VtrInput>,
+    }
+}
+
+impl ClientCoreIdentityOptions {
+    /// The credential's rules for `config`.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` naming the missing or unusable option.
+    pub fn resolve(
+        self,
+        config: &ClientConfig,
+        clock: impl FnOnce() -> f64,
+    ) -> Result<CoreIdentityOptions> {
+        let time = config.check_time(self.call_time(), clock)?;
+        config.core_identity_options(
+            required("sub", self.sub)?,
+            self.vtr.as_ref().map(|v| v.0.as_str()),
+            time,
+        )
+    }
+}
+
+client_verifier_options! {
+    /// Options of `OneLoginClient.verifyLogoutToken`.
+    pub struct ClientLogoutTokenOptions {}
+}
+
+impl ClientLogoutTokenOptions {
+    /// The logout token's rules for `config`.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` naming the unusable option.
+    pub fn resolve(self, config: &ClientConfig, clock: impl FnOnce() -> f64) -> Result<LogoutOptions> {
+        Ok(config.logout_options(config.check_time(self.call_time(), clock)?))
+    }
+}
+
+options_struct! {
+    /// Options of `OneLoginClient.completeSignIn` and `exchangeCode`: what the route requires,
+    /// stated by the service at the callback (a transaction cannot lower it).
+    pub struct CompleteSignInOptions {
+        /// The least the sign-in must have asked for (default `Cl.Cm`): every vector the
+        /// transaction accepts must meet one of these.
+        #[cfg_attr(feature = "js", tsify(type = "string | string[]"))]
+        pub vtr: Option<VtrInput>,
+        /// The oldest authentication the route accepts, in seconds: the sign-in must have sent
+        /// a `max_age` no larger.
+        pub max_age: Option<f64>,
+    }
+}
+
+impl CompleteSignInOptions {
+    /// The minimum.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` naming the unusable option.
+    pub fn resolve(self) -> Result<SignInMinimum> {
+        let mut minimum = SignInMinimum::default();
+        if let Some(vtr) = &self.vtr {
+            minimum.vtr = Vtr::parse(&vtr.0).map_err(|e| e.for_option("vtr"))?;
+        }
+        minimum.max_age = whole_seconds("maxAge", self.max_age)?;
+        Ok(minimum)
+    }
+}
+
+options_struct! {
+    /// Options of `OneLoginClient.handleBackChannelLogout`.
+    pub struct HandleBackChannelLogoutOptions {
+        /// Where this logout token's `jti` is remembered (default: the client's store).
+        #[cfg_attr(feature = "js", tsify(type = "unknown"))]
+        pub replay_store: Option<Passthrough>,
     }
 }
 

@@ -1,76 +1,116 @@
-//! The relying-party flow (`pkg/client.js` drives it): sign-in, callback, token request and
-//! response, userinfo, identity (the `flow` feature; `client.rs` has what every build needs).
-//! Options and
-//! results are serde structs (`options::from_js`, `to_js`); every rule is in `crate::onelogin`,
-//! this file only converts. These exports are internal to the package (not re-exported).
+//! The relying-party flow through a client's configuration (the `flow` feature; `client.rs`
+//! has what every build needs): start a sign-in, then complete it through one
+//! `SignInCompletion` that reads the transaction once and checks each response in turn.
+//! Every rule is in `crate::onelogin`; this file only converts. These exports are internal to
+//! the package (not re-exported).
 
+use super::client::{resolve_client_options, JsClientConfig};
 use super::jose::JsKeySet;
 use super::onelogin::JsDidDocument;
 use super::options::from_js;
 use super::signing::JsSigningKey;
-use super::{now_seconds, string_arg, to_js, token_arg, JsResult};
-use crate::error::{Error, ErrorCode};
+use super::{string_arg, to_js, token_arg, JsResult};
+use crate::error::Error;
 use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
+use crate::onelogin::client::CheckedUserinfo;
 use crate::onelogin::{
-    self, CallbackParams, ClientAssertionOptions, ClientAuthentication, FlowContext,
-    IdentityContext, IdentityView, SignInClient, SignInOptions, SigningAlgorithm, TokenResponse,
-    Transaction,
+    self, Authentication, CallbackParams, Completion, IdentityView, SignInOptions,
+    TokenResponse, Transaction,
 };
+use crate::options::{CompleteSignInOptions, SignClientAssertionOptions};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-/// What `startSignIn` knows about the client.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SignInClientJs {
-    client_id: String,
-    authorize_url: String,
-    redirect_uri: Option<String>,
-    #[serde(default)]
-    client_secret_post: bool,
-    kid: Option<String>,
-    now: Option<f64>,
+/// A client with a `private_key_jwt` key: `create()`'s options and the parsed key.
+#[wasm_bindgen(js_name = clientConfigWithKey, skip_typescript)]
+pub fn client_config_with_key(options: JsValue, key: &JsSigningKey) -> JsResult<JsClientConfig> {
+    let inner = resolve_client_options(options)?;
+    if !matches!(inner.authentication, Authentication::PrivateKeyJwt(_)) {
+        return Err(Error::option("privateKey", "this client has no \"privateKey\"").into());
+    }
+    Ok(JsClientConfig {
+        inner,
+        key: Some(key.inner.clone()),
+    })
 }
 
-impl SignInClientJs {
-    fn core(&self) -> SignInClient {
-        SignInClient {
-            client_id: self.client_id.clone(),
-            authorize_url: self.authorize_url.clone(),
-            redirect_uri: self.redirect_uri.clone(),
-            client_secret_post: self.client_secret_post,
-        }
-    }
-
-    fn now(&self) -> u64 {
-        self.now.unwrap_or_else(now_seconds).max(0.0).floor() as u64
-    }
+/// Whole seconds, for what is signed.
+fn whole(now: f64) -> u64 {
+    now.max(0.0).floor() as u64
 }
 
-fn sign_in(key: Option<&JsSigningKey>, client: JsValue, options: JsValue) -> JsResult<JsValue> {
-    let client: SignInClientJs = from_js(Some(client))?;
+/// Start a sign-in: `{ url, transaction }`.
+#[wasm_bindgen(js_name = clientStartSignIn, skip_typescript)]
+pub fn client_start_sign_in(
+    config: &JsClientConfig,
+    options: JsValue,
+    now: f64,
+) -> JsResult<JsValue> {
     // `undefined` and `null` read as an empty object: every member is optional.
     let options: SignInOptions = from_js(Some(options))?;
-    let now = client.now();
-    let signer = key.map(|k| (&k.inner, now, client.kid.as_deref()));
-    let started = onelogin::start_sign_in(&client.core(), &options, signer)?;
-    to_js(&started)
+    let signer = config.key.as_ref().map(|key| (key, whole(now)));
+    to_js(&onelogin::start_sign_in(&config.inner, &options, signer)?)
 }
 
-/// Start a sign-in (no request object): `{ url, transaction }`.
-#[wasm_bindgen(js_name = startSignIn, skip_typescript)]
-pub fn start_sign_in(client: JsValue, options: JsValue) -> JsResult<JsValue> {
-    sign_in(None, client, options)
+/// A client assertion for this client: `{ jti?, lifetime?, now?, alg?, kid?, audience? }`
+/// (client ID and key are the client's).
+#[wasm_bindgen(js_name = clientAssertion, skip_typescript)]
+pub fn client_assertion(config: &JsClientConfig, params: JsValue, now: f64) -> JsResult<String> {
+    let (Some(key), Authentication::PrivateKeyJwt(settings)) =
+        (config.key.as_ref(), &config.inner.authentication)
+    else {
+        return Err(Error::option(
+            "privateKey",
+            "this client has no \"privateKey\" to sign with",
+        )
+        .into());
+    };
+    let params: SignClientAssertionOptions = from_js(Some(params))?;
+    if params.client_id.is_some() || params.environment.is_some() || params.private_key.is_some()
+    {
+        return Err(Error::option(
+            "clientId",
+            "the client gives the client ID, the environment and the key",
+        )
+        .into());
+    }
+    let options = SignClientAssertionOptions {
+        client_id: Some(config.inner.client_id.clone()),
+        audience: params.audience.clone().or_else(|| Some(settings.audience.clone())),
+        alg: params.alg.clone().or_else(|| settings.alg.clone()),
+        kid: params.kid.clone().or_else(|| settings.kid.clone()),
+        ..params
+    }
+    .resolve(|| now)?;
+    Ok(onelogin::sign_client_assertion(key, &options)?)
 }
 
-/// Start a sign-in with the client's key (for `requestObject: true`): `{ url, transaction }`.
-#[wasm_bindgen(js_name = startSignInWithKey, skip_typescript)]
-pub fn start_sign_in_with_key(
-    key: &JsSigningKey,
-    client: JsValue,
+/// One sign-in being completed: its transaction, read and checked once.
+#[wasm_bindgen(js_name = SignInCompletion, skip_typescript)]
+pub struct JsCompletion {
+    inner: Completion,
+    tokens: Option<TokenResponse>,
+}
+
+/// Begin completing a sign-in: the transaction (refused when missing, foreign, malformed or
+/// asking for less than `options` requires) read once.
+#[wasm_bindgen(js_name = clientBeginCompletion, skip_typescript)]
+pub fn client_begin_completion(
+    config: &JsClientConfig,
+    transaction: JsValue,
     options: JsValue,
-) -> JsResult<JsValue> {
-    sign_in(Some(key), client, options)
+    now: f64,
+) -> JsResult<JsCompletion> {
+    let minimum = from_js::<CompleteSignInOptions>(Some(options))?.resolve()?;
+    let transaction = transaction_arg(transaction)?;
+    let time = config.inner.check_time(Default::default(), || now)?;
+    let inner = config
+        .inner
+        .begin_completion(transaction, &minimum, time)?;
+    Ok(JsCompletion {
+        inner,
+        tokens: None,
+    })
 }
 
 /// The transaction, or `None` when the caller has none (a missing session).
@@ -78,170 +118,28 @@ fn transaction_arg(value: JsValue) -> JsResult<Option<Transaction>> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
-    Ok(Some(from_js(Some(value))?))
-}
-
-fn required_transaction(value: JsValue) -> JsResult<Transaction> {
-    transaction_arg(value)?.ok_or_else(|| {
-        JsValue::from(Error::new(
-            ErrorCode::OAuthStateMismatch,
-            "there is no sign-in transaction",
-        ))
-    })
-}
-
-/// Check an authorization callback against the transaction; returns the code. `callback` is
-/// the URL (absolute, or path and query), a query string, or `{ code, state, error,
-/// error_description }`.
-#[wasm_bindgen(js_name = checkCallback, skip_typescript)]
-pub fn check_callback(callback: JsValue, transaction: JsValue) -> JsResult<String> {
-    let transaction = transaction_arg(transaction)?;
-    let params = match callback.as_string() {
-        Some(text) => onelogin::parse_callback(
-            &text,
-            transaction
-                .as_ref()
-                .and_then(|t| t.response_mode.as_deref()),
-        )?,
-        None if callback.is_object() => from_js::<CallbackParams>(Some(callback))?,
-        None => {
-            return Err(JsValue::from(Error::option(
-                "callback",
-                "the callback must be a URL, a query string or an object of its parameters",
-            )))
-        }
-    };
-    onelogin::check_callback(&params, transaction.as_ref()).map_err(JsValue::from)
-}
-
-/// `client_secret_post` credentials.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SecretJs {
-    client_id: String,
-    client_secret: String,
-}
-
-/// What every token request body is made from: the code, the transaction and the client.
-fn form_inputs<C: serde::de::DeserializeOwned>(
-    code: &JsValue,
-    transaction: JsValue,
-    client: JsValue,
-) -> JsResult<(String, Transaction, C)> {
-    Ok((
-        string_arg(code, "code")?,
-        required_transaction(transaction)?,
-        from_js(Some(client))?,
+    // Read as the member of a holder, so a refusal names `transaction.<member>`.
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Holder {
+        transaction: Transaction,
+    }
+    Ok(Some(
+        from_js::<Holder>(Some(super::holder("transaction", &value)?))?.transaction,
     ))
 }
 
-/// The token request body with `client_secret_post`.
-#[wasm_bindgen(js_name = tokenRequestBody, skip_typescript)]
-pub fn token_request_body(
-    code: JsValue,
-    transaction: JsValue,
-    client: JsValue,
-) -> JsResult<String> {
-    let (code, transaction, c): (_, _, SecretJs) = form_inputs(&code, transaction, client)?;
-    let auth = ClientAuthentication::ClientSecretPost {
-        client_id: &c.client_id,
-        client_secret: &c.client_secret,
-    };
-    Ok(onelogin::token_request_body(&code, &transaction, &auth)?)
-}
-
-/// `private_key_jwt` assertion options.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct AssertionJs {
-    client_id: String,
-    audience: String,
-    alg: Option<String>,
-    kid: Option<String>,
-    now: Option<f64>,
-}
-
-/// The token request body with a `private_key_jwt` client assertion (fresh `jti`).
-#[wasm_bindgen(js_name = tokenRequestBodyWithKey, skip_typescript)]
-pub fn token_request_body_with_key(
-    key: &JsSigningKey,
-    code: JsValue,
-    transaction: JsValue,
-    client: JsValue,
-) -> JsResult<String> {
-    let (code, transaction, c): (_, _, AssertionJs) = form_inputs(&code, transaction, client)?;
-    let now = c.now.unwrap_or_else(now_seconds).max(0.0).floor() as u64;
-    let mut assertion = ClientAssertionOptions::new(&c.client_id, &c.audience, now);
-    if let Some(alg) = c.alg.as_deref() {
-        assertion.alg = SigningAlgorithm::from_name(alg)?;
-    }
-    assertion.kid = c.kid;
-    let auth = ClientAuthentication::PrivateKeyJwt {
-        key: &key.inner,
-        assertion,
-    };
-    Ok(onelogin::token_request_body(&code, &transaction, &auth)?)
-}
-
-/// Check the token endpoint's answer: `{ accessToken, idToken, expiresIn }`.
-#[wasm_bindgen(js_name = checkTokenResponse, skip_typescript)]
-pub fn check_token_response(status: u16, body: JsValue) -> JsResult<JsValue> {
-    let body = body.as_string().unwrap_or_default();
-    to_js(&onelogin::check_token_response(status, &body)?)
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ContextJs {
-    issuer: String,
-    client_id: String,
-    now: Option<f64>,
-    clock_tolerance: Option<f64>,
-}
-
-#[derive(Deserialize)]
+/// What the token step hands back: the tokens and the verified ID token's claims.
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct TokensJs {
-    access_token: String,
-    id_token: String,
+struct VerifiedTokens<'a> {
+    claims: &'a serde_json::Map<String, serde_json::Value>,
+    id_token: &'a str,
+    access_token: &'a str,
     expires_in: Option<f64>,
 }
 
-/// Verify the token response's ID token against the transaction; returns its claims.
-#[wasm_bindgen(js_name = verifyTokenResponseWithKeySet, skip_typescript)]
-pub fn verify_token_response_with_key_set(
-    tokens: JsValue,
-    keys: &JsKeySet,
-    transaction: JsValue,
-    context: JsValue,
-) -> JsResult<JsValue> {
-    let tokens: TokensJs = from_js(Some(tokens))?;
-    let transaction = required_transaction(transaction)?;
-    let c: ContextJs = from_js(Some(context))?;
-    let context = FlowContext {
-        issuer: c.issuer,
-        client_id: c.client_id,
-        now: c.now.unwrap_or_else(now_seconds),
-        clock_tolerance: c
-            .clock_tolerance
-            .unwrap_or(crate::claims::DEFAULT_CLOCK_TOLERANCE),
-    };
-    let response = TokenResponse {
-        access_token: tokens.access_token,
-        id_token: tokens.id_token,
-        expires_in: tokens.expires_in,
-    };
-    let verified = onelogin::verify_token_response(&response, &keys.inner, &transaction, &context)?;
-    to_js(&verified.claims)
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct UserinfoCheckJs {
-    sub: String,
-    transaction: Option<Transaction>,
-}
-
+/// What a userinfo step hands back.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct UserinfoResult {
@@ -251,64 +149,153 @@ struct UserinfoResult {
     core_identity_jwt: Option<String>,
 }
 
-/// Check the userinfo endpoint's answer and read its claims: `{ userinfo, claims,
-/// coreIdentityJWT }` (`coreIdentityJWT` only when it is to be verified).
-#[wasm_bindgen(js_name = checkUserinfoResponse, skip_typescript)]
-pub fn check_userinfo_response(
+fn userinfo_result(checked: CheckedUserinfo) -> JsResult<JsValue> {
+    to_js(&UserinfoResult {
+        userinfo: checked.userinfo,
+        claims: checked.claims,
+        core_identity_jwt: checked.core_identity_jwt,
+    })
+}
+
+#[wasm_bindgen(js_class = SignInCompletion)]
+impl JsCompletion {
+    /// Check the callback (a URL, path and query, query string, or `{ code, state, error,
+    /// error_description }`) against the transaction; returns the code.
+    #[wasm_bindgen(js_name = checkCallback)]
+    pub fn check_callback(&self, callback: JsValue) -> JsResult<String> {
+        let params = match callback.as_string() {
+            Some(text) => onelogin::parse_callback(
+                &text,
+                self.inner.transaction().response_mode.as_deref(),
+            )?,
+            None if callback.is_object() => from_js::<CallbackParams>(Some(callback))?,
+            None => {
+                return Err(Error::option(
+                    "callback",
+                    "the callback must be a URL, a query string or an object of its parameters",
+                )
+                .into())
+            }
+        };
+        Ok(self.inner.check_callback(&params)?)
+    }
+
+    /// The token request body for `code`.
+    #[wasm_bindgen(js_name = tokenRequestBody)]
+    pub fn token_request_body(&self, config: &JsClientConfig, code: JsValue) -> JsResult<String> {
+        let code = string_arg(&code, "code")?;
+        Ok(self
+            .inner
+            .token_request_body(&config.inner, &code, config.key.as_ref())?)
+    }
+
+    /// Check the token endpoint's answer and keep its tokens for [`Self::verify_tokens`].
+    #[wasm_bindgen(js_name = acceptTokenResponse)]
+    pub fn accept_token_response(&mut self, status: u16, body: JsValue) -> JsResult<()> {
+        let body = body.as_string().unwrap_or_default();
+        self.tokens = Some(onelogin::check_token_response(status, &body)?);
+        Ok(())
+    }
+
+    /// Verify the kept ID token against the transaction: `{ claims, idToken, accessToken,
+    /// expiresIn }`.
+    #[wasm_bindgen(js_name = verifyTokens)]
+    pub fn verify_tokens(&self, config: &JsClientConfig, keys: &JsKeySet) -> JsResult<JsValue> {
+        let Some(tokens) = &self.tokens else {
+            return Err(Error::option("tokens", "no token response was accepted").into());
+        };
+        let verified = self.inner.verify_tokens(&config.inner, tokens, &keys.inner)?;
+        to_js(&VerifiedTokens {
+            claims: &verified.claims,
+            id_token: &tokens.id_token,
+            access_token: &tokens.access_token,
+            expires_in: tokens.expires_in,
+        })
+    }
+
+    /// Check the userinfo response for the ID token's `sub`: `{ userinfo, claims,
+    /// coreIdentityJWT }` (`coreIdentityJWT` only when it is to be verified).
+    #[wasm_bindgen(js_name = checkUserinfo)]
+    pub fn check_userinfo(
+        &self,
+        config: &JsClientConfig,
+        status: u16,
+        www_authenticate: Option<String>,
+        body: JsValue,
+        sub: JsValue,
+    ) -> JsResult<JsValue> {
+        let body = body.as_string().unwrap_or_default();
+        let sub = string_arg(&sub, "sub")?;
+        userinfo_result(self.inner.check_userinfo(
+            &config.inner,
+            status,
+            www_authenticate.as_deref(),
+            &body,
+            &sub,
+        )?)
+    }
+
+    /// Verify the sign-in's core identity credential: the identity view.
+    #[wasm_bindgen(js_name = verifyIdentity)]
+    pub fn verify_identity(
+        &self,
+        config: &JsClientConfig,
+        jwt: JsValue,
+        did: &JsDidDocument,
+        sub: JsValue,
+    ) -> JsResult<JsValue> {
+        let jwt = token_arg(&jwt, DEFAULT_MAX_TOKEN_SIZE)?;
+        let sub = string_arg(&sub, "sub")?;
+        let verified = self
+            .inner
+            .verify_identity(&config.inner, &jwt, &did.inner, &sub)?;
+        to_js(&IdentityView::from(&verified))
+    }
+}
+
+/// `fetchUserinfo`'s options: the ID token's `sub`, and the sign-in's transaction when the
+/// core identity credential's place in it is to be checked.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct FetchUserinfoOptions {
+    sub: Option<String>,
+    transaction: Option<Transaction>,
+}
+
+/// `fetchUserinfo`'s options, checked before the request is sent; returns the `sub`.
+#[wasm_bindgen(js_name = clientCheckUserinfoOptions, skip_typescript)]
+pub fn client_check_userinfo_options(config: &JsClientConfig, options: JsValue) -> JsResult<String> {
+    let options: FetchUserinfoOptions = from_js(Some(options))?;
+    if let Some(transaction) = &options.transaction {
+        config.inner.check_transaction(transaction)?;
+    }
+    match options.sub {
+        Some(sub) if !sub.is_empty() => Ok(sub),
+        _ => Err(Error::option(
+            "sub",
+            "fetchUserinfo: option \"sub\" (the ID token's sub) is required",
+        )
+        .into()),
+    }
+}
+
+/// Check a userinfo response outside a sign-in (`fetchUserinfo`).
+#[wasm_bindgen(js_name = clientCheckUserinfo, skip_typescript)]
+pub fn client_check_userinfo(
+    config: &JsClientConfig,
     status: u16,
     www_authenticate: Option<String>,
     body: JsValue,
     options: JsValue,
 ) -> JsResult<JsValue> {
-    let o: UserinfoCheckJs = from_js(Some(options))?;
+    let options: FetchUserinfoOptions = from_js(Some(options))?;
     let body = body.as_string().unwrap_or_default();
-    let userinfo =
-        onelogin::check_userinfo_response(status, www_authenticate.as_deref(), &body, &o.sub)?;
-    let claims = onelogin::userinfo_claims(&userinfo)?;
-    let core_identity_jwt = match &o.transaction {
-        Some(t) => onelogin::identity_to_verify(&claims, t)?.map(str::to_owned),
-        None => claims.core_identity_jwt.clone(),
-    };
-    to_js(&UserinfoResult {
-        userinfo,
-        claims,
-        core_identity_jwt,
-    })
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct IdentityJs {
-    identity_issuer: String,
-    client_id: String,
-    did_id: Option<String>,
-    sub: String,
-    now: Option<f64>,
-    clock_tolerance: Option<f64>,
-}
-
-/// Verify a sign-in's core identity credential (DID document id, `sub`, requested levels);
-/// returns the identity view.
-#[wasm_bindgen(js_name = verifySignInIdentityWithDidDocument, skip_typescript)]
-pub fn verify_sign_in_identity_with_did_document(
-    jwt: JsValue,
-    did: &JsDidDocument,
-    transaction: JsValue,
-    context: JsValue,
-) -> JsResult<JsValue> {
-    let jwt = token_arg(&jwt, DEFAULT_MAX_TOKEN_SIZE)?;
-    let transaction = required_transaction(transaction)?;
-    let c: IdentityJs = from_js(Some(context))?;
-    let context = IdentityContext {
-        identity_issuer: c.identity_issuer,
-        client_id: c.client_id,
-        did_id: c.did_id,
-        sub: c.sub,
-        now: c.now.unwrap_or_else(now_seconds),
-        clock_tolerance: c
-            .clock_tolerance
-            .unwrap_or(crate::claims::DEFAULT_CLOCK_TOLERANCE),
-    };
-    let verified = onelogin::verify_sign_in_identity(&jwt, &did.inner, &transaction, &context)?;
-    to_js(&IdentityView::from(&verified))
+    let sub = options.sub.unwrap_or_default();
+    userinfo_result(config.inner.check_userinfo(
+        status,
+        www_authenticate.as_deref(),
+        &body,
+        &sub,
+        options.transaction.as_ref(),
+    )?)
 }

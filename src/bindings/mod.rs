@@ -143,6 +143,13 @@ fn json_text(value: &JsValue, what: &str, code: ErrorCode) -> Result<String, Err
     ))
 }
 
+/// `{ [name]: value }` as an own data property (`Object.fromEntries`), so a setter a polluted
+/// `Object.prototype` may have for `name` is never called.
+fn holder(name: &str, value: &JsValue) -> JsResult<JsValue> {
+    let entry = js_sys::Array::of2(&JsValue::from_str(name), value);
+    Ok(Object::from_entries(&js_sys::Array::of1(&entry))?.into())
+}
+
 fn now_seconds() -> f64 {
     js_sys::Date::now() / 1000.0
 }

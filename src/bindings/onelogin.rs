@@ -71,9 +71,7 @@ pub fn get_environment(
     struct Holder {
         environment: EnvironmentInput,
     }
-    let holder = js_sys::Object::new();
-    js_sys::Reflect::set(&holder, &"environment".into(), &environment)?;
-    let env = from_js::<Holder>(Some(holder.into()))?
+    let env = from_js::<Holder>(Some(super::holder("environment", &environment)?))?
         .environment
         .resolve()?;
     to_js(&env.urls())
@@ -137,9 +135,9 @@ impl JsDidDocument {
 pub struct CoreIdentityResult {
     /// Every claim of the credential.
     #[tsify(type = "CoreIdentityClaims")]
-    claims: Map<String, Value>,
+    pub(super) claims: Map<String, Value>,
     /// The person.
-    identity: Identity,
+    pub(super) identity: Identity,
 }
 
 /// Verify a core identity credential JWT against One Login's DID document; returns
@@ -187,12 +185,4 @@ pub fn build_authorization_url(options: Option<Ts<AuthorizationUrlOptions>>) -> 
     let (authorize_url, request) =
         from_js::<AuthorizationUrlOptions>(options.map(|o| o.js_value()))?.resolve()?;
     Ok(onelogin::build_authorization_url(&authorize_url, &request)?)
-}
-
-/// Check `OneLoginClient.create`'s options: unknown members and wrong types are refused by name
-/// (the client reads the values itself).
-#[wasm_bindgen(js_name = checkClientOptions, skip_typescript)]
-pub fn check_client_options(options: JsValue) -> JsResult<()> {
-    from_js::<crate::options::OneLoginClientOptions>(Some(options))?;
-    Ok(())
 }

@@ -166,6 +166,23 @@ pub struct EnvironmentSpec {
     pub did_id: Option<String>,
 }
 
+impl EnvironmentSpec {
+    /// The members a custom environment may give, as JavaScript callers spell them.
+    pub const MEMBERS: [&'static str; 11] = [
+        "baseUrl",
+        "issuer",
+        "discoveryUrl",
+        "jwksUrl",
+        "authorizeUrl",
+        "tokenUrl",
+        "userinfoUrl",
+        "endSessionUrl",
+        "identityIssuer",
+        "didUrl",
+        "didId",
+    ];
+}
+
 /// Every URL and identifier of an environment, as `getEnvironment` returns them.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "js", derive(tsify::Tsify))]

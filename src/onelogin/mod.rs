@@ -10,6 +10,7 @@ pub mod authorize;
 pub mod back_channel;
 #[cfg(feature = "flow")]
 pub mod callback;
+pub mod client;
 #[cfg(feature = "flow")]
 pub mod client_assertion;
 pub mod core_identity;
@@ -45,6 +46,9 @@ pub use client_assertion::{
     sign_client_assertion, sign_request_object, ClientAssertionOptions, RequestObjectOptions,
     RsaSigningKey, SigningAlgorithm,
 };
+pub use client::{Authentication, ClientConfig, SignInMinimum};
+#[cfg(feature = "flow")]
+pub use client::Completion;
 pub use core_identity::{
     verify_core_identity, CoreIdentityClaims, CoreIdentityOptions, Identity, Name, NameView,
 };
@@ -55,7 +59,7 @@ pub use id_token::{verify_id_token, IdTokenClaims, IdTokenOptions, NonceCheck};
 pub use logout::{verify_logout_token, LogoutOptions, LogoutTokenClaims};
 pub use logout_url::{build_logout_url, LogoutUrlOptions};
 #[cfg(feature = "flow")]
-pub use sign_in::{start_sign_in, SignIn, SignInClient, SignInOptions, Transaction};
+pub use sign_in::{start_sign_in, SignIn, SignInOptions, Transaction};
 #[cfg(feature = "flow")]
 pub use token_endpoint::{
     check_token_response, token_request_body, verify_token_response, ClientAuthentication,

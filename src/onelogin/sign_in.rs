@@ -6,6 +6,7 @@ use super::authorize::{build_authorization_url, build_request_object_url, Author
 use super::client_assertion::{
     sign_request_object, RequestObjectOptions, RsaSigningKey, DEFAULT_LIFETIME,
 };
+use super::client::{Authentication, ClientConfig};
 use super::non_empty;
 use super::vtr::{LevelOfConfidence, Vtr};
 use crate::error::{Error, Result};
@@ -86,10 +87,21 @@ pub struct SignInOptions {
 }
 
 /// What the service keeps between the redirect and the callback (plain JSON, for a session).
-/// It holds the PKCE verifier: keep it server-side and use it once.
+/// It holds the PKCE verifier: keep it server-side, use it once and delete it.
+///
+/// It is the caller's storage, so it is read like options: unknown members are refused by
+/// name, `state`, `nonce` and `codeVerifier` must have the form this package draws, and it
+/// names the client and issuer it was made for ([`Transaction::check`]). What the sign-in must
+/// have asked for is the service's to state again at the callback
+/// ([`super::client::SignInMinimum`]): a transaction cannot lower it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Transaction {
+    /// The client the sign-in was started by.
+    pub client_id: String,
+    /// The issuer (environment) it was started at.
+    pub issuer: String,
     /// The `state` sent; the callback's must equal it.
     pub state: String,
     /// The `nonce` sent; the ID token's must equal it.
@@ -100,19 +112,60 @@ pub struct Transaction {
     pub redirect_uri: String,
     /// The `vtr` sent, as a JSON array; absent means One Login's default `Cl.Cm`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
     pub vtr: Option<String>,
     /// The `max_age` sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
     pub max_age: Option<u64>,
     /// The userinfo claims requested, as full URIs.
     #[serde(default)]
     pub claims: Vec<String>,
     /// `fragment` when the callback carries its parameters in the fragment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "js", tsify(optional))]
     pub response_mode: Option<String>,
 }
 
+/// The length of the `state`, `nonce` and PKCE verifier this package draws: 256 bits in
+/// base64url without padding.
+pub const RANDOM_VALUE_LENGTH: usize = 43;
+
 impl Transaction {
+    /// A transaction this client could have made: `state`, `nonce` and `codeVerifier` of the
+    /// drawn form (so an empty `state` never meets an empty callback `state`), for this client
+    /// ID and issuer, with a redirect URI.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` naming the member (`transaction.state`, ...).
+    pub fn check(&self, client_id: &str, issuer: &str) -> Result<()> {
+        for (name, value) in [
+            ("transaction.state", &self.state),
+            ("transaction.nonce", &self.nonce),
+            ("transaction.codeVerifier", &self.code_verifier),
+        ] {
+            let drawn = value.len() == RANDOM_VALUE_LENGTH
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            if !drawn {
+                return Err(Error::option(
+                    name,
+                    format!(
+                        "\"{name}\" is not a value this package drew ({RANDOM_VALUE_LENGTH} base64url characters): pass the transaction startSignIn returned, unchanged"
+                    ),
+                ));
+            }
+        }
+        if self.client_id != client_id || self.issuer != issuer {
+            return Err(Error::option(
+                "transaction.clientId",
+                "the transaction was made by another client or for another environment",
+            ));
+        }
+        non_empty("transaction.redirectUri", &self.redirect_uri)
+    }
+
     /// The identity levels (P1–P3) this sign-in asked for; empty for authentication only.
     ///
     /// # Errors
@@ -128,19 +181,6 @@ impl Transaction {
     pub fn requested(&self, claim: &str) -> bool {
         self.claims.iter().any(|c| c == claim)
     }
-}
-
-/// The client-wide facts a sign-in needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignInClient {
-    /// Your client ID.
-    pub client_id: String,
-    /// The authorization endpoint.
-    pub authorize_url: String,
-    /// The default redirect URI.
-    pub redirect_uri: Option<String>,
-    /// The client authenticates with `client_secret_post`: One Login refuses identity for it.
-    pub client_secret_post: bool,
 }
 
 /// A started sign-in: the URL to send the browser to and the transaction to keep.
@@ -208,8 +248,8 @@ fn vtr_of(vtr: Option<&OneOrMany>) -> Result<Option<String>> {
 }
 
 /// Start a sign-in: draw `state`, `nonce` and a PKCE pair from the CSPRNG and build the URL.
-/// With `request_object`, `signer` (the client's key, the current time in seconds and an
-/// optional header `kid`) signs the parameters as a JAR.
+/// With `request_object`, `signer` (the client's key and the current time in seconds) signs
+/// the parameters as a JAR, with the client's `kid`.
 ///
 /// # Errors
 /// `ERR_INVALID_ARGUMENT` (naming the option) for a missing redirect URI, an unknown claim,
@@ -218,9 +258,9 @@ fn vtr_of(vtr: Option<&OneOrMany>) -> Result<Option<String>> {
 /// without a key, or a URL over One Login's 4096-character query limit;
 /// `ERR_RANDOM_UNAVAILABLE` without a random source.
 pub fn start_sign_in(
-    client: &SignInClient,
+    client: &ClientConfig,
     options: &SignInOptions,
-    signer: Option<(&RsaSigningKey, u64, Option<&str>)>,
+    signer: Option<(&RsaSigningKey, u64)>,
 ) -> Result<SignIn> {
     non_empty("clientId", &client.client_id)?;
     let redirect_uri = options
@@ -238,7 +278,10 @@ pub fn start_sign_in(
         Some(v) => Vtr::parse(v)?.levels_of_confidence(),
         None => Vec::new(),
     };
-    if client.client_secret_post {
+    if matches!(
+        client.authentication,
+        Authentication::ClientSecretPost { .. }
+    ) {
         refuse_identity_with_secret(&levels)?;
     }
     let claims = options
@@ -253,8 +296,11 @@ pub fn start_sign_in(
             "userinfo claims need an identity level in \"vtr\" (for example [\"Cl.Cm.P2\"]): One Login drops them otherwise",
         ));
     }
+    let authorize_url = client.environment.authorize_url();
     let pkce = pkce::create()?;
     let transaction = Transaction {
+        client_id: client.client_id.clone(),
+        issuer: client.environment.issuer().to_owned(),
         state: pkce::random_state()?,
         nonce: pkce::random_nonce()?,
         code_verifier: pkce.code_verifier,
@@ -281,7 +327,7 @@ pub fn start_sign_in(
         id_token_hint: options.id_token_hint.clone(),
     };
     let url = if options.request_object {
-        let (key, now, kid) = signer.ok_or_else(|| {
+        let (key, now) = signer.ok_or_else(|| {
             Error::option(
                 "requestObject",
                 "a request object is signed with the client's privateKey, which this client does not have",
@@ -291,15 +337,15 @@ pub fn start_sign_in(
             key,
             &request,
             &RequestObjectOptions {
-                audience: client.authorize_url.clone(),
+                audience: authorize_url.to_owned(),
                 now,
                 lifetime: DEFAULT_LIFETIME,
-                kid: kid.map(str::to_owned),
+                kid: client.signing_kid().map(str::to_owned),
             },
         )?;
-        build_request_object_url(&client.authorize_url, &request, &jar)?
+        build_request_object_url(authorize_url, &request, &jar)?
     } else {
-        build_authorization_url(&client.authorize_url, &request)?
+        build_authorization_url(authorize_url, &request)?
     };
     Ok(SignIn { url, transaction })
 }

@@ -76,7 +76,7 @@ const IDENTITY = { vtr: ['Cl.Cm.P2'], scope: ['openid', 'email', 'phone'], claim
 
 test('a complete sign-in with private_key_jwt: ID token, userinfo, no identity asked', async () => {
   const { transaction, callback, url } = await signIn(oneLogin, { scope: ['openid', 'email'] });
-  assert.deepEqual(Object.keys(transaction).sort(), ['claims', 'codeVerifier', 'nonce', 'redirectUri', 'state']);
+  assert.deepEqual(Object.keys(transaction).sort(), ['claims', 'clientId', 'codeVerifier', 'issuer', 'nonce', 'redirectUri', 'state']);
   assert.equal(JSON.parse(JSON.stringify(transaction)).state, transaction.state);
   assert.ok(new URL(url).searchParams.get('code_challenge'));
   const before = op.requests.length;

@@ -584,7 +584,7 @@ test('parseVtr: One Login\'s vtr grammar', () => {
 test('the package verifies the OP\'s ID token, core identity and logout token via op.environment', async () => {
   const { OneLoginClient, signClientAssertion } = await import('govuk-one-login-tokens');
   const client = OneLoginClient.create({ environment: op.environment, clientId: CLIENT_ID });
-  assert.equal(client.endpoints.didUri, op.environment.didUrl);
+  assert.equal(client.endpoints.didUrl, op.environment.didUrl);
   const claims = JSON.stringify({ userinfo: { [CLAIM.coreIdentityJWT]: null } });
   const assertionJwt = signClientAssertion({ privateKey: rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }), clientId: CLIENT_ID, audience: op.environment.tokenUrl });
   const r = await signIn({ vtr: '["Cl.Cm.P2"]', claims }, { client_assertion: assertionJwt });

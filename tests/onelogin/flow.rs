@@ -13,9 +13,10 @@ use govuk_one_login_tokens::onelogin::{
     identity_to_verify, logout_token_from_body, parse_callback, parse_discovery,
     replay_ttl_seconds, sign_in, start_sign_in, token_request_body, userinfo_claims,
     verify_token_response, CallbackParams, ClientAssertionOptions, ClientAuthentication,
-    DidDocument, FlowContext, LogoutUrlOptions, RsaSigningKey, SignInClient, SignInOptions,
+    ClientConfig, DidDocument, FlowContext, LogoutUrlOptions, RsaSigningKey, SignInOptions,
     SigningAlgorithm, TokenResponse, Transaction,
 };
+use govuk_one_login_tokens::options::OneLoginClientOptions;
 use govuk_one_login_tokens::{ErrorCode, Reason};
 use rsa::pkcs8::{EncodePrivateKey, LineEnding};
 use rsa::signature::Verifier;
@@ -26,13 +27,18 @@ const REDIRECT: &str = "https://rp.example/callback";
 const ISSUER: &str = "https://oidc.integration.account.gov.uk/";
 const ACCESS_TOKEN: &str = "eyJhbGciOiJFUzI1NiJ9.access.token";
 
-fn client(secret: bool) -> SignInClient {
-    SignInClient {
-        client_id: CLIENT_ID.into(),
-        authorize_url: AUTHORIZE.into(),
-        redirect_uri: Some(REDIRECT.into()),
-        client_secret_post: secret,
-    }
+/// A client at integration, as `OneLoginClient.create` resolves it: a secret, or a key
+/// (`kid` `client-key-1`).
+fn client(secret: bool) -> ClientConfig {
+    let options = if secret {
+        json!({"environment": "integration", "clientId": CLIENT_ID, "redirectUri": REDIRECT, "clientSecret": "s3cret"})
+    } else {
+        json!({"environment": "integration", "clientId": CLIENT_ID, "redirectUri": REDIRECT, "privateKey": "pem", "kid": "client-key-1"})
+    };
+    serde_json::from_value::<OneLoginClientOptions>(options)
+        .map_err(|e| e.to_string())
+        .and_then(|o| o.resolve().map_err(|e| e.to_string()))
+        .unwrap_or_else(|e| unreachable!("bad test client: {e}"))
 }
 
 fn options(value: Value) -> SignInOptions {
@@ -71,6 +77,8 @@ fn query(url: &str) -> Map<String, Value> {
 
 fn transaction() -> Transaction {
     Transaction {
+        client_id: CLIENT_ID.into(),
+        issuer: ISSUER.into(),
         state: "state-123".into(),
         nonce: "nonce-456".into(),
         code_verifier: "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".into(),
@@ -153,7 +161,7 @@ fn sign_in_draws_fresh_values_and_keeps_them_in_the_transaction() -> TestResult 
 #[test]
 fn sign_in_refuses_what_one_login_would_refuse_or_ignore() {
     let long = "x".repeat(4100);
-    let cases: Vec<(SignInClient, Value, &str)> = vec![
+    let cases: Vec<(ClientConfig, Value, &str)> = vec![
         (client(false), json!({"claims": ["address"]}), "claims"),
         (
             client(false),
@@ -183,7 +191,7 @@ fn sign_in_refuses_what_one_login_would_refuse_or_ignore() {
         ),
         (client(false), json!({"scope": ["openid,email"]}), "scope"),
         (
-            SignInClient {
+            ClientConfig {
                 redirect_uri: None,
                 ..client(false)
             },
@@ -238,7 +246,7 @@ fn sign_in_with_a_request_object_sends_only_the_required_query_parameters() -> T
         &options(
             json!({"requestObject": true, "prompt": "login", "idTokenHint": hint, "scope": "email"}),
         ),
-        Some((&key, 1_700_000_000, Some("client-key-1"))),
+        Some((&key, 1_700_000_000)),
     )?;
     let q = query(&s.url);
     let names: Vec<&str> = q.keys().map(String::as_str).collect();

@@ -207,7 +207,7 @@ export async function useOneLogin(token: string, jwksText: string, did: DidDocum
 
   const clientOptions: OneLoginClientOptions = { environment: 'integration', clientId: 'c', userAgent: 'rp/1', timeoutMs: 1000, cooldownMs: 0, fetch, clock: Date.now };
   const oneLogin = OneLoginClient.create(clientOptions);
-  const explicit = OneLoginClient.create({ issuer: 'http://127.0.0.1:1/', jwksUri: 'http://127.0.0.1:1/jwks', didUri: 'http://127.0.0.1:1/did', clientId: 'c' });
+  const explicit = OneLoginClient.create({ environment: { issuer: 'http://127.0.0.1:1/', jwksUrl: 'http://127.0.0.1:1/jwks', didUrl: 'http://127.0.0.1:1/did' }, clientId: 'c' });
   const endpoints: OneLoginClientEndpoints = explicit.endpoints;
   await oneLogin.hydrate();
   const c1: IdTokenClaims = await oneLogin.verifyIdToken(token, { nonce: 'n', vtr: 'Cl.Cm', accessToken: 'at' });
@@ -224,7 +224,7 @@ export async function useOneLogin(token: string, jwksText: string, did: DidDocum
   const timeout: ErrorCode = 'ERR_JWKS_TIMEOUT';
   const failed: ErrorCode = 'ERR_JWKS_FETCH_FAILED';
   return [...urls, vot, String(authTime), again.sub, didId, ...ids, credential.vot, ...given, String(birth), String(history.length),
-    logout2.jti, jti, String(algs), String(bits), String(skid), assertion, assertion2, url, url2, jar, jar2, endpoints.jwksUri,
+    logout2.jti, jti, String(algs), String(bits), String(skid), assertion, assertion2, url, url2, jar, jar2, endpoints.jwksUrl,
     String(c2.identity.levelOfConfidence), c3.sub, s1.sub, s2.claims.sub, s3.jti, login, ca, cid, timeout, failed, String(environments.length)];
 }
 
@@ -245,7 +245,7 @@ export function shouldNotCompileOneLogin(token: string, keys: KeySet): void {
   new OneLoginClient();
   // @ts-expect-error `clientId` is required
   OneLoginClient.create({ environment: 'integration' });
-  // @ts-expect-error `jwksUri` is required without an environment
+  // @ts-expect-error `environment` is required (a custom one holds its endpoints)
   OneLoginClient.create({ issuer: 'https://x/', clientId: 'c' });
   const client = OneLoginClient.create({ environment: 'production', clientId: 'c' });
   // @ts-expect-error the client's nonce is still required per call

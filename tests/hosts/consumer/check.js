@@ -75,8 +75,7 @@ export async function check(api, vectors, { awaitReady = false, repeat = 200 } =
 
   if (vectors.jwksUri) {
     const client = api.OneLoginClient.create({
-      issuer: `${vectors.params.sim_public_url}/`,
-      jwksUri: vectors.jwksUri,
+      environment: { issuer: `${vectors.params.sim_public_url}/`, jwksUrl: vectors.jwksUri },
       clientId: vectors.params.client_id,
     });
     const fetched = await client.verifyIdToken(vectors.idToken, {

@@ -1,0 +1,467 @@
+//! A relying party's configuration, resolved once from `OneLoginClient.create`'s options
+//! ([`crate::options::OneLoginClientOptions::resolve`]), and every rule that reads it: the
+//! expected issuers and audience of each token kind, the client's authentication at the token
+//! endpoint, and (with the `flow` feature) the sign-in's steps, which read the caller's
+//! transaction once and check it against this client before anything is sent.
+//!
+//! Nothing here does I/O: `pkg/client.js` fetches, caches and stores; this module decides.
+
+use super::environment::Environment;
+use super::id_token::{IdTokenOptions, NonceCheck};
+use super::logout::LogoutOptions;
+use super::vtr::{LevelOfConfidence, Vtr};
+use super::CoreIdentityOptions;
+use crate::claims;
+use crate::error::{Error, Result};
+
+/// How the client authenticates at the token endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Authentication {
+    /// None configured: the client verifies tokens and builds URLs, but cannot exchange a code.
+    None,
+    /// `client_secret_post` (One Login allows it only without identity).
+    ClientSecretPost {
+        /// The secret.
+        client_secret: String,
+    },
+    /// `private_key_jwt`: a client assertion signed with the client's key.
+    PrivateKeyJwt(AssertionSettings),
+}
+
+/// The client assertion's settings, resolved: everything but the key and the time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssertionSettings {
+    /// `aud`: the token URL (the default) or the issuer, as One Login accepts both.
+    pub audience: String,
+    /// The algorithm's name (`RS256` unless given), checked when the client is created.
+    pub alg: Option<String>,
+    /// The header `kid`.
+    pub kid: Option<String>,
+}
+
+/// The HTTP exchanges' settings, for the JavaScript I/O layer.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HttpSettings {
+    /// Sent with every request (`None`, serialized as `null`: the package's own).
+    pub user_agent: Option<String>,
+    /// Deadline for each request, in milliseconds.
+    pub timeout_ms: f64,
+    /// Shortest gap between two fetches of one document, in milliseconds.
+    pub cooldown_ms: f64,
+}
+
+/// Deadline for each request when none is given: One Login answers within a second or two.
+pub const DEFAULT_TIMEOUT_MS: f64 = 5_000.0;
+/// Shortest gap between two fetches of one document (unknown kids, no-store, outages).
+pub const DEFAULT_COOLDOWN_MS: f64 = 30_000.0;
+
+/// A relying party's configuration, resolved and checked once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientConfig {
+    /// The client ID: `aud` of every token, `iss` and `sub` of client assertions.
+    pub client_id: String,
+    /// Where One Login is: issuers, endpoints, the DID.
+    pub environment: Environment,
+    /// The default `redirect_uri` of sign-ins.
+    pub redirect_uri: Option<String>,
+    /// How the token endpoint is called.
+    pub authentication: Authentication,
+    /// Allowed clock skew, seconds (per-call options may change it for one verification).
+    pub clock_tolerance: f64,
+    /// Request settings for the I/O layer.
+    pub http: HttpSettings,
+}
+
+/// What a verification through the client may set for one call: the time and the skew.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CallTime {
+    /// Check as of this time, Unix seconds.
+    pub now: Option<f64>,
+    /// Allowed clock skew for this call.
+    pub clock_tolerance: Option<f64>,
+}
+
+/// The time and skew of one check, both validated.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CheckTime {
+    /// Unix seconds.
+    pub now: f64,
+    /// Seconds.
+    pub clock_tolerance: f64,
+}
+
+impl ClientConfig {
+    /// The time and skew of one check: the call's, else `clock()` and the client's.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` for an unusable `now` or `clockTolerance`.
+    pub fn check_time(&self, call: CallTime, clock: impl FnOnce() -> f64) -> Result<CheckTime> {
+        let now = claims::check_now(call.now.unwrap_or_else(clock))?;
+        let clock_tolerance =
+            claims::check_clock_tolerance(call.clock_tolerance.unwrap_or(self.clock_tolerance))?;
+        Ok(CheckTime {
+            now,
+            clock_tolerance,
+        })
+    }
+
+    /// An ID token's rules against this client.
+    pub fn id_token_options(
+        &self,
+        nonce: NonceCheck,
+        vtr: Option<String>,
+        max_age: Option<u64>,
+        access_token: Option<String>,
+        time: CheckTime,
+    ) -> IdTokenOptions {
+        IdTokenOptions {
+            issuer: self.environment.issuer().to_owned(),
+            client_id: self.client_id.clone(),
+            nonce,
+            vtr,
+            max_age,
+            access_token,
+            now: time.now,
+            clock_tolerance: time.clock_tolerance,
+        }
+    }
+
+    /// A core identity credential's rules against this client (its identity issuer).
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` for a `vtr` that asks for no identity.
+    pub fn core_identity_options(
+        &self,
+        sub: String,
+        vtr: Option<&str>,
+        time: CheckTime,
+    ) -> Result<CoreIdentityOptions> {
+        Ok(CoreIdentityOptions {
+            issuer: self.environment.identity_issuer().to_owned(),
+            client_id: self.client_id.clone(),
+            sub,
+            levels_of_confidence: LevelOfConfidence::requested(vtr)?,
+            now: time.now,
+            clock_tolerance: time.clock_tolerance,
+        })
+    }
+
+    /// A logout token's rules against this client.
+    pub fn logout_options(&self, time: CheckTime) -> LogoutOptions {
+        LogoutOptions {
+            issuer: self.environment.issuer().to_owned(),
+            client_id: self.client_id.clone(),
+            now: time.now,
+            clock_tolerance: time.clock_tolerance,
+        }
+    }
+}
+
+/// The least a sign-in must have asked for, as the service states it when the callback arrives
+/// (`completeSignIn(callback, transaction, { vtr, maxAge })`). The transaction is the caller's
+/// storage, so it cannot be trusted to say what the route needs: a transaction asking for less
+/// than this is refused before any request is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInMinimum {
+    /// Every vector the sign-in accepts must meet one of these.
+    pub vtr: Vtr,
+    /// The sign-in must have sent `max_age` no larger than this.
+    pub max_age: Option<u64>,
+}
+
+impl Default for SignInMinimum {
+    /// One Login's default: medium authentication (`Cl.Cm`), no identity, no `max_age`.
+    fn default() -> Self {
+        SignInMinimum {
+            vtr: Vtr::default(),
+            max_age: None,
+        }
+    }
+}
+
+impl SignInMinimum {
+    /// Refuse a sign-in whose `vtr` (absent: One Login's `Cl.Cm`) accepts a vector below every
+    /// required one, or whose `max_age` is missing or longer than required.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` naming `transaction.vtr` or `transaction.maxAge`.
+    pub fn check(&self, vtr: Option<&str>, max_age: Option<u64>) -> Result<()> {
+        let asked = match vtr {
+            Some(text) => Vtr::parse(text).map_err(|e| e.for_option("transaction.vtr"))?,
+            None => Vtr::default(),
+        };
+        for vector in asked.vectors() {
+            let meets = self.vtr.vectors().iter().any(|required| {
+                vector.credential_trust >= required.credential_trust
+                    && vector.level_of_confidence >= required.level_of_confidence
+            });
+            if !meets {
+                return Err(Error::option(
+                    "transaction.vtr",
+                    format!(
+                        "the transaction accepts {} but this sign-in requires {}: a transaction may not lower what the route asks for",
+                        vector.text,
+                        self.vtr.to_request_parameter()
+                    ),
+                ));
+            }
+        }
+        if let Some(required) = self.max_age {
+            if max_age.is_none_or(|asked| asked > required) {
+                return Err(Error::option(
+                    "transaction.maxAge",
+                    format!(
+                        "this sign-in requires an authentication at most {required} s old, and the transaction did not ask for that"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl ClientConfig {
+    /// The header `kid` of what this client signs, when it names one.
+    pub fn signing_kid(&self) -> Option<&str> {
+        match &self.authentication {
+            Authentication::PrivateKeyJwt(settings) => settings.kid.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "flow")]
+pub use self::flow::{CheckedUserinfo, Completion};
+
+#[cfg(feature = "flow")]
+mod flow {
+    use super::{Authentication, CheckTime, ClientConfig, SignInMinimum};
+    use crate::error::{Error, ErrorCode, Result};
+    use crate::jwk::KeySet;
+    use crate::onelogin::callback::{check_callback, CallbackParams};
+    use crate::onelogin::client_assertion::{
+        ClientAssertionOptions, RsaSigningKey, SigningAlgorithm,
+    };
+    use crate::onelogin::core_identity::CoreIdentityClaims;
+    use crate::onelogin::did::DidDocument;
+    use crate::onelogin::id_token::IdTokenClaims;
+    use crate::onelogin::sign_in::Transaction;
+    use crate::onelogin::token_endpoint::{
+        token_request_body, verify_token_response, ClientAuthentication, FlowContext,
+        TokenResponse,
+    };
+    use crate::onelogin::userinfo::{
+        check_userinfo_response, identity_to_verify, userinfo_claims, verify_sign_in_identity,
+        IdentityContext, UserinfoClaims,
+    };
+    use serde_json::{Map, Value};
+
+    /// One sign-in's completion: its transaction, read and checked once, and the time it is
+    /// checked at. Each step takes the client and the part of the exchange it checks.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Completion {
+        transaction: Transaction,
+        time: CheckTime,
+    }
+
+    /// A checked userinfo response.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CheckedUserinfo {
+        /// The whole object.
+        pub userinfo: Map<String, Value>,
+        /// Its typed views.
+        pub claims: UserinfoClaims,
+        /// The core identity credential to verify, if one is due.
+        pub core_identity_jwt: Option<String>,
+    }
+
+    impl ClientConfig {
+        /// Start completing a sign-in: without a transaction nothing can be checked (a state
+        /// mismatch: an expired session, another browser, or a forged request); a transaction
+        /// this client did not make, or one asking for less than `minimum`, is refused.
+        ///
+        /// # Errors
+        /// `ERR_OAUTH_STATE_MISMATCH` without a transaction; `ERR_INVALID_ARGUMENT` naming the
+        /// transaction's member otherwise.
+        pub fn begin_completion(
+            &self,
+            transaction: Option<Transaction>,
+            minimum: &SignInMinimum,
+            time: CheckTime,
+        ) -> Result<Completion> {
+            let Some(transaction) = transaction else {
+                return Err(Error::new(
+                    ErrorCode::OAuthStateMismatch,
+                    "there is no sign-in transaction (expired session, another browser, or a forged request)",
+                ));
+            };
+            transaction.check(&self.client_id, self.environment.issuer())?;
+            minimum.check(transaction.vtr.as_deref(), transaction.max_age)?;
+            Ok(Completion { transaction, time })
+        }
+
+        /// Check a transaction passed to a single step (`fetchUserinfo`).
+        ///
+        /// # Errors
+        /// As [`super::super::sign_in::Transaction::check`].
+        pub fn check_transaction(&self, transaction: &Transaction) -> Result<()> {
+            transaction.check(&self.client_id, self.environment.issuer())
+        }
+
+        /// Who the token response's ID token is checked against.
+        fn flow_context(&self, time: CheckTime) -> FlowContext {
+            FlowContext {
+                issuer: self.environment.issuer().to_owned(),
+                client_id: self.client_id.clone(),
+                now: time.now,
+                clock_tolerance: time.clock_tolerance,
+            }
+        }
+
+        /// A checked userinfo response for the ID token's `sub`; with a transaction, the core
+        /// identity credential is due only when the sign-in asked for an identity level.
+        ///
+        /// # Errors
+        /// Those of [`check_userinfo_response`] and [`identity_to_verify`].
+        pub fn check_userinfo(
+            &self,
+            status: u16,
+            www_authenticate: Option<&str>,
+            body: &str,
+            sub: &str,
+            transaction: Option<&Transaction>,
+        ) -> Result<CheckedUserinfo> {
+            let userinfo = check_userinfo_response(status, www_authenticate, body, sub)?;
+            let claims = userinfo_claims(&userinfo)?;
+            let core_identity_jwt = match transaction {
+                Some(t) => identity_to_verify(&claims, t)?.map(str::to_owned),
+                None => claims.core_identity_jwt.clone(),
+            };
+            Ok(CheckedUserinfo {
+                userinfo,
+                claims,
+                core_identity_jwt,
+            })
+        }
+
+        /// How this client authenticates one token request at `now` (whole seconds).
+        ///
+        /// # Errors
+        /// `ERR_INVALID_ARGUMENT` when the client has no way to authenticate, or a key is
+        /// needed and missing.
+        fn token_authentication<'a>(
+            &'a self,
+            key: Option<&'a RsaSigningKey>,
+            now: u64,
+        ) -> Result<ClientAuthentication<'a>> {
+            match (&self.authentication, key) {
+                (Authentication::ClientSecretPost { client_secret }, _) => {
+                    Ok(ClientAuthentication::ClientSecretPost {
+                        client_id: &self.client_id,
+                        client_secret,
+                    })
+                }
+                (Authentication::PrivateKeyJwt(settings), Some(key)) => {
+                    let mut assertion =
+                        ClientAssertionOptions::new(&self.client_id, &settings.audience, now);
+                    if let Some(alg) = settings.alg.as_deref() {
+                        assertion.alg = SigningAlgorithm::from_name(alg)?;
+                    }
+                    assertion.kid.clone_from(&settings.kid);
+                    Ok(ClientAuthentication::PrivateKeyJwt { key, assertion })
+                }
+                _ => Err(Error::option(
+                    "privateKey",
+                    "this client cannot call the token endpoint: pass \"privateKey\" or \"clientSecret\" to create()",
+                )),
+            }
+        }
+    }
+
+    impl Completion {
+        /// The transaction, as checked.
+        pub fn transaction(&self) -> &Transaction {
+            &self.transaction
+        }
+
+        /// The callback's code, after its `state` and `error` (see [`check_callback`]).
+        ///
+        /// # Errors
+        /// Those of [`check_callback`].
+        pub fn check_callback(&self, params: &CallbackParams) -> Result<String> {
+            check_callback(params, Some(&self.transaction))
+        }
+
+        /// The token request body for `code`.
+        ///
+        /// # Errors
+        /// Those of [`token_request_body`]; `ERR_INVALID_ARGUMENT` when the client cannot
+        /// authenticate.
+        pub fn token_request_body(
+            &self,
+            config: &ClientConfig,
+            code: &str,
+            key: Option<&RsaSigningKey>,
+        ) -> Result<String> {
+            // What is signed carries whole seconds.
+            let auth = config.token_authentication(key, self.time.now.floor() as u64)?;
+            token_request_body(code, &self.transaction, &auth)
+        }
+
+        /// The token response's ID token, verified against the transaction.
+        ///
+        /// # Errors
+        /// Those of [`verify_token_response`].
+        pub fn verify_tokens(
+            &self,
+            config: &ClientConfig,
+            response: &TokenResponse,
+            keys: &KeySet,
+        ) -> Result<IdTokenClaims> {
+            verify_token_response(
+                response,
+                keys,
+                &self.transaction,
+                &config.flow_context(self.time),
+            )
+        }
+
+        /// The userinfo response for the verified ID token's `sub`.
+        ///
+        /// # Errors
+        /// Those of [`ClientConfig::check_userinfo`].
+        pub fn check_userinfo(
+            &self,
+            config: &ClientConfig,
+            status: u16,
+            www_authenticate: Option<&str>,
+            body: &str,
+            sub: &str,
+        ) -> Result<CheckedUserinfo> {
+            config.check_userinfo(status, www_authenticate, body, sub, Some(&self.transaction))
+        }
+
+        /// The sign-in's core identity credential, verified for `sub` and the requested levels.
+        ///
+        /// # Errors
+        /// Those of [`verify_sign_in_identity`].
+        pub fn verify_identity(
+            &self,
+            config: &ClientConfig,
+            jwt: &str,
+            did: &DidDocument,
+            sub: &str,
+        ) -> Result<CoreIdentityClaims> {
+            let context = IdentityContext {
+                identity_issuer: config.environment.identity_issuer().to_owned(),
+                client_id: config.client_id.clone(),
+                did_id: Some(config.environment.did_id().to_owned()),
+                sub: sub.to_owned(),
+                now: self.time.now,
+                clock_tolerance: self.time.clock_tolerance,
+            };
+            verify_sign_in_identity(jwt, did, &self.transaction, &context)
+        }
+    }
+}
