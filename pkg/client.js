@@ -23,6 +23,10 @@ import {
   replayTtlSeconds,
   parseDiscovery,
   checkClientOptions,
+  // sessions: the ended-session rule and its lifetime
+  isSignedOut as isSignedOutRule,
+  signOutRecordTtl,
+  checkSessionLifetime,
 } from './wasm/govuk_one_login_tokens.js';
 import { KeySet, DidDocument, SigningKey } from './classes.js';
 import {
@@ -41,7 +45,7 @@ import {
 import { TokenError, invalidArgument, createTokenError } from './errors.js';
 import { checkDocumentUrl, fetchDocument, DEFAULT_TIMEOUT_MS, DEFAULT_USER_AGENT } from './fetch.js';
 import { request, HttpFailure } from './http.js';
-import { MemoryReplayStore } from './replay-store.js';
+import { MemoryStore } from './store.js'; // sessions:
 import { withAsyncSignatures } from './async-signatures.js';
 
 /** Used when a document says nothing about caching (One Login sends max-age itself). */
@@ -595,7 +599,9 @@ export class OneLoginClient {
         verifySignInIdentityWithDidDocument(coreIdentityJWT, did, transaction, context),
       );
     }
-    return { ...views, sub: tokens.sub, claims: tokens.claims, idToken: tokens.idToken, accessToken: tokens.accessToken, userinfo, identity };
+    // sessions: signedInAt (whole seconds, this instance's clock) is what isSignedOut compares.
+    const signedInAt = Math.floor(this.#now());
+    return { ...views, sub: tokens.sub, claims: tokens.claims, idToken: tokens.idToken, accessToken: tokens.accessToken, userinfo, identity, signedInAt };
   }
 
   /** One Login's logout URL: `{ idTokenHint, postLogoutRedirectUri, state, uiLocales }`. */
@@ -605,23 +611,40 @@ export class OneLoginClient {
 
   /**
    * A back-channel logout request: `input` is the form body (string, URLSearchParams, or the
-   * parsed object) or the logout token. Verifies the token, then refuses a `jti` already seen
-   * (`ERR_LOGOUT_TOKEN_REPLAYED`) using `replayStore` (default: this client's in-memory store;
-   * a service with several instances must pass a shared one such as RedisReplayStore).
-   * Returns `{ sub, sid, jti }`: end every session of `sub`, then answer HTTP 200.
+   * parsed object) or the logout token. Verifies the token, refuses a `jti` already seen
+   * (`ERR_LOGOUT_TOKEN_REPLAYED`), then records in the client's `store` that every session of
+   * `sub` signed in until now has ended (`isSignedOut` answers true for them, on every instance
+   * sharing the store). Returns `{ sub, sid, jti, signedOutAt }`: answer HTTP 200.
    */
-  async handleBackChannelLogout(input, options) {
-    const { replayStore } = perCall(options);
+  async handleBackChannelLogout(input) {
     const body = input instanceof URLSearchParams ? input.toString() : typeof input?.get === 'function' ? (input.get('logout_token') ?? '') : input;
     const token = logoutTokenFromBody(body);
     const claims = await this.verifyLogoutToken(token, { now: this.#now(), clockTolerance: this.#flow.clockTolerance });
-    const store = replayStore ?? this.#flow.replayStore;
-    if (typeof store?.remember !== 'function') throw argument('replayStore', 'option "replayStore" must have an async remember(jti, ttlSeconds)');
+    const { store, sessionLifetime } = this.#flow;
     const ttl = replayTtlSeconds(claims.exp, this.#now(), this.#flow.clockTolerance ?? 30);
+    // The replay check comes first: a replayed token must not move the sign-out time forward.
     if (!(await store.remember(claims.jti, ttl))) {
       throw createTokenError('ERR_LOGOUT_TOKEN_REPLAYED', 'this logout token (its jti) was already received: a replay is refused');
     }
-    return { sub: claims.sub, sid: claims.sid ?? null, jti: claims.jti };
+    // sessions: the latest sign-out of sub, kept as long as a session can live.
+    const signedOutAt = Math.floor(this.#now());
+    await store.recordSignOut(claims.sub, signedOutAt, signOutRecordTtl(sessionLifetime));
+    return { sub: claims.sub, sid: claims.sid ?? null, jti: claims.jti, signedOutAt };
+  }
+
+  // sessions: the ended-session check (the rule is the core's isSignedOut).
+  /**
+   * Whether One Login ended this session: `true` when a back-channel logout for `sub` was
+   * handled, by any instance sharing the store, at or after `signedInAt` (completeSignIn's), or
+   * when the session is older than `sessionLifetime`.
+   * @param {{ sub: string, signedInAt: number }} session
+   */
+  async isSignedOut(session) {
+    if (session === null || typeof session !== 'object') throw argument('session', 'isSignedOut takes { sub, signedInAt }');
+    const { sub, signedInAt } = session;
+    if (typeof sub !== 'string' || sub === '') throw argument('sub', 'isSignedOut: "sub" must be a non-empty string');
+    const signedOutAt = await this.#flow.store.signedOutAt(sub);
+    return isSignedOutRule(signedInAt, signedOutAt, this.#now(), this.#flow.sessionLifetime);
   }
 
   /** Free the cached documents' WebAssembly memory; the next verification fetches again. */
@@ -652,8 +675,12 @@ function flowConfig(options) {
   if (assertionAudience !== 'tokenUrl' && assertionAudience !== 'issuer') {
     throw argument('clientAssertionAudience', 'option "clientAssertionAudience" must be "tokenUrl" or "issuer"');
   }
-  const replayStore = options.replayStore ?? new MemoryReplayStore();
-  if (typeof replayStore?.remember !== 'function') throw argument('replayStore', 'option "replayStore" must have an async remember(jti, ttlSeconds)');
+  // sessions: one store for logout-token replays and ended sessions; sessionLifetime in seconds.
+  const store = options.store ?? new MemoryStore();
+  if (!['remember', 'recordSignOut', 'signedOutAt'].every((method) => typeof store?.[method] === 'function')) {
+    throw argument('store', 'option "store" must have remember(jti, ttlSeconds), recordSignOut(sub, atSeconds, ttlSeconds) and signedOutAt(sub) (MemoryStore, RedisStore)');
+  }
+  const sessionLifetime = checkSessionLifetime(options.sessionLifetime);
   return {
     signingKey,
     ownsKey,
@@ -663,6 +690,7 @@ function flowConfig(options) {
     assertionAlg: optionalString(options, 'clientAssertionAlg'),
     assertionAudience,
     clockTolerance: optionalNumber(options, 'clockTolerance'),
-    replayStore,
+    store, // sessions:
+    sessionLifetime, // sessions:
   };
 }

@@ -382,22 +382,34 @@ export class OneLoginClient {
 // these declarations merge into OneLoginClient and OneLoginClientEndpoints above.
 // ---------------------------------------------------------------------------------------------
 
-/** A store of logout-token `jti`s: `remember` is true the first time, false while remembered. */
-export interface ReplayStore {
+/**
+ * What a client shares between the instances of a service: logout-token `jti`s (`remember` is
+ * true the first time, false while remembered) and ended sessions (the latest sign-out per `sub`,
+ * in seconds). Each method is atomic; the store only stores.
+ */
+export interface Store {
   remember(jti: string, ttlSeconds: number): Promise<boolean>;
+  /** Keep `atSeconds` unless a later time is held; resolves whether the record changed. */
+  recordSignOut(sub: string, atSeconds: number, ttlSeconds: number): Promise<boolean>;
+  /** The latest recorded sign-out of `sub`, or null. */
+  signedOutAt(sub: string): Promise<number | null>;
 }
 
-/** In-process, bounded and expiring: right for one instance only. */
-export class MemoryReplayStore implements ReplayStore {
+/** In-process and expiring (jtis bounded by `maxEntries`): right for one instance only. */
+export class MemoryStore implements Store {
   constructor(options?: { maxEntries?: number; clock?: () => number });
   readonly size: number;
   remember(jti: string, ttlSeconds: number): Promise<boolean>;
+  recordSignOut(sub: string, atSeconds: number, ttlSeconds: number): Promise<boolean>;
+  signedOutAt(sub: string): Promise<number | null>;
 }
 
-/** Shared by every instance of a service through Redis (node-redis 4+ or ioredis): one atomic `SET key 1 NX EX ttl`. */
-export class RedisReplayStore implements ReplayStore {
+/** Shared by every instance of a service through Redis (node-redis 4+ or ioredis): `SET NX EX` and one Lua script, atomic. */
+export class RedisStore implements Store {
   constructor(client: unknown, options?: { prefix?: string });
   remember(jti: string, ttlSeconds: number): Promise<boolean>;
+  recordSignOut(sub: string, atSeconds: number, ttlSeconds: number): Promise<boolean>;
+  signedOutAt(sub: string): Promise<number | null>;
 }
 
 /** The sign-in flow's options of {@link OneLoginClient.create}. */
@@ -416,8 +428,10 @@ export interface OneLoginFlowOptions {
   kid?: string;
   /** Allowed clock skew, seconds. Default 30. */
   clockTolerance?: number;
-  /** Where logout-token `jti`s are remembered. Default: one {@link MemoryReplayStore} per client. */
-  replayStore?: ReplayStore;
+  /** sessions: logout-token `jti`s and ended sessions. Default: one {@link MemoryStore} per client. */
+  store?: Store;
+  /** sessions: how long a session of the service can live, seconds (ended-session records are kept as long). Default 86400. */
+  sessionLifetime?: number;
   userinfoUrl?: string;
   endSessionUrl?: string;
   discoveryUrl?: string;
@@ -548,6 +562,8 @@ export interface SignInResult extends UserinfoViews {
   userinfo: Record<string, unknown>;
   /** `null` when no core identity credential arrived (never assumed). */
   identity: SignInIdentity | null;
+  /** sessions: when this sign-in completed, whole seconds (pass it to `isSignedOut`). */
+  signedInAt: number;
 }
 
 export interface LogoutUrlOptions {
@@ -588,8 +604,9 @@ export interface OneLoginClient {
   /** @throws {TokenError} `ERR_LOGOUT_TOKEN_REPLAYED` and the logout token verifier's codes. */
   handleBackChannelLogout(
     input: string | URLSearchParams | { logout_token: string },
-    options?: { replayStore?: ReplayStore },
-  ): Promise<{ sub: string; sid: string | null; jti: string }>;
+  ): Promise<{ sub: string; sid: string | null; jti: string; signedOutAt: number }>;
+  /** sessions: true when One Login ended this session (a back-channel logout at or after `signedInAt`, any instance). */
+  isSignedOut(session: { sub: string; signedInAt: number }): Promise<boolean>;
   /** The discovery document (cached), or undefined without a discovery URL. */
   discovery(): Promise<DiscoveryDocument | undefined>;
 }

@@ -724,9 +724,11 @@ options_struct! {
         pub kid: Option<String>,
         /// Allowed clock skew in seconds.
         pub clock_tolerance: Option<f64>,
-        /// Where logout-token `jti`s are remembered.
+        /// sessions: logout-token `jti`s and ended sessions (`MemoryStore`, `RedisStore`).
         #[cfg_attr(feature = "js", tsify(type = "unknown"))]
-        pub replay_store: Option<Passthrough>,
+        pub store: Option<Passthrough>,
+        /// sessions: how long a session can live, in seconds (ended-session records kept as long).
+        pub session_lifetime: Option<f64>,
         /// The `fetch` to use.
         #[cfg_attr(feature = "js", tsify(type = "unknown"))]
         pub fetch: Option<Passthrough>,

@@ -14,9 +14,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const API = [
   'DidDocument',
   'KeySet',
-  'MemoryReplayStore',
+  'MemoryStore',
   'OneLoginClient',
-  'RedisReplayStore',
+  'RedisStore',
   'SigningKey',
   'TokenError',
   'buildAuthorizationUrl',

@@ -61,8 +61,9 @@ import init, {
   type AuthorizationUrlOptions,
   type OneLoginClientOptions,
   type OneLoginClientEndpoints,
-  MemoryReplayStore,
-  RedisReplayStore,
+  MemoryStore,
+  RedisStore,
+  type Store,
   type SignInResult,
   type SignInTransaction,
   type UserinfoResult,
@@ -295,7 +296,7 @@ export function inspectorUse(token: string): string[] {
 
 // The sign-in flow (issue 9).
 export async function usesTheFlow(pem: string, redisClient: unknown): Promise<string[]> {
-  const oneLogin = OneLoginClient.create({ environment: 'integration', clientId: 'c', redirectUri: 'https://rp/cb', privateKey: pem, clientAssertionAlg: 'PS512', replayStore: new RedisReplayStore(redisClient) });
+  const oneLogin = OneLoginClient.create({ environment: 'integration', clientId: 'c', redirectUri: 'https://rp/cb', privateKey: pem, clientAssertionAlg: 'PS512', store: new RedisStore(redisClient), sessionLifetime: 8 * 3600 });
   const { url, transaction } = oneLogin.startSignIn({ vtr: ['Cl.Cm.P2'], scope: ['openid', 'email'], claims: ['coreIdentityJWT', 'address'], responseMode: 'query' });
   const kept: SignInTransaction = JSON.parse(JSON.stringify(transaction));
   const signIn: SignInResult = await oneLogin.completeSignIn('/cb?code=c&state=s', kept);
@@ -304,7 +305,10 @@ export async function usesTheFlow(pem: string, redisClient: unknown): Promise<st
   const tokens: SignInTokens = await oneLogin.exchangeCode('c', kept);
   const info: UserinfoResult = await oneLogin.fetchUserinfo(tokens.accessToken, { sub: tokens.sub });
   const logout: string = oneLogin.logoutUrl({ idTokenHint: signIn.idToken, postLogoutRedirectUri: 'https://rp/out', state: 's' });
-  const { sub, sid, jti } = await oneLogin.handleBackChannelLogout('logout_token=x', { replayStore: new MemoryReplayStore({ maxEntries: 10 }) });
+  const { sub, sid, jti, signedOutAt } = await oneLogin.handleBackChannelLogout('logout_token=x');
+  const ended: boolean = await oneLogin.isSignedOut({ sub: signIn.sub, signedInAt: signIn.signedInAt });
+  const memory: Store = new MemoryStore({ maxEntries: 10 });
+  const latest: number | null = await memory.signedOutAt(sub);
   try {
     await oneLogin.completeSignIn(new URL('https://rp/cb?error=access_denied'), undefined);
   } catch (error) {
@@ -313,5 +317,5 @@ export async function usesTheFlow(pem: string, redisClient: unknown): Promise<st
   }
   // @ts-expect-error responseMode is query or fragment
   oneLogin.startSignIn({ responseMode: 'form_post' });
-  return [url, current ?? '', level ?? '', info.email ?? '', logout, sub, String(sid), jti, String(signIn.returnCodes?.length)];
+  return [url, current ?? '', level ?? '', info.email ?? '', logout, sub, String(sid), jti, String(signIn.returnCodes?.length), String(signedOutAt), String(ended), String(latest)];
 }
