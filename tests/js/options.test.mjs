@@ -126,7 +126,7 @@ test('OneLoginClient.create refuses a misspelled option instead of quietly using
   const { OneLoginClient } = await import('govuk-one-login-tokens');
   const base = { environment: 'integration', clientId: 'c' };
   // A misspelled store would leave a multi-instance service on the per-process default.
-  refused(() => OneLoginClient.create({ ...base, stroe: {} }), 'stroe', 'did you mean "store"?');
+  refused(() => OneLoginClient.create({ ...base, stores: {} }), 'stores', 'did you mean "store"?');
   refused(() => OneLoginClient.create({ ...base, userAgnet: 'svc/1' }), 'userAgnet', 'did you mean "userAgent"?');
   refused(() => OneLoginClient.create({ ...base, timeoutMs: '5000' }), 'timeoutMs', 'a number');
   assert.equal(OneLoginClient.create({ ...base, userAgent: 'svc/1', fetch: globalThis.fetch }).clientId, 'c');

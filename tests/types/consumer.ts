@@ -69,6 +69,15 @@ import init, {
   type UserinfoResult,
   type SignInTokens,
 } from 'govuk-one-login-tokens';
+import {
+  oneLoginExpress,
+  SIGN_IN_EXPIRY_MS,
+  MAX_SIGN_INS_IN_FLIGHT,
+  type OneLoginExpressOptions,
+  type OneLoginUser,
+  type RequestHandler,
+  type SignInRequirement,
+} from 'govuk-one-login-tokens/express';
 
 export async function useEverything(token: string, jwksText: string, bytes: Uint8Array): Promise<string[]> {
   const loaded: Promise<void> = init();
@@ -318,4 +327,21 @@ export async function usesTheFlow(pem: string, redisClient: unknown): Promise<st
   // @ts-expect-error responseMode is query or fragment
   oneLogin.startSignIn({ responseMode: 'form_post' });
   return [url, current ?? '', level ?? '', info.email ?? '', logout, sub, String(sid), jti, String(signIn.returnCodes?.length), String(signedOutAt), String(ended), String(latest)];
+}
+
+// The Express adapter (issue 18): its own entry, typed without @types/express.
+export function usesTheExpressAdapter(oneLogin: OneLoginClient): [RequestHandler, RequestHandler, RequestHandler] {
+  const options: OneLoginExpressOptions = {
+    postLogoutRedirectUri: 'https://rp/out',
+    signInOptions: { scope: ['openid', 'email'] },
+    paths: { signIn: '/login' },
+    inPersonReturn: { path: '/in-person-return', screen: '/identity-check-done' },
+  };
+  const { router, requireSignIn } = oneLoginExpress(oneLogin, options);
+  const requirement: SignInRequirement = { vtr: 'Cl.Cm.P2', claims: ['coreIdentityJWT', 'address'], maxAge: 600 };
+  const show: RequestHandler = (req: { oneLogin?: OneLoginUser }, res: { send(text: string): void }) =>
+    res.send(`${req.oneLogin?.identity?.currentName?.fullName ?? ''} ${req.oneLogin?.signedInAt ?? 0} ${SIGN_IN_EXPIRY_MS} ${MAX_SIGN_INS_IN_FLIGHT}`);
+  // @ts-expect-error a requirement's claims are a list
+  requireSignIn({ claims: 'address' });
+  return [router, requireSignIn(requirement), show];
 }
