@@ -383,6 +383,12 @@ export class OneLoginClient {
 // ---------------------------------------------------------------------------------------------
 
 /**
+ * `candidate` when it is a safe path to return to after a sign-in (one leading `/`, no `//host`,
+ * backslash, whitespace or control character, at most 2048 characters), else `undefined`.
+ */
+export function safeReturnTo(candidate: unknown): string | undefined;
+
+/**
  * What a client shares between the instances of a service: logout-token `jti`s (`remember` is
  * true the first time, false while remembered) and ended sessions (the latest sign-out per `sub`,
  * in seconds). Each method is atomic; the store only stores.

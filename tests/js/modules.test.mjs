@@ -34,6 +34,7 @@ const API = [
   'randomNonce',
   'randomState',
   'ready',
+  'safeReturnTo',
   'signClientAssertion',
   'signClientAssertionWithKey',
   'signRequestObject',
