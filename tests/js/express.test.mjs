@@ -64,7 +64,11 @@ async function startInstance(name, { pem, redirectUri, postLogoutRedirectUri, us
       cookie: { httpOnly: true, sameSite: 'lax' },
     }),
   );
-  const auth = oneLoginExpress(client, { postLogoutRedirectUri, signInOptions: { scope: ['openid', 'email'] } });
+  const auth = oneLoginExpress(client, {
+    postLogoutRedirectUri,
+    signInOptions: { scope: ['openid', 'email'] },
+    inPersonReturn: { path: '/in-person-return', screen: '/identity-check-done', claims: ['coreIdentityJWT', 'passport'], returnTo: '/account' },
+  });
   app.use(auth.router);
   app.get('/', (req, res) => res.type('text').send(`instance ${name}`));
   app.get('/account', auth.requireSignIn(), (req, res) => res.json({ instance: name, user: req.oneLogin }));
@@ -72,6 +76,7 @@ async function startInstance(name, { pem, redirectUri, postLogoutRedirectUri, us
     res.json({ instance: name, user: req.oneLogin }),
   );
   app.get(['/one', '/two'], auth.requireSignIn(), (req, res) => res.type('text').send(req.path));
+  app.get('/identity-check-done', auth.requireSignIn(), (req, res) => res.type('text').send('in-person check done: continue at /in-person-return/identity'));
   // What reaches the service's own error handler: a 500 here fails the tests that forbid one.
   app.use((error, req, res, _next) => res.status(500).type('text').send(`unhandled: ${error.code ?? error.message}`));
   return { name, client, auth, base: await listen(app), sessionRedis };
@@ -340,4 +345,47 @@ test('options are checked at start-up: unknown members are named, paths must be 
   refused(() => oneLoginExpress(a.client, { paths: { signIn: '//evil.example' } }), 'paths.signIn');
   refused(() => oneLoginExpress(a.client, { signInOptions: { vtr: 'Cl.Cm.P9' } }), 'vtr');
   refused(() => oneLoginExpress({}, {}), 'client');
+});
+
+test('at most five sign-ins in flight per session: the oldest is dropped first', async () => {
+  const visit = browser();
+  newUser();
+  const urls = [];
+  for (let i = 0; i < 6; i++) urls.push((await visit(`${a.base}/sign-in?returnTo=/one`)).location);
+  const callbacks = [];
+  for (const url of urls) callbacks.push(await op.authorize(url));
+  const oldest = await visit(on(a, callbacks[0]));
+  assert.equal(oldest.status, 400);
+  assert.match(oldest.text, /ERR_OAUTH_STATE_MISMATCH/);
+  const newest = await visit(on(a, callbacks[5]));
+  assert.equal(newest.status, 302, newest.text);
+  assert.equal(newest.location, '/one');
+  // Used once: the same callback again is refused.
+  assert.equal((await visit(on(b, callbacks[5]))).status, 400);
+});
+
+test('in-person identity return: Cl.Cm first, the service\'s screen, then Cl.Cm.P2 with the claims', async () => {
+  const visit = browser();
+  newUser();
+  const landing = await visit(`${a.base}/in-person-return`);
+  assert.equal(landing.status, 302);
+  const first = new URL(landing.location);
+  assert.deepEqual(JSON.parse(first.searchParams.get('vtr')), ['Cl.Cm']);
+  assert.equal(first.searchParams.get('claims'), null, 'authentication only');
+  const screen = await visit(on(b, await op.authorize(landing.location)));
+  assert.equal(screen.status, 302, screen.text);
+  assert.equal(screen.location, '/identity-check-done');
+  assert.match((await visit(`${a.base}/identity-check-done`)).text, /in-person check done/);
+  const toIdentity = await visit(`${a.base}/in-person-return/identity`);
+  assert.equal(toIdentity.status, 302);
+  const second = new URL(toIdentity.location);
+  assert.deepEqual(JSON.parse(second.searchParams.get('vtr')), ['Cl.Cm.P2']);
+  assert.deepEqual(Object.keys(JSON.parse(second.searchParams.get('claims')).userinfo).sort(), [CLAIM.coreIdentityJWT, CLAIM.passport].sort());
+  const back = await visit(on(a, await op.authorize(toIdentity.location)));
+  assert.equal(back.location, '/in-person-return/identity');
+  const end = await visit(`${b.base}/in-person-return/identity`);
+  assert.equal(end.location, '/account');
+  const { user } = JSON.parse((await visit(`${b.base}/account`)).text);
+  assert.equal(user.identity.levelOfConfidence, 'P2');
+  assert.equal(user.passports[0].documentNumber, '123456789');
 });
