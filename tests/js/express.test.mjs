@@ -389,3 +389,32 @@ test('in-person identity return: Cl.Cm first, the service\'s screen, then Cl.Cm.
   assert.equal(user.identity.levelOfConfidence, 'P2');
   assert.equal(user.passports[0].documentNumber, '123456789');
 });
+
+test('the main entry never loads express or express-session; the /express entry needs them', async () => {
+  // The packed tarball installed alone, where no express can be found: the main entry works,
+  // the adapter's entry names what it is missing.
+  const { mkdtempSync, mkdirSync, rmSync, readdirSync } = await import('node:fs');
+  const { execFileSync } = await import('node:child_process');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { fileURLToPath } = await import('node:url');
+  const artifacts = fileURLToPath(new URL('../artifacts/', import.meta.url));
+  const tarball = readdirSync(artifacts).find((name) => /^govuk-one-login-tokens-.*\.tgz$/.test(name));
+  const dir = mkdtempSync(join(tmpdir(), 'express-peer-'));
+  try {
+    const target = join(dir, 'node_modules', 'govuk-one-login-tokens');
+    mkdirSync(target, { recursive: true });
+    execFileSync('tar', ['-xzf', join(artifacts, tarball), '-C', target, '--strip-components=1']);
+    const main = execFileSync(process.execPath, ['--input-type=module', '-e', "const m = await import('govuk-one-login-tokens'); console.log(typeof m.OneLoginClient, typeof m.safeReturnTo)"], { cwd: dir, encoding: 'utf8' });
+    assert.equal(main.trim(), 'function function');
+    let missing = '';
+    try {
+      execFileSync(process.execPath, ['--input-type=module', '-e', "await import('govuk-one-login-tokens/express')"], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (error) {
+      missing = error.stderr;
+    }
+    assert.match(missing, /Cannot find package 'express'/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
