@@ -40,7 +40,8 @@ const destroy = (req) => promised(req, 'destroy');
 /** A refusal as the browser sees it: 4xx, the stable code and a plain sentence, no stack. */
 function refuse(res, status, error) {
   const code = typeof error?.code === 'string' ? error.code : 'ERR_REFUSED';
-  res.status(status).type('text').send(`${code}: ${status === 400 ? 'the sign-in could not be completed; please try again' : 'refused'}`);
+  const why = status === 502 ? 'GOV.UK One Login could not be reached; please try again' : 'the sign-in could not be completed; please try again';
+  res.status(status).type('text').send(`${code}: ${why}`);
 }
 
 /** The user as `req.oneLogin` shows it: the sign-in's views, never the core identity JWT. */
@@ -149,9 +150,9 @@ export function oneLoginExpress(client, options) {
         const returnTo = safeReturnTo(req.originalUrl) ?? resolved.defaultReturnTo;
         if (state?.user === undefined) return res.redirect(signInUrl(returnTo));
         if (await client.isSignedOut({ sub: state.user.sub, signedInAt: state.user.signedInAt })) {
-          // One Login ended this user's sessions: this one ends here, on its next request.
+          // One Login ended this user's sessions: this one ends here, on its next request (a new,
+          // empty session; nothing is stored until the sign-in below).
           await regenerate(req);
-          await save(req);
           return res.redirect(signInUrl(returnTo));
         }
         if (!meetsRequirement(holdsOf(state), wanted)) {

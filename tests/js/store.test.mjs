@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
 import { Redis } from 'ioredis';
-import { MemoryStore, RedisStore, TokenError } from 'govuk-one-login-tokens';
+import { MemoryStore, RedisStore, TokenError, OneLoginClient } from 'govuk-one-login-tokens';
 import { startRedis } from '../support/redis.mjs';
 
 const DEFAULT_PREFIX = 'govuk-one-login-tokens:';
@@ -94,6 +94,28 @@ test('arguments: non-empty ids of bounded length, positive ttls, times >= 0; Tok
   assert.throws(() => new RedisStore({}), invalid('client'));
   assert.throws(() => new RedisStore({ set() {}, get() {}, eval() {} }), invalid('client'), 'neither node-redis nor ioredis');
   assert.throws(() => new RedisStore(undefined), invalid('client'));
+});
+
+test('client.isSignedOut: the core\'s rule over the store (equal times, the 5 s tolerance, the lifetime)', async () => {
+  const clock = { ms: 1_700_000_000_000 };
+  const store = new MemoryStore({ clock: () => clock.ms });
+  const client = OneLoginClient.create({ environment: 'integration', clientId: 'c', store, sessionLifetime: 3600, clock: () => clock.ms });
+  const now = clock.ms / 1000;
+  const sub = 'urn:fdc:gov.uk:2022:someone';
+  assert.equal(await client.isSignedOut({ sub, signedInAt: now - 60 }), false, 'no logout recorded');
+  await store.recordSignOut(sub, now - 30, 3605);
+  assert.equal(await client.isSignedOut({ sub, signedInAt: now - 60 }), true, 'a logout after the sign-in');
+  assert.equal(await client.isSignedOut({ sub, signedInAt: now - 30 }), true, 'equal times');
+  assert.equal(await client.isSignedOut({ sub, signedInAt: now - 25 }), true, 'within the 5 s allowed between instances');
+  assert.equal(await client.isSignedOut({ sub, signedInAt: now - 24 }), false, 'a sign-in after it');
+  assert.equal(await client.isSignedOut({ sub: 'someone-else', signedInAt: now - 3599 }), false);
+  assert.equal(await client.isSignedOut({ sub: 'someone-else', signedInAt: now - 3600 }), true, 'older than sessionLifetime');
+  for (const [session, option] of [[{ sub, signedInAt: '1700000000' }, 'signedInAt'], [{ sub, signedInAt: NaN }, 'signedInAt'], [{ sub: '', signedInAt: now }, 'sub'], [null, 'session']]) {
+    await assert.rejects(client.isSignedOut(session), invalid(option), JSON.stringify(session));
+  }
+  assert.throws(() => OneLoginClient.create({ environment: 'integration', clientId: 'c', sessionLifetime: 0 }), invalid('sessionLifetime'));
+  assert.throws(() => OneLoginClient.create({ environment: 'integration', clientId: 'c', store: { remember() {} } }), invalid('store'));
+  client.dispose();
 });
 
 // --- Redis ------------------------------------------------------------------------------------
