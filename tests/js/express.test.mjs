@@ -4,7 +4,7 @@
 // connect-redis) and the client's RedisStore (A on node-redis, B on ioredis), against the
 // in-repo test OP. A browser is played with fetch and one cookie jar (cookies are per host, not
 // per port, so the jar is the load balancer's single origin).
-import { test, before, after } from 'node:test';
+import { test, before, after, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import express from 'express';
@@ -14,7 +14,7 @@ import { createClient } from 'redis';
 import { Redis } from 'ioredis';
 import { exportJWK } from 'jose';
 import { OneLoginClient, RedisStore, TokenError } from 'govuk-one-login-tokens';
-import { oneLoginExpress } from 'govuk-one-login-tokens/express';
+import { oneLoginExpress, SIGN_IN_EXPIRY_MS } from 'govuk-one-login-tokens/express';
 import { startRedis } from '../support/redis.mjs';
 import { startTestOp, CLAIM } from '../support/test-op.mjs';
 
@@ -417,4 +417,21 @@ test('the main entry never loads express or express-session; the /express entry 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a sign-in in flight expires after 10 minutes', async () => {
+  const visit = browser();
+  newUser();
+  const toOp = await visit(`${a.base}/sign-in?returnTo=/one`);
+  const callback = await op.authorize(toOp.location);
+  // Only Date moves (the adapter's clock); the callback is refused before anything is sent.
+  mock.timers.enable({ apis: ['Date'], now: Date.now() + SIGN_IN_EXPIRY_MS + 1000 });
+  let expired;
+  try {
+    expired = await visit(on(a, callback));
+  } finally {
+    mock.timers.reset();
+  }
+  assert.equal(expired.status, 400, expired.text);
+  assert.match(expired.text, /ERR_OAUTH_STATE_MISMATCH/);
 });
