@@ -61,7 +61,7 @@ bench-import: setup build
 	node benches/import-cost.mjs
 
 ## soak: 1,000,000 mixed operations, then 1,000,000 OneLoginClient verifications through key rotations
-## and 1,000,000 replay-store jtis, in one Node process; fails if wasm memory or the JS heap grows
+## and 1,000,000 store jtis, in one Node process; fails if wasm memory or the JS heap grows
 soak: setup build
 	@bash scripts/pack.sh tests
 	node --expose-gc scripts/soak.mjs --ops $(or $(SOAK_OPS),1000000)

@@ -14,12 +14,14 @@ import {
   clientCheckUserinfo,
   clientAssertion,
   logoutTokenFromBody,
+  isSignedOut as isSignedOutRule,
+  signOutRecordTtl,
 } from './wasm/govuk_one_login_tokens.js';
 import { KeySet, DidDocument, SigningKey } from './classes.js';
 import { TokenError, invalidArgument, createTokenError } from './errors.js';
 import { fetchDocument } from './fetch.js';
 import { request, HttpFailure } from './http.js';
-import { MemoryReplayStore } from './replay-store.js';
+import { MemoryStore } from './store.js';
 import { withAsyncSignatures } from './async-signatures.js';
 import { answering } from './host-crypto.js';
 
@@ -186,7 +188,7 @@ export class OneLoginClient {
   #clock;
   #cooldownMs;
   #http;
-  #replayStore;
+  #store;
 
   /** Use `OneLoginClient.create(...)`. */
   constructor(token, parts) {
@@ -196,7 +198,7 @@ export class OneLoginClient {
     this.#clock = parts.clock;
     this.#cooldownMs = parts.http.cooldownMs;
     this.#http = parts.http;
-    this.#replayStore = parts.replayStore;
+    this.#store = parts.store;
     const common = { http: parts.http, clock: parts.clock, cooldownMs: parts.http.cooldownMs };
     const config = parts.config;
     this.#jwks = new RemoteDocument({ url: this.#endpoints.jwksUrl, what: 'JWKS', parse: (t) => new KeySet(t), ...common });
@@ -226,7 +228,7 @@ export class OneLoginClient {
 
   /**
    * @param {object} options `{ environment, clientId, redirectUri?, privateKey? | clientSecret?,
-   *   clientAssertionAlg?, clientAssertionAudience?, kid?, clockTolerance?, replayStore?, fetch?,
+   *   clientAssertionAlg?, clientAssertionAudience?, kid?, clockTolerance?, store?, sessionLifetime?, fetch?,
    *   clock?, userAgent?, timeoutMs?, cooldownMs? }`: every member is checked by name in the core.
    */
   static create(options) {
@@ -249,8 +251,11 @@ export class OneLoginClient {
     const clock = own(options, 'clock');
     if (fetchFn !== undefined && typeof fetchFn !== 'function') throw argument('fetch', 'option "fetch" must be a function');
     if (clock !== undefined && typeof clock !== 'function') throw argument('clock', 'option "clock" must be a function');
-    const replayStore = own(options, 'replayStore') ?? new MemoryReplayStore();
-    if (typeof replayStore?.remember !== 'function') throw argument('replayStore', 'option "replayStore" must have an async remember(jti, ttlSeconds)');
+    // One store for logout-token replays and ended sessions.
+    const store = own(options, 'store') ?? new MemoryStore();
+    if (!['remember', 'recordSignOut', 'signedOutAt'].every((method) => typeof store?.[method] === 'function')) {
+      throw argument('store', 'option "store" must have remember(jti, ttlSeconds), recordSignOut(sub, atSeconds, ttlSeconds) and signedOutAt(sub) (MemoryStore, RedisStore)');
+    }
     const settings = config.http;
     const http = {
       fetch: fetchFn ?? globalThis.fetch?.bind(globalThis),
@@ -263,7 +268,7 @@ export class OneLoginClient {
       endpoints: Object.freeze(config.endpoints),
       http,
       clock: clock ?? Date.now,
-      replayStore,
+      store,
     });
   }
 
@@ -502,7 +507,9 @@ export class OneLoginClient {
       if (coreIdentityJWT !== null && coreIdentityJWT !== undefined) {
         identity = await this.#verify(this.#did, (did) => completion.verifyIdentity(this.#config, coreIdentityJWT, did, sub));
       }
-      return { ...views, sub, claims: tokens.claims, idToken: tokens.idToken, accessToken: tokens.accessToken, userinfo, identity };
+      // signedInAt (whole seconds, this instance's clock) is what isSignedOut compares.
+      const signedInAt = Math.floor(this.#now());
+      return { ...views, sub, claims: tokens.claims, idToken: tokens.idToken, accessToken: tokens.accessToken, userinfo, identity, signedInAt };
     });
   }
 
@@ -513,10 +520,10 @@ export class OneLoginClient {
 
   /**
    * A back-channel logout request: `input` is the form body (string, URLSearchParams, or the
-   * parsed object) or the logout token. Verifies the token, then refuses a `jti` already seen
-   * (`ERR_LOGOUT_TOKEN_REPLAYED`) using `replayStore` (default: the client's store; a service
-   * with several instances must share one such as RedisReplayStore).
-   * Returns `{ sub, sid, jti }`: end every session of `sub`, then answer HTTP 200.
+   * parsed object) or the logout token. Verifies the token, refuses a `jti` already seen
+   * (`ERR_LOGOUT_TOKEN_REPLAYED`), then records in the client's `store` that every session of
+   * `sub` signed in until now has ended (`isSignedOut` answers true for them, on every instance
+   * sharing the store). Returns `{ sub, sid, jti, signedOutAt }`: answer HTTP 200.
    */
   async handleBackChannelLogout(input, options) {
     this.#config.checkBackChannelLogoutOptions(options);
@@ -524,12 +531,29 @@ export class OneLoginClient {
     const token = logoutTokenFromBody(body);
     const now = this.#now();
     const claims = await this.verifyLogoutToken(token, { now });
-    const store = own(options, 'replayStore') ?? this.#replayStore;
-    if (typeof store?.remember !== 'function') throw argument('replayStore', 'option "replayStore" must have an async remember(jti, ttlSeconds)');
+    const store = this.#store;
+    // The replay check comes first: a replayed token must not move the sign-out time forward.
     if (!(await store.remember(claims.jti, this.#config.replayTtlSeconds(claims.exp, now)))) {
       throw createTokenError('ERR_LOGOUT_TOKEN_REPLAYED', 'this logout token (its jti) was already received: a replay is refused');
     }
-    return { sub: claims.sub, sid: claims.sid ?? null, jti: claims.jti };
+    // The latest sign-out of sub, kept as long as a session can live.
+    const signedOutAt = Math.floor(this.#now());
+    await store.recordSignOut(claims.sub, signedOutAt, signOutRecordTtl(this.#config.sessionLifetime));
+    return { sub: claims.sub, sid: claims.sid ?? null, jti: claims.jti, signedOutAt };
+  }
+
+  /**
+   * Whether One Login ended this session: `true` when a back-channel logout for `sub` was
+   * handled, by any instance sharing the store, at or after `signedInAt` (completeSignIn's), or
+   * when the session is older than `sessionLifetime`.
+   * @param {{ sub: string, signedInAt: number }} session
+   */
+  async isSignedOut(session) {
+    if (session === null || typeof session !== 'object') throw argument('session', 'isSignedOut takes { sub, signedInAt }');
+    const { sub, signedInAt } = session;
+    if (typeof sub !== 'string' || sub === '') throw argument('sub', 'isSignedOut: "sub" must be a non-empty string');
+    const signedOutAt = await this.#store.signedOutAt(sub);
+    return isSignedOutRule(signedInAt, signedOutAt, this.#now(), this.#config.sessionLifetime);
   }
 
   /** Free the cached documents' and the configuration's WebAssembly memory. */

@@ -300,15 +300,15 @@ export function signRequestObjectWithKey(key: SigningKey, options: RequestObject
 // ---------------------------------------------------------------------------------------------
 
 /** Options of {@link OneLoginClient.create}: every member is checked by name in the core. */
-export type OneLoginClientOptions = Omit<GeneratedOneLoginClientOptions, 'privateKey' | 'replayStore' | 'fetch' | 'clock'> & {
+export type OneLoginClientOptions = Omit<GeneratedOneLoginClientOptions, 'privateKey' | 'store' | 'fetch' | 'clock'> & {
   /** `"integration"`, `"production"`, or a custom environment (its endpoints go in here). */
   environment: EnvironmentInput;
   /** Your client ID. */
   clientId: string;
   /** `private_key_jwt`: a PKCS#8 PEM, an RSA private JWK, or a {@link SigningKey}. */
   privateKey?: SigningKeyInput;
-  /** Where logout-token `jti`s are remembered. Default: one {@link MemoryReplayStore} per client. */
-  replayStore?: ReplayStore;
+  /** Logout-token `jti`s and ended sessions. Default: one {@link MemoryStore} per client. */
+  store?: Store;
   /** The fetch to use. Default: the global `fetch`. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /** Milliseconds since the epoch, for the caches and checks (tests). Default `Date.now`. */
@@ -363,22 +363,40 @@ export class OneLoginClient {
 // these declarations merge into OneLoginClient and OneLoginClientEndpoints above.
 // ---------------------------------------------------------------------------------------------
 
-/** A store of logout-token `jti`s: `remember` is true the first time, false while remembered. */
-export interface ReplayStore {
+/**
+ * `candidate` when it is a safe path to return to after a sign-in (one leading `/`, no `//host`,
+ * backslash, whitespace or control character, at most 2048 characters), else `undefined`.
+ */
+export function safeReturnTo(candidate: unknown): string | undefined;
+
+/**
+ * What a client shares between the instances of a service: logout-token `jti`s (`remember` is
+ * true the first time, false while remembered) and ended sessions (the latest sign-out per `sub`,
+ * in seconds). Each method is atomic; the store only stores.
+ */
+export interface Store {
   remember(jti: string, ttlSeconds: number): Promise<boolean>;
+  /** Keep `atSeconds` unless a later time is held; resolves whether the record changed. */
+  recordSignOut(sub: string, atSeconds: number, ttlSeconds: number): Promise<boolean>;
+  /** The latest recorded sign-out of `sub`, or null. */
+  signedOutAt(sub: string): Promise<number | null>;
 }
 
-/** In-process, bounded and expiring: right for one instance only. */
-export class MemoryReplayStore implements ReplayStore {
+/** In-process and expiring (jtis bounded by `maxEntries`): right for one instance only. */
+export class MemoryStore implements Store {
   constructor(options?: { maxEntries?: number; clock?: () => number });
   readonly size: number;
   remember(jti: string, ttlSeconds: number): Promise<boolean>;
+  recordSignOut(sub: string, atSeconds: number, ttlSeconds: number): Promise<boolean>;
+  signedOutAt(sub: string): Promise<number | null>;
 }
 
-/** Shared by every instance of a service through Redis (node-redis 4+ or ioredis): one atomic `SET key 1 NX EX ttl`. */
-export class RedisReplayStore implements ReplayStore {
+/** Shared by every instance of a service through Redis (node-redis 4+ or ioredis): `SET NX EX` and one Lua script, atomic. */
+export class RedisStore implements Store {
   constructor(client: unknown, options?: { prefix?: string });
   remember(jti: string, ttlSeconds: number): Promise<boolean>;
+  recordSignOut(sub: string, atSeconds: number, ttlSeconds: number): Promise<boolean>;
+  signedOutAt(sub: string): Promise<number | null>;
 }
 
 /** A userinfo claim by short name, or its full `https://vocab.account.gov.uk/v1/…` URI. */
@@ -493,6 +511,8 @@ export interface SignInResult extends UserinfoViews {
   userinfo: Record<string, unknown>;
   /** `null` when no core identity credential arrived (never assumed). */
   identity: SignInIdentity | null;
+  /** sessions: when this sign-in completed, whole seconds (pass it to `isSignedOut`). */
+  signedInAt: number;
 }
 
 export interface LogoutUrlOptions {
@@ -535,8 +555,9 @@ export interface OneLoginClient {
   /** @throws {TokenError} `ERR_LOGOUT_TOKEN_REPLAYED` and the logout token verifier's codes. */
   handleBackChannelLogout(
     input: string | URLSearchParams | { logout_token: string },
-    options?: { replayStore?: ReplayStore },
-  ): Promise<{ sub: string; sid: string | null; jti: string }>;
+  ): Promise<{ sub: string; sid: string | null; jti: string; signedOutAt: number }>;
+  /** True when One Login ended this session (a back-channel logout at or after `signedInAt`, on any instance sharing the store). */
+  isSignedOut(session: { sub: string; signedInAt: number }): Promise<boolean>;
   /** The discovery document (cached). */
   discovery(): Promise<DiscoveryDocument>;
 }

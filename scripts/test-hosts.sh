@@ -15,7 +15,7 @@ mkdir -p tests/artifacts
 rm -f tests/artifacts/hosts.jsonl
 rm -rf tests/artifacts/hosts
 if [ "${1:-}" = --subset ]; then
-    files=(tests/hosts/node.test.mjs tests/hosts/workerd.test.mjs tests/hosts/vite.test.mjs tests/hosts/next.test.mjs)
+    files=(tests/hosts/node.test.mjs tests/hosts/workerd.test.mjs tests/hosts/vite.test.mjs tests/hosts/next.test.mjs tests/hosts/next-example.test.mjs)
     export HOSTS_SUBSET=1
 else
     files=(tests/hosts/*.test.mjs)

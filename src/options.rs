@@ -713,9 +713,13 @@ options_struct! {
         pub kid: Option<String>,
         /// Allowed clock skew in seconds, 0 to 300 (default 30).
         pub clock_tolerance: Option<f64>,
-        /// Where logout-token `jti`s are remembered (default: this process's memory).
+        /// One store for logout-token `jti`s and ended sessions (default: a `MemoryStore`, this
+        /// process only; `RedisStore` for several instances).
         #[cfg_attr(feature = "js", tsify(type = "unknown"))]
-        pub replay_store: Option<Passthrough>,
+        pub store: Option<Passthrough>,
+        /// How long a session of the service can live, in seconds (default one day): ended-session
+        /// records are kept as long.
+        pub session_lifetime: Option<f64>,
         /// The `fetch` to use (default: the global one).
         #[cfg_attr(feature = "js", tsify(type = "unknown"))]
         pub fetch: Option<Passthrough>,
@@ -828,8 +832,14 @@ impl OneLoginClientOptions {
             self.clock_tolerance.unwrap_or(DEFAULT_CLOCK_TOLERANCE),
         )
         .map_err(|e| e.for_option("clockTolerance"))?;
+        let session_lifetime = match self.session_lifetime {
+            Some(seconds) => crate::onelogin::check_session_lifetime(seconds)
+                .map_err(|e| e.for_option("sessionLifetime"))?,
+            None => crate::onelogin::DEFAULT_SESSION_LIFETIME,
+        };
         Ok(ClientConfig {
             client_id,
+            session_lifetime,
             environment,
             redirect_uri,
             authentication,
@@ -981,12 +991,9 @@ impl CompleteSignInOptions {
 }
 
 options_struct! {
-    /// Options of `OneLoginClient.handleBackChannelLogout`.
-    pub struct HandleBackChannelLogoutOptions {
-        /// Where this logout token's `jti` is remembered (default: the client's store).
-        #[cfg_attr(feature = "js", tsify(type = "unknown"))]
-        pub replay_store: Option<Passthrough>,
-    }
+    /// Options of `OneLoginClient.handleBackChannelLogout`: none yet (replays and ended
+    /// sessions go to the client's one `store`), so any member is refused by name.
+    pub struct HandleBackChannelLogoutOptions {}
 }
 
 /// The key documents given to `inspectToken`, still as text: their errors are the documents',

@@ -1,76 +1,56 @@
-// A GOV.UK One Login relying party in Express: sign-in, callback, sign-out and back-channel
-// logout, using govuk-one-login-tokens' OneLoginClient for every One Login rule.
-//
-// Sessions here are a small in-memory store keyed by an HttpOnly cookie, to keep the example
-// free of extra dependencies; a real service uses its own session middleware (and, with more
-// than one instance, a shared session store and a shared replay store such as RedisReplayStore).
+// A GOV.UK One Login relying party in Express on govuk-one-login-tokens/express: sign-in,
+// callback, sign-out, back-channel logout and protected pages. Sessions are express-session in
+// Redis (connect-redis), and the client's store (logout-token replays, ended sessions) is the
+// same Redis, so any number of instances can run behind one load balancer.
 import express from 'express';
-import { randomBytes } from 'node:crypto';
+import session from 'express-session';
+import { RedisStore as SessionStore } from 'connect-redis';
+import { oneLoginExpress } from 'govuk-one-login-tokens/express';
 
-export const CALLBACK_PATH = '/oidc/authorization-code/callback';
-
-/** Minimal cookie sessions: `req.session` is a plain object, saved in `sessions` by id. */
-function sessionMiddleware(sessions) {
-  return (req, res, next) => {
-    const id = /(?:^|;\s*)sid=([A-Za-z0-9_-]{43})/.exec(req.headers.cookie ?? '')?.[1];
-    let sessionId = id !== undefined && sessions.has(id) ? id : undefined;
-    if (sessionId === undefined) {
-      sessionId = randomBytes(32).toString('base64url');
-      sessions.set(sessionId, {});
-      res.append('set-cookie', `sid=${sessionId}; Path=/; HttpOnly; SameSite=Lax`);
-    }
-    req.session = sessions.get(sessionId);
-    req.endSession = () => sessions.delete(sessionId);
-    next();
-  };
+/** A GOV.UK page: the GOV.UK Frontend header, with "Sign out" when someone is signed in. */
+function page(title, body, signedIn) {
+  const signOut = signedIn ? '<nav class="govuk-header__content"><a class="govuk-header__link" href="/sign-out">Sign out</a></nav>' : '';
+  return `<!DOCTYPE html><html lang="en" class="govuk-template"><head><title>${title}</title>
+<link rel="stylesheet" href="/assets/govuk-frontend.min.css"></head><body class="govuk-template__body">
+<header class="govuk-header"><div class="govuk-header__container govuk-width-container">
+<div class="govuk-header__logo"><a href="/" class="govuk-header__link govuk-header__link--homepage">GOV.UK</a></div>${signOut}</div></header>
+<main class="govuk-width-container govuk-main-wrapper"><h1 class="govuk-heading-l">${title}</h1>${body}</main></body></html>`;
 }
+const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
- * @param {import('govuk-one-login-tokens').OneLoginClient} oneLogin
- * @param {{ signInOptions?: object, postLogoutRedirectUri?: string }} [options]
+ * @param {import('govuk-one-login-tokens').OneLoginClient} oneLogin created with a RedisStore
+ * @param {{ redis: object, sessionSecret: string, assets?: string, postLogoutRedirectUri?: string, signInOptions?: object, identityClaims?: string[] }} options
  */
-export function createApp(oneLogin, { signInOptions = { scope: ['openid', 'email'] }, postLogoutRedirectUri } = {}) {
-  const sessions = new Map();
+export function createApp(oneLogin, { redis, sessionSecret, assets, postLogoutRedirectUri, signInOptions, identityClaims = ['coreIdentityJWT', 'address'] }) {
   const app = express();
-  app.use(sessionMiddleware(sessions));
+  if (assets) app.use('/assets', express.static(assets));
+  app.use(
+    session({
+      store: new SessionStore({ client: redis, prefix: 'example-session:' }),
+      secret: sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: 8 * 3600 * 1000 },
+    }),
+  );
 
-  app.get('/', (req, res) => {
-    const user = req.session.user;
-    res.type('text').send(user ? `Signed in as ${user.sub} (${user.email ?? 'no email'})` : 'Not signed in: GET /sign-in');
+  // --- GOV.UK One Login: routes and protection --------------------------------------------------
+  const auth = oneLoginExpress(oneLogin, { postLogoutRedirectUri, signInOptions });
+  app.use(auth.router);
+  app.get('/account', auth.requireSignIn(), (req, res) => {
+    res.send(page('Your account', `<p class="govuk-body">Signed in as ${escape(req.oneLogin.email ?? req.oneLogin.sub)}</p>`, true));
   });
-
-  // --- the sign-in core -----------------------------------------------------------------------
-  app.get('/sign-in', (req, res) => {
-    const { url, transaction } = oneLogin.startSignIn(signInOptions);
-    req.session.signIn = transaction;
-    res.redirect(url);
-  });
-  app.get(CALLBACK_PATH, async (req, res) => {
-    const signIn = await oneLogin.completeSignIn(req.originalUrl, req.session.signIn);
-    delete req.session.signIn;
-    req.session.user = { sub: signIn.sub, email: signIn.email, idToken: signIn.idToken, identity: signIn.identity };
-    res.redirect('/');
+  app.get('/identity', auth.requireSignIn({ vtr: 'Cl.Cm.P2', claims: identityClaims }), (req, res) => {
+    const name = req.oneLogin.identity?.currentName?.fullName ?? 'unknown';
+    res.send(page('Your identity', `<p class="govuk-body">Identity checked (${escape(req.oneLogin.identity?.levelOfConfidence)}): ${escape(name)}</p>`, true));
   });
   // ---------------------------------------------------------------------------------------------
 
-  app.get('/sign-out', (req, res) => {
-    const idTokenHint = req.session.user?.idToken;
-    req.endSession();
-    res.redirect(oneLogin.logoutUrl(idTokenHint ? { idTokenHint, postLogoutRedirectUri } : {}));
-  });
-
-  // One Login POSTs logout_token here; end every session of that user and answer exactly 200.
-  app.post('/back-channel-logout', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
-    const { sub } = await oneLogin.handleBackChannelLogout(req.body);
-    for (const [id, session] of sessions) if (session.user?.sub === sub) sessions.delete(id);
-    res.sendStatus(200);
-  });
-
-  // A refused callback or logout token: its stable code, never a stack trace.
-  app.use((error, req, res, _next) => {
-    if (typeof error.code !== 'string') return res.status(500).type('text').send('Internal error');
-    if (error.error === 'login_required') req.endSession(); // One Login ended its session
-    res.status(400).type('text').send(`Refused: ${error.code}`);
+  app.get('/', (req, res) => {
+    const user = req.session.oneLogin?.user;
+    const body = user ? `<p class="govuk-body">Signed in. <a class="govuk-link" href="/account">Your account</a></p>` : '<a class="govuk-button" href="/sign-in?returnTo=/account">Sign in</a>';
+    res.send(page('Example service', body, Boolean(user)));
   });
   return app;
 }

@@ -89,6 +89,12 @@ impl JsClientConfig {
         to_js(&self.inner.http)
     }
 
+    /// How long a session of the service can live, in seconds.
+    #[wasm_bindgen(getter, js_name = sessionLifetime)]
+    pub fn session_lifetime(&self) -> f64 {
+        self.inner.session_lifetime
+    }
+
     /// `"none"`, `"client_secret_post"` or `"private_key_jwt"`.
     #[wasm_bindgen(getter)]
     pub fn authentication(&self) -> String {

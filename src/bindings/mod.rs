@@ -14,6 +14,7 @@ mod jose;
 mod lists;
 mod onelogin;
 mod options;
+mod sessions;
 #[cfg(feature = "flow")]
 mod signing;
 #[cfg(feature = "test-exports")]

@@ -69,6 +69,9 @@ pub struct ClientConfig {
     pub authentication: Authentication,
     /// Allowed clock skew, seconds (per-call options may change it for one verification).
     pub clock_tolerance: f64,
+    /// How long a session of the service can live, seconds (ended-session records are kept
+    /// as long).
+    pub session_lifetime: f64,
     /// Request settings for the I/O layer.
     pub http: HttpSettings,
 }

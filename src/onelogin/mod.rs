@@ -22,6 +22,7 @@ pub mod id_token;
 pub mod inspect;
 pub mod logout;
 pub mod logout_url;
+pub mod sessions;
 #[cfg(feature = "flow")]
 pub mod sign_in;
 #[cfg(feature = "flow")]
@@ -58,6 +59,14 @@ pub use environment::{CustomEnvironment, Environment, EnvironmentSpec, Environme
 pub use id_token::{verify_id_token, IdTokenClaims, IdTokenOptions, NonceCheck};
 pub use logout::{verify_logout_token, LogoutOptions, LogoutTokenClaims};
 pub use logout_url::{build_logout_url, LogoutUrlOptions};
+pub use sessions::{
+    check_session_lifetime, is_signed_out, safe_return_to, sign_out_record_ttl, SessionRules,
+};
+#[cfg(feature = "flow")]
+pub use sessions::{
+    meets_requirement, AdapterOptions, AdapterPaths, InPersonReturn, ResolvedAdapterOptions,
+    SessionHolds, SessionRequirement,
+};
 #[cfg(feature = "flow")]
 pub use sign_in::{start_sign_in, SignIn, SignInOptions, Transaction};
 #[cfg(feature = "flow")]

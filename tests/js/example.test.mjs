@@ -1,6 +1,9 @@
-// examples/express started as a user would (node server.mjs with its environment variables)
-// against the test OP, driven through one sign-in, sign-out and a back-channel logout with fetch:
-// redirects followed by hand, the session cookie kept.
+// examples/express started as a user would (node server.mjs with its environment variables),
+// twice: two instances of the service behind one real redis-server (sessions in connect-redis,
+// the client's RedisStore), against the test OP, driven with fetch through a sign-in on one
+// instance seen on the other, a back-channel logout delivered to one that ends the session on
+// the other, a replay, a forged callback, step-up to identity and sign-out. Redirects are
+// followed by hand; one cookie jar (cookies are per host, not per port).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -13,14 +16,17 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { exportJWK } from 'jose';
 import { startTestOp } from '../support/test-op.mjs';
+import { startRedis } from '../support/redis.mjs';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/express/', import.meta.url));
 const PACKED = fileURLToPath(new URL('../node_modules/govuk-one-login-tokens', import.meta.url));
 const CLIENT_ID = 'express-example-client';
 
 let op;
-let server;
+let redis;
+let servers = [];
 let base;
+let other;
 let dir;
 
 /** The example imports the package by name: point it at the packed copy the JS tests use. */
@@ -39,45 +45,54 @@ async function freePort() {
   return port;
 }
 
+/** One instance: node server.mjs with the README's variables; resolves once it listens. */
+async function startServer(port, env) {
+  const child = spawn(process.execPath, [join(EXAMPLE, 'server.mjs')], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  servers.push(child);
+  const exited = new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`the example exited with ${code}`))));
+  const listening = new Promise((resolve) => createInterface({ input: child.stdout }).on('line', (l) => l.startsWith('listening') && resolve()));
+  await Promise.race([listening, exited]);
+}
+
 before(async () => {
   linkPackage();
+  redis = await startRedis();
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
   dir = mkdtempSync(join(tmpdir(), 'express-example-'));
   const keyFile = join(dir, 'private_key.pem');
   writeFileSync(keyFile, rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-  const port = await freePort();
+  const [port, otherPort] = [await freePort(), await freePort()];
   base = `http://127.0.0.1:${port}`;
+  other = `http://127.0.0.1:${otherPort}`;
   op = await startTestOp({
     clientId: CLIENT_ID,
     clientPublicJwk: await exportJWK(rsa.publicKey),
     redirectUris: [`${base}/oidc/authorization-code/callback`],
     postLogoutRedirectUris: [`${base}/`],
   });
-  // The two variables the README documents, plus this test's client, port and address.
-  server = spawn(process.execPath, [join(EXAMPLE, 'server.mjs')], {
-    env: {
-      ...process.env,
-      ONE_LOGIN_ENVIRONMENT: op.issuer.replace(/\/$/, ''),
-      ONE_LOGIN_PRIVATE_KEY_FILE: keyFile,
-      ONE_LOGIN_CLIENT_ID: CLIENT_ID,
-      ONE_LOGIN_POST_LOGOUT_REDIRECT_URI: `${base}/`,
-      PORT: String(port),
-      BASE_URL: base,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise((_, reject) => server.once('exit', (code) => reject(new Error(`the example exited with ${code}`))));
-  const listening = new Promise((resolve) => createInterface({ input: server.stdout }).on('line', (l) => l.startsWith('listening') && resolve()));
-  await Promise.race([listening, exited]);
+  // The variables the README documents, plus this test's client, ports and address. Both
+  // instances are one service: one BASE_URL, one Redis, one session secret.
+  const env = {
+    ONE_LOGIN_ENVIRONMENT: op.issuer.replace(/\/$/, ''),
+    ONE_LOGIN_PRIVATE_KEY_FILE: keyFile,
+    ONE_LOGIN_CLIENT_ID: CLIENT_ID,
+    ONE_LOGIN_POST_LOGOUT_REDIRECT_URI: `${base}/`,
+    REDIS_URL: redis.url,
+    SESSION_SECRET: 'example-test-session-secret',
+    BASE_URL: base,
+  };
+  await Promise.all([startServer(port, env), startServer(otherPort, env)]);
 });
 
 after(async () => {
-  if (server && server.exitCode === null) {
+  for (const server of servers) {
+    if (server.exitCode !== null) continue;
     const exited = new Promise((resolve) => server.once('exit', resolve));
     server.kill('SIGTERM');
     await exited;
   }
   await op?.close();
+  await redis?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -96,41 +111,65 @@ function browser() {
   };
 }
 
-test('the Express example: sign in, see the user, sign out', async () => {
-  const visit = browser();
-  assert.match((await visit(`${base}/`)).text, /Not signed in/);
-  const toOp = await visit(`${base}/sign-in`);
-  assert.equal(toOp.status, 302);
-  assert.ok(toOp.location.startsWith(op.environment.authorizeUrl), toOp.location);
-  const callback = await op.authorize(toOp.location);
-  assert.ok(callback.startsWith(`${base}/oidc/authorization-code/callback?`), callback);
-  const home = await visit(callback);
-  assert.equal(home.status, 302, home.text);
-  assert.equal(home.location, '/');
-  assert.equal((await visit(`${base}/`)).text, `Signed in as ${op.sub} (test@example.com)`);
+/** The callback delivered to `instance` (the load balancer's pick). */
+const to = (instance, url) => `${instance}${new URL(url).pathname}${new URL(url).search}`;
 
-  const out = await visit(`${base}/sign-out`);
+/** Sign in from the account page: returns the account page as the browser then sees it. */
+async function signIn(visit, start = base, finish = start) {
+  const toSignIn = await visit(`${start}/account`);
+  assert.equal(toSignIn.status, 302);
+  const toOp = await visit(`${start}${toSignIn.location}`);
+  assert.ok(toOp.location.startsWith(op.environment.authorizeUrl), toOp.location);
+  const back = await visit(to(finish, await op.authorize(toOp.location)));
+  assert.equal(back.status, 302, back.text);
+  assert.equal(back.location, '/account');
+  return visit(`${finish}/account`);
+}
+
+test('the Express example: sign in on one instance, seen on the other; the GOV.UK header signs out', async () => {
+  const visit = browser();
+  assert.match((await visit(`${base}/`)).text, /Sign in/);
+  const account = await signIn(visit, base, other);
+  assert.equal(account.status, 200, account.text);
+  assert.match(account.text, /Signed in as test@example\.com/);
+  assert.match(account.text, /class="govuk-header__link" href="\/sign-out">Sign out/);
+  assert.match((await visit(`${base}/account`)).text, /Signed in as/);
+
+  const out = await visit(`${other}/sign-out`);
   assert.equal(out.status, 302);
   assert.ok(out.location.startsWith(`${op.environment.endSessionUrl}?id_token_hint=`), out.location);
-  assert.match((await visit(`${base}/`)).text, /Not signed in/);
+  assert.equal((await visit(`${base}/account`)).status, 302, 'signed out on both');
 });
 
-test('the Express example: a forged callback is refused; back-channel logout ends the session once', async () => {
+test('the Express example: a forged callback is refused; back-channel logout to one instance ends the session on the other once', async () => {
   const visit = browser();
-  const toOp = await visit(`${base}/sign-in`);
-  const callback = await op.authorize(toOp.location);
-  const forged = callback.replace(/state=[^&]+/, 'state=forged');
-  const refused = await visit(forged);
+  const toSignIn = await visit(`${base}/sign-in`);
+  const callback = await op.authorize(toSignIn.location);
+  const refused = await visit(callback.replace(/state=[^&]+/, 'state=forged'));
   assert.equal(refused.status, 400);
   assert.match(refused.text, /ERR_OAUTH_STATE_MISMATCH/);
-  await visit(callback);
-  assert.match((await visit(`${base}/`)).text, /^Signed in/);
+  const sub = `urn:fdc:gov.uk:2022:example-${Date.now()}`;
+  op.userinfoFor(sub);
+  assert.equal((await signIn(visit)).status, 200);
 
-  const token = op.logoutToken({ sub: op.sub });
-  const first = await op.backChannelLogout(`${base}/back-channel-logout`, token);
+  const token = op.logoutToken({ sub });
+  const first = await op.backChannelLogout(`${other}/back-channel-logout`, token);
   assert.equal(first.status, 200, first.body);
-  assert.match((await visit(`${base}/`)).text, /Not signed in/);
+  assert.equal((await visit(`${base}/account`)).status, 302, 'ended on the other instance');
   const replay = await op.backChannelLogout(`${base}/back-channel-logout`, token);
   assert.equal(replay.status, 400);
   assert.match(replay.body, /ERR_LOGOUT_TOKEN_REPLAYED/);
+});
+
+test('the Express example: the identity page steps up to Cl.Cm.P2 with the claims', async () => {
+  const visit = browser();
+  assert.equal((await signIn(visit)).status, 200);
+  const stepUp = await visit(`${other}/identity`);
+  assert.equal(stepUp.status, 302);
+  assert.equal(new URL(stepUp.location).searchParams.get('vtr'), '["Cl.Cm.P2"]');
+  const back = await visit(to(base, await op.authorize(stepUp.location)));
+  assert.equal(back.location, '/identity');
+  const page = await visit(`${other}/identity`);
+  assert.equal(page.status, 200, page.text);
+  assert.match(page.text, /Identity checked \(P2\)/);
 });

@@ -1,7 +1,8 @@
-// Several instances of one service share back-channel logout replay protection through Redis:
-// two OneLoginClient instances in two Node processes (one on node-redis, one on ioredis), one
-// real redis-server (tests/support/redis.mjs), one test OP. A logout token accepted by one
-// instance is refused by the other with ERR_LOGOUT_TOKEN_REPLAYED.
+// Several instances of one service share back-channel logout replay protection and ended
+// sessions through Redis: two OneLoginClient instances in two Node processes (one on node-redis,
+// one on ioredis), one real redis-server (tests/support/redis.mjs), one test OP. A logout token
+// accepted by one instance is refused by the other with ERR_LOGOUT_TOKEN_REPLAYED, and the
+// other sees the session ended.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -44,6 +45,12 @@ async function startInstance(kind) {
       child.stdin.write(`${JSON.stringify({ id, body })}\n`);
       return answer;
     },
+    isSignedOut(session) {
+      const id = nextId++;
+      const answer = new Promise((resolve) => waiting.set(id, resolve));
+      child.stdin.write(`${JSON.stringify({ id, session })}\n`);
+      return answer;
+    },
     async stop() {
       child.stdin.end();
       await exited;
@@ -63,7 +70,7 @@ after(async () => {
   await redis?.stop();
 });
 
-test('two processes share one RedisReplayStore: a token replayed to the other instance is refused', async () => {
+test('two processes share one RedisStore: a token replayed to the other instance is refused', async () => {
   const [a, b] = instances;
   assert.notEqual(a.pid, b.pid);
   assert.notEqual(a.pid, process.pid);
@@ -99,4 +106,21 @@ test('an invalid token is refused by verification before it reaches the store', 
   const forged = op.logoutToken({}, { key: 'unknown' });
   assert.equal((await a.call(forged)).error?.code, 'ERR_JWKS_NO_MATCHING_KEY');
   assert.equal((await b.call(op.logoutToken({ aud: 'another-client' }))).error?.code, 'ERR_JWT_CLAIM_VALIDATION_FAILED');
+});
+
+test('a logout handled by one instance ends the session on the other, for that user only', async () => {
+  const [a, b] = instances;
+  const sub = `urn:fdc:gov.uk:2022:${'ended-on-both'.padEnd(43, 'x')}`;
+  const signedInAt = Math.floor(Date.now() / 1000) - 60;
+  assert.equal((await b.isSignedOut({ sub, signedInAt })).result, false, 'nothing recorded yet');
+  const handled = await a.call(op.logoutToken({ sub }));
+  assert.equal(handled.error, undefined, handled.error?.message);
+  assert.ok(handled.result.signedOutAt >= signedInAt);
+  assert.equal((await b.isSignedOut({ sub, signedInAt })).result, true, 'ended on the other instance');
+  assert.equal((await a.isSignedOut({ sub, signedInAt })).result, true);
+  // A sign-in in the same second as the logout counts as ended (at or after; the rule's other
+  // cases are its unit tests in src/onelogin/sessions.rs).
+  assert.equal((await b.isSignedOut({ sub, signedInAt: handled.result.signedOutAt })).result, true);
+  // Another user is not affected.
+  assert.equal((await b.isSignedOut({ sub: `${sub}-other`, signedInAt })).result, false);
 });

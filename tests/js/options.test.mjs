@@ -125,8 +125,8 @@ test('verifyIdToken and inspectToken agree over every vtr form and option mistak
 test('OneLoginClient.create refuses a misspelled option instead of quietly using a default', async () => {
   const { OneLoginClient } = await import('govuk-one-login-tokens');
   const base = { environment: 'integration', clientId: 'c' };
-  // A misspelled replay store would leave a multi-instance service on the per-process default.
-  refused(() => OneLoginClient.create({ ...base, replayStrore: {} }), 'replayStrore', 'did you mean "replayStore"?');
+  // A misspelled store would leave a multi-instance service on the per-process default.
+  refused(() => OneLoginClient.create({ ...base, stores: {} }), 'stores', 'did you mean "store"?');
   refused(() => OneLoginClient.create({ ...base, userAgnet: 'svc/1' }), 'userAgnet', 'did you mean "userAgent"?');
   refused(() => OneLoginClient.create({ ...base, timeoutMs: '5000' }), 'timeoutMs', 'a number');
   assert.equal(OneLoginClient.create({ ...base, userAgent: 'svc/1', fetch: globalThis.fetch }).clientId, 'c');

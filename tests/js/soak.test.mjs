@@ -1,5 +1,5 @@
 // The short memory soak (50,000 mixed operations, then 20,000 OneLoginClient verifications through
-// key rotations and 20,000 replay-store jtis; `make soak` runs 1,000,000 of each). It needs
+// key rotations and 20,000 store jtis; `make soak` runs 1,000,000 of each). It needs
 // --expose-gc, so it runs as its own Node process; scripts/soak.mjs explains the limits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

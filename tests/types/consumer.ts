@@ -61,13 +61,23 @@ import init, {
   type AuthorizationUrlOptions,
   type OneLoginClientOptions,
   type OneLoginClientEndpoints,
-  MemoryReplayStore,
-  RedisReplayStore,
+  MemoryStore,
+  RedisStore,
+  type Store,
   type SignInResult,
   type SignInTransaction,
   type UserinfoResult,
   type SignInTokens,
 } from 'govuk-one-login-tokens';
+import {
+  oneLoginExpress,
+  SIGN_IN_EXPIRY_MS,
+  MAX_SIGN_INS_IN_FLIGHT,
+  type OneLoginExpressOptions,
+  type OneLoginUser,
+  type RequestHandler,
+  type SignInRequirement,
+} from 'govuk-one-login-tokens/express';
 
 export async function useEverything(token: string, jwksText: string, bytes: Uint8Array): Promise<string[]> {
   const loaded: Promise<void> = init();
@@ -295,7 +305,7 @@ export function inspectorUse(token: string): string[] {
 
 // The sign-in flow (issue 9).
 export async function usesTheFlow(pem: string, redisClient: unknown): Promise<string[]> {
-  const oneLogin = OneLoginClient.create({ environment: 'integration', clientId: 'c', redirectUri: 'https://rp/cb', privateKey: pem, clientAssertionAlg: 'PS512', replayStore: new RedisReplayStore(redisClient) });
+  const oneLogin = OneLoginClient.create({ environment: 'integration', clientId: 'c', redirectUri: 'https://rp/cb', privateKey: pem, clientAssertionAlg: 'PS512', store: new RedisStore(redisClient), sessionLifetime: 8 * 3600 });
   const { url, transaction } = oneLogin.startSignIn({ vtr: ['Cl.Cm.P2'], scope: ['openid', 'email'], claims: ['coreIdentityJWT', 'address'], responseMode: 'query' });
   const kept: SignInTransaction = JSON.parse(JSON.stringify(transaction));
   const signIn: SignInResult = await oneLogin.completeSignIn('/cb?code=c&state=s', kept);
@@ -304,7 +314,10 @@ export async function usesTheFlow(pem: string, redisClient: unknown): Promise<st
   const tokens: SignInTokens = await oneLogin.exchangeCode('c', kept);
   const info: UserinfoResult = await oneLogin.fetchUserinfo(tokens.accessToken, { sub: tokens.sub });
   const logout: string = oneLogin.logoutUrl({ idTokenHint: signIn.idToken, postLogoutRedirectUri: 'https://rp/out', state: 's' });
-  const { sub, sid, jti } = await oneLogin.handleBackChannelLogout('logout_token=x', { replayStore: new MemoryReplayStore({ maxEntries: 10 }) });
+  const { sub, sid, jti, signedOutAt } = await oneLogin.handleBackChannelLogout('logout_token=x');
+  const ended: boolean = await oneLogin.isSignedOut({ sub: signIn.sub, signedInAt: signIn.signedInAt });
+  const memory: Store = new MemoryStore({ maxEntries: 10 });
+  const latest: number | null = await memory.signedOutAt(sub);
   try {
     await oneLogin.completeSignIn(new URL('https://rp/cb?error=access_denied'), undefined);
   } catch (error) {
@@ -313,5 +326,22 @@ export async function usesTheFlow(pem: string, redisClient: unknown): Promise<st
   }
   // @ts-expect-error responseMode is query or fragment
   oneLogin.startSignIn({ responseMode: 'form_post' });
-  return [url, current ?? '', level ?? '', info.email ?? '', logout, sub, String(sid), jti, String(signIn.returnCodes?.length)];
+  return [url, current ?? '', level ?? '', info.email ?? '', logout, sub, String(sid), jti, String(signIn.returnCodes?.length), String(signedOutAt), String(ended), String(latest)];
+}
+
+// The Express adapter (issue 18): its own entry, typed without @types/express.
+export function usesTheExpressAdapter(oneLogin: OneLoginClient): [RequestHandler, RequestHandler, RequestHandler] {
+  const options: OneLoginExpressOptions = {
+    postLogoutRedirectUri: 'https://rp/out',
+    signInOptions: { scope: ['openid', 'email'] },
+    paths: { signIn: '/login' },
+    inPersonReturn: { path: '/in-person-return', screen: '/identity-check-done' },
+  };
+  const { router, requireSignIn } = oneLoginExpress(oneLogin, options);
+  const requirement: SignInRequirement = { vtr: 'Cl.Cm.P2', claims: ['coreIdentityJWT', 'address'], maxAge: 600 };
+  const show: RequestHandler = (req: { oneLogin?: OneLoginUser }, res: { send(text: string): void }) =>
+    res.send(`${req.oneLogin?.identity?.currentName?.fullName ?? ''} ${req.oneLogin?.signedInAt ?? 0} ${SIGN_IN_EXPIRY_MS} ${MAX_SIGN_INS_IN_FLIGHT}`);
+  // @ts-expect-error a requirement's claims are a list
+  requireSignIn({ claims: 'address' });
+  return [router, requireSignIn(requirement), show];
 }

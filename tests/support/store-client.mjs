@@ -1,13 +1,15 @@
-// One Node process with its own Redis client and its own RedisReplayStore, driven over stdio by
-// tests/js/replay-store.test.mjs so that two processes (two clients, two client libraries) share
-// one Redis. Usage: node replay-client.mjs node-redis|ioredis PORT [PREFIX]
-// Each stdin line is JSON { id, jti, ttl }; each stdout line answers { id, result } or
-// { id, error } (the error's name and message). EOF on stdin closes the client and exits.
+// One Node process with its own Redis client and its own RedisStore, driven over stdio by
+// tests/js/store.test.mjs so that two processes (two clients, two client libraries) share one
+// Redis. Usage: node store-client.mjs node-redis|ioredis PORT [PREFIX]
+// Each stdin line is JSON { id, method, args } (a RedisStore method: remember, recordSignOut,
+// signedOutAt); each stdout line answers { id, result } or { id, error } (the error's name and
+// message). EOF on stdin closes the client and exits.
 import { createInterface } from 'node:readline';
 import { createClient } from 'redis';
 import { Redis } from 'ioredis';
-import { RedisReplayStore } from 'govuk-one-login-tokens';
+import { RedisStore } from 'govuk-one-login-tokens';
 
+const METHODS = new Set(['remember', 'recordSignOut', 'signedOutAt']);
 const [kind, port, prefix] = process.argv.slice(2);
 let client;
 if (kind === 'node-redis') {
@@ -19,16 +21,17 @@ if (kind === 'node-redis') {
 } else {
   throw new Error(`unknown client kind ${kind}`);
 }
-const store = new RedisReplayStore(client, prefix === undefined ? {} : { prefix });
+const store = new RedisStore(client, prefix === undefined ? {} : { prefix });
 const send = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
 send({ ready: kind });
 
 const pending = [];
 for await (const line of createInterface({ input: process.stdin })) {
-  const { id, jti, ttl } = JSON.parse(line);
+  const { id, method, args } = JSON.parse(line);
+  if (!METHODS.has(method)) throw new Error(`unknown method ${method}`);
   // Requests are answered as they complete, not in order, so concurrent ones really overlap.
   pending.push(
-    store.remember(jti, ttl).then(
+    store[method](...args).then(
       (result) => send({ id, result }),
       (error) => send({ id, error: `${error.name}: ${error.message}` }),
     ),
