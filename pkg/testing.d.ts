@@ -1,7 +1,5 @@
 // Types of govuk-one-login-tokens/testing (pkg/testing.js): GOV.UK One Login inside a service's
 // own tests. Node only; never loaded by the main entry.
-import type { KeyObject } from 'node:crypto';
-
 /** The back-channel logout event claim name. */
 export declare const LOGOUT_EVENT: 'http://schemas.openid.net/event/backchannel-logout';
 /** One Login's vocabulary prefix. */
@@ -161,8 +159,8 @@ export declare function createTestTokens(options?: TestTokensOptions): TestToken
 export interface StartTestOneLoginOptions {
   /** The registered client (default: a fresh ID). */
   clientId?: string;
-  /** The client's RSA public key (PEM, JWK or KeyObject). Without it the kit makes a key pair. */
-  publicKey?: string | JsonObject | KeyObject;
+  /** The client's RSA public key (PEM, JWK or node:crypto KeyObject). Without it the kit makes a key pair. */
+  publicKey?: string | object;
   /** Registers client_secret_post instead (authentication only). */
   clientSecret?: string;
   /** 0 (default): any free port. */
@@ -256,4 +254,4 @@ export declare class AuthorizeRejected extends Error {
 }
 
 /** The vtr grammar the kit applies: the lowest vector, or undefined when invalid. */
-export declare function parseVtr(raw: string | undefined): { c: 'Cl' | 'Cl.Cm'; p: number; levels: string[] } | undefined;
+export declare function parseVtr(raw: string | undefined): { c: 'Cl' | 'Cl.Cm'; p: number } | undefined;

@@ -316,16 +316,21 @@ class KeyRing {
     if (alg === 'RS256') return this.rsa()[useNew ? 1 : 0];
     return useNew ? this.ecNew : this.ec;
   }
-  /** The JWKS: both current keys, and the new ones once published (as the simulator does). */
-  jwks(publishNew) {
-    const [rsa, rsaNew] = this.rsa();
-    const entry = (k) => ({ ...k.jwk, kid: k.kid, alg: k.alg, use: 'sig' });
-    return { keys: [this.ec, rsa, ...(publishNew ? [this.ecNew, rsaNew] : [])].map(entry) };
+  /** Whether the RSA keys exist yet. */
+  get hasRsa() {
+    return this.#rsa !== undefined;
   }
-  /** Every key a published ID token may be signed with (for id_token_hint checks). */
-  publishedKeys(publishNew) {
-    const [rsa, rsaNew] = this.rsa();
-    return [this.ec, rsa, ...(publishNew ? [this.ecNew, rsaNew] : [])];
+  /**
+   * Every published ID-token key: both current keys, and the new ones once published (as the
+   * simulator does). `withRsa: false` leaves out RSA keys not made yet (no token can need them).
+   */
+  publishedKeys(publishNew, { withRsa = true } = {}) {
+    const [rsa, rsaNew] = withRsa || this.hasRsa ? this.rsa() : [];
+    return [this.ec, rsa, ...(publishNew ? [this.ecNew, rsaNew] : [])].filter(Boolean);
+  }
+  /** The JWKS of publishedKeys(). */
+  jwks(publishNew, options) {
+    return { keys: this.publishedKeys(publishNew, options).map((k) => ({ ...k.jwk, kid: k.kid, alg: k.alg, use: 'sig' })) };
   }
 }
 
@@ -346,12 +351,11 @@ function toPublicKey(value, option) {
 
 // --- the vtr grammar ----------------------------------------------------------------------------
 /**
- * `vtr` as One Login parses it: a JSON array of vectors; C components sorted must be `Cl` or
- * `Cl.Cm`; at most one of P0–P3; identity (P1+) needs `Cl.Cm`; identity and non-identity vectors
- * are not mixed. Returns the lowest vector `{ c, p, levels }` (by P, then C; `levels` lists every
- * P level asked for), or `undefined` when invalid.
+ * The vectors of a `vtr` as One Login parses it: a JSON array of vectors; C components sorted
+ * must be `Cl` or `Cl.Cm`; at most one of P0–P3; identity (P1+) needs `Cl.Cm`; identity and
+ * non-identity vectors are not mixed. `[{ c, p }]`, or `undefined` when invalid.
  */
-export function parseVtr(raw) {
+function parseVectors(raw) {
   let list = ['Cl.Cm'];
   if (raw !== undefined && raw !== '') {
     let parsed;
@@ -376,9 +380,15 @@ export function parseVtr(raw) {
   }
   const identity = vectors.filter((v) => v.p > 0).length;
   if (identity > 0 && identity < vectors.length) return undefined;
-  const levels = vectors.filter((v) => v.p > 0).map((v) => `P${v.p}`);
-  const [lowest] = vectors.sort((a, b) => a.p - b.p || a.c.length - b.c.length);
-  return { c: lowest.c, p: lowest.p, levels };
+  return vectors;
+}
+
+/** `vtr` as One Login reads it: the lowest vector `{ c, p }` (by P, then C), or `undefined` when invalid. */
+export function parseVtr(raw) {
+  const vectors = parseVectors(raw);
+  if (vectors === undefined) return undefined;
+  const [lowest] = [...vectors].sort((a, b) => a.p - b.p || a.c.length - b.c.length);
+  return { c: lowest.c, p: lowest.p };
 }
 
 // --- token factories ----------------------------------------------------------------------------
@@ -435,9 +445,12 @@ class TestTokens {
     return this.#clock();
   }
 
-  /** The JWKS that verifies ID, access and logout tokens (`{ publishNew }`: with the rotation keys). */
+  /**
+   * The JWKS that verifies ID, access and logout tokens (`{ publishNew }`: with the rotation keys).
+   * Its RSA keys are there once an RS256 token has been made (RSA keys are slow to make).
+   */
   jwks({ publishNew = false } = {}) {
-    return this.#keys.jwks(publishNew);
+    return this.#keys.jwks(publishNew, { withRsa: false });
   }
 
   /** The DID document that verifies core identity credentials. */
@@ -810,7 +823,9 @@ export async function startTestOneLogin(options = {}) {
   function configure(body) {
     const change = readConfigBody(body, base);
     const willPublish = change.publishNew ?? publishNew;
-    if ((change.useNew ?? useNew) && !willPublish) {
+    // Publishing turned off stops the use of the new keys too, unless the body asks for both.
+    const willUse = change.useNew ?? (willPublish ? useNew : false);
+    if (willUse && !willPublish) {
       throw refuse('useNewIdTokenSigningKeys', 'Cannot enabled useNewIdTokenSigningKeys whilst publishNewIdTokenSigningKeys is false');
     }
     if (change.client !== undefined) {
@@ -825,7 +840,7 @@ export async function startTestOneLogin(options = {}) {
       coreIdentityErrors: [...(change.errors?.coreIdentityErrors ?? [])],
     };
     publishNew = willPublish;
-    useNew = change.useNew ?? useNew;
+    useNew = willUse;
   }
 
   /** The configuration as the simulator's GET /config shows it. */
@@ -1001,10 +1016,12 @@ export async function startTestOneLogin(options = {}) {
       }
       if (p.code_challenge_method !== 'S256') return fail('invalid_request', 'Invalid value for code_challenge_method parameter.');
     }
+    const vectors = parseVectors(p.vtr);
+    if (vectors === undefined) return fail('invalid_request', 'Request vtr not valid');
     const vot = parseVtr(p.vtr);
-    if (vot === undefined) return fail('invalid_request', 'Request vtr not valid');
     // The simulator's vtr-validator: levels the client may ask for, and identity only when enabled.
-    if (vot.p > 0 && (!vot.levels.every((l) => client.clientLoCs.includes(l)) || !client.identityVerificationSupported)) {
+    const levels = vectors.filter((v) => v.p > 0).map((v) => `P${v.p}`);
+    if (vot.p > 0 && (!levels.every((l) => client.clientLoCs.includes(l)) || !client.identityVerificationSupported)) {
       return fail('invalid_request', 'Request vtr not valid');
     }
     if (vot.p > 0 && client.publicKey === undefined && client.publicKeySource !== 'JWKS') return fail('invalid_request', 'Request vtr is not permitted');
@@ -1063,7 +1080,8 @@ export async function startTestOneLogin(options = {}) {
 
   /** The payload of an ID token this kit signed with a key it publishes, or `undefined`. */
   function verifiedIdTokenHint(token) {
-    for (const key of keys.publishedKeys(publishNew)) {
+    // An RS256 hint can only come from an RSA key already made.
+    for (const key of keys.publishedKeys(publishNew, { withRsa: false })) {
       const verified = verifiedJws(token, key.publicKey, [key.alg]);
       if (verified !== undefined) return verified.payload;
     }

@@ -1,7 +1,8 @@
 // The test OP (tests/support/test-op.mjs: the package's test kit, govuk-one-login-tokens/testing,
 // set up as these tests expect) proved with plain fetch and jose: a full authorize -> token ->
-// userinfo round trip whose tokens verify against the OP's JWKS and DID document, One Login's refusals (PKCE, client assertion, authorize rules,
-// userinfo bearer), logout, and every injectable fault, each observed on the wire.
+// userinfo round trip whose tokens verify against the OP's JWKS and DID document, One Login's
+// refusals (PKCE, client assertion, authorize rules, userinfo bearer), logout, and every
+// injectable fault, each observed on the wire.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';

@@ -260,7 +260,8 @@ test('the simulator\'s documented configuration examples, replayed (provenance i
     const other = clientFor(op, { clientId: 'aClientId' });
     const signedIn = await signIn(op, other, { scope: ['openid', 'phone', 'email'] });
     assert.equal(signedIn.claims.aud, 'aClientId');
-    await assert.rejects(signIn(op, client), (e) => e instanceof TokenError);
+    // The old client ID is no longer registered: One Login's page, not a redirect.
+    await assert.rejects(signIn(op, client), (e) => e.name === 'AuthorizeRejected' && e.status === 400);
     await op.config({ clientConfiguration: { clientId: op.clientId, scopes: ['openid', 'email', 'phone'] } });
   });
 
@@ -381,9 +382,10 @@ test('token factories without a server: ID token, core identity, logout token, w
   assert.equal(id.iss, 'http://127.0.0.1/');
   const at = 'an-access-token';
   assert.equal(verifyIdToken(tokens.idToken({ nonce: 'n-1' }, { accessToken: at }), { jwks, environment, clientId: 'unit-client', nonce: 'n-1', accessToken: at }).nonce, 'n-1');
-  assert.deepEqual(syncRefusal(() => verifyIdToken(tokens.idToken({ exp: tokens.now() - 3600 }), { jwks, environment, clientId: 'unit-client', nonce: TEST_NONCE })), ['ERR_JWT_EXPIRED', 'exp']);
+  assert.equal(syncRefusal(() => verifyIdToken(tokens.idToken({ exp: tokens.now() - 3600 }), { jwks, environment, clientId: 'unit-client', nonce: TEST_NONCE }))[0], 'ERR_JWT_EXPIRED');
   assert.deepEqual(syncRefusal(() => verifyIdToken(tokens.idToken({ vot: undefined }), { jwks, environment, clientId: 'unit-client', nonce: TEST_NONCE }))[0], 'ERR_JWT_CLAIM_VALIDATION_FAILED');
   assert.deepEqual(syncRefusal(() => verifyIdToken(tokens.idToken({}, { key: 'unknown' }), { jwks, environment, clientId: 'unit-client', nonce: TEST_NONCE })), ['ERR_JWKS_NO_MATCHING_KEY']);
+  assert.equal(jwks.keys.length, 1, 'no RSA key made yet');
   const rs = tokens.idToken({}, { alg: 'RS256' });
   assert.equal(verifyIdToken(rs, { jwks: tokens.jwks(), environment, clientId: 'unit-client', nonce: TEST_NONCE }).sub, tokens.sub);
 
