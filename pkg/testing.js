@@ -174,10 +174,11 @@ function applyOverrides(target, overrides = {}) {
   return out;
 }
 
-/** The closest of `known` to `name` (edit distance at most 3), for "did you mean". */
+/** The closest of `known` to `name` (edit distance at most 3, or a prefix), for "did you mean". */
 function nearest(name, known) {
-  let best;
-  let bestDistance = 4;
+  const lower = name.toLowerCase();
+  let best = known.find((candidate) => lower.length >= 4 && candidate.toLowerCase().startsWith(lower));
+  let bestDistance = best === undefined ? 4 : 0;
   for (const candidate of known) {
     const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
