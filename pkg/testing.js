@@ -712,7 +712,8 @@ export async function startTestOneLogin(options = {}) {
   const nowSeconds = () => clock();
 
   const keys = new KeyRing();
-  // RSA keys take a while: made in the background; the JWKS (and an RS256 token) wait for them.
+  // Every key exists before the kit answers (the RSA ones, slow to make, on the thread pool and
+  // side by side), so no request waits for one and the JWKS never changes under a client.
   const rsaReady = keys.warm();
   let privateKey;
   let clientKey;
@@ -723,6 +724,7 @@ export async function startTestOneLogin(options = {}) {
     clientKey = pair.publicKey;
     privateKey = pair.privateKey.export({ type: 'pkcs8', format: 'pem' });
   }
+  await rsaReady;
 
   // The registration and what the next sign-in returns: the simulator's configuration. Defaults:
   // a client registered for every scope, claim and level of confidence, any redirect URI until
