@@ -1,7 +1,8 @@
-// The test OP (tests/support/test-op.mjs) proved on its own, with plain fetch and jose and none of
-// this package: a full authorize -> token -> userinfo round trip whose tokens verify against the
-// OP's JWKS and DID document, One Login's refusals (PKCE, client assertion, authorize rules,
-// userinfo bearer), logout, and every injectable fault, each observed on the wire.
+// The test OP (tests/support/test-op.mjs: the package's test kit, govuk-one-login-tokens/testing,
+// set up as these tests expect) proved with plain fetch and jose: a full authorize -> token ->
+// userinfo round trip whose tokens verify against the OP's JWKS and DID document, One Login's
+// refusals (PKCE, client assertion, authorize rules, userinfo bearer), logout, and every
+// injectable fault, each observed on the wire.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
@@ -131,7 +132,9 @@ test('discovery, JWKS and DID document: One Login shapes, this OP\'s URLs', asyn
   assert.equal('claims_parameter_supported' in d, false, 'absent, as at One Login');
 
   const jwks = await (await fetch(op.environment.jwksUrl)).json();
-  assert.ok(jwks.keys.length >= 1 && jwks.keys.every((k) => k.kty === 'EC' && k.alg === 'ES256' && typeof k.kid === 'string'));
+  // The simulator's JWKS: an ES256 key and an RS256 key (for idTokenSigningAlgorithm RS256).
+  assert.deepEqual(jwks.keys.map((k) => `${k.kty} ${k.alg}`), ['EC ES256', 'RSA RS256']);
+  assert.ok(jwks.keys.every((k) => typeof k.kid === 'string' && !('d' in k)));
 
   const port = new URL(op.issuer).port;
   assert.equal(op.environment.didId, `did:web:127.0.0.1%3A${port}`);

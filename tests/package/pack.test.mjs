@@ -40,6 +40,8 @@ test('package.json is publishable as specified', () => {
   });
   assert.deepEqual(manifest.exports['.'].node, { import: './node.mjs', require: './index.cjs' });
   assert.equal(manifest.exports['.'].default, './index.js');
+  // The test kit: Node only (no "default", so a browser or edge bundle cannot pick it up).
+  assert.deepEqual(manifest.exports['./testing'], { types: './testing.d.ts', node: './testing.js' });
   assert.ok(Array.isArray(manifest.sideEffects));
   const wasm = pack.files.filter((f) => f.path.endsWith('.wasm'));
   assert.equal(wasm.length, 2, 'the server and the browser build');

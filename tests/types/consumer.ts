@@ -345,3 +345,22 @@ export function usesTheExpressAdapter(oneLogin: OneLoginClient): [RequestHandler
   requireSignIn({ claims: 'address' });
   return [router, requireSignIn(requirement), show];
 }
+
+// The test kit (govuk-one-login-tokens/testing, testing.d.ts).
+import { startTestOneLogin, createTestTokens, SIMULATOR_ERRORS, type SimulatorConfiguration, type TestOneLogin } from 'govuk-one-login-tokens/testing';
+
+export async function testKitTypes(): Promise<string> {
+  const op: TestOneLogin = await startTestOneLogin({ clientId: 'client', configuration: { clientConfiguration: { idTokenSigningAlgorithm: 'RS256' } } });
+  const body: SimulatorConfiguration = { errorConfiguration: { idTokenErrors: [...SIMULATOR_ERRORS.idTokenErrors] }, publishNewIdTokenSigningKeys: true };
+  await op.config(body);
+  // @ts-expect-error not a simulator error name
+  await op.config({ errorConfiguration: { idTokenErrors: ['INVALID_ISSUER'] } });
+  // @ts-expect-error the simulator's member is redirectUrls
+  await op.config({ clientConfiguration: { redirectUris: [] } });
+  const environment: { readonly baseUrl: string } = op.environment;
+  const tokens = createTestTokens({ clientId: 'client' });
+  const token: string = tokens.idToken({ vot: 'Cl' }, { alg: 'RS256', key: 'new' }) + tokens.logoutToken({ sub: 's' });
+  const { status } = await op.sendBackChannelLogout('http://127.0.0.1:1/logout', { sub: 's' });
+  await op.close();
+  return `${environment.baseUrl} ${token} ${status} ${op.privateKey ?? ''}`;
+}
