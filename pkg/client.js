@@ -556,11 +556,10 @@ export class OneLoginClient {
     return isSignedOutRule(signedInAt, signedOutAt, this.#now(), this.#config.sessionLifetime);
   }
 
-  /** Free the cached documents' and the configuration's WebAssembly memory. */
+  /** Free the cached documents' WebAssembly memory; the next verification fetches again. */
   dispose() {
     this.#jwks.dispose();
     this.#did.dispose();
     this.#discovery.dispose();
-    this.#config.free();
   }
 }

@@ -835,7 +835,7 @@ impl OneLoginClientOptions {
         let session_lifetime = match self.session_lifetime {
             Some(seconds) => crate::onelogin::check_session_lifetime(seconds)
                 .map_err(|e| e.for_option("sessionLifetime"))?,
-            None => crate::onelogin::DEFAULT_SESSION_LIFETIME,
+            None => crate::onelogin::sessions::DEFAULT_SESSION_LIFETIME,
         };
         Ok(ClientConfig {
             client_id,
