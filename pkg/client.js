@@ -68,6 +68,11 @@ class RemoteDocument {
     return this.#clock() >= this.#freshUntil;
   }
 
+  /** Whether `ensureFresh` would fetch. */
+  get due() {
+    return this.#value === undefined || this.#stale;
+  }
+
   /** Make sure `current` is loaded and fresh (or, during an outage, the last good copy). */
   async ensureFresh() {
     if (this.#value === undefined || this.#stale) await this.#refresh();
@@ -334,21 +339,24 @@ export class OneLoginClient {
 
   /** Verify an ID token: `{ nonce, vtr?, maxAge?, accessToken?, now?, clockTolerance? }`. */
   async verifyIdToken(token, options) {
-    this.#config.checkVerifyOptions('idToken', options);
+    // Options refused before a fetch they would cause (otherwise the verification reads them).
+    if (this.#jwks.due) this.#config.checkVerifyOptions('idToken', options);
     const now = this.#now();
     return this.#verify(this.#jwks, (keys) => this.#config.verifyIdToken(token, keys, options, now));
   }
 
   /** Verify a core identity credential: `{ sub, vtr?, now?, clockTolerance? }` → `{ claims, identity }`. */
   async verifyCoreIdentity(token, options) {
-    this.#config.checkVerifyOptions('coreIdentity', options);
+    // Options refused before a fetch they would cause (otherwise the verification reads them).
+    if (this.#did.due) this.#config.checkVerifyOptions('coreIdentity', options);
     const now = this.#now();
     return this.#verify(this.#did, (did) => this.#config.verifyCoreIdentity(token, did, options, now));
   }
 
   /** Verify a back-channel logout token: `{ now?, clockTolerance? }` → claims (keep `jti`). */
   async verifyLogoutToken(token, options) {
-    this.#config.checkVerifyOptions('logoutToken', options);
+    // Options refused before a fetch they would cause (otherwise the verification reads them).
+    if (this.#jwks.due) this.#config.checkVerifyOptions('logoutToken', options);
     const now = this.#now();
     return this.#verify(this.#jwks, (keys) => this.#config.verifyLogoutToken(token, keys, options, now));
   }
