@@ -13,13 +13,13 @@ use crate::error::{Error, Result};
 use crate::jwk::KeySet;
 use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
 use crate::jwt::VerifyOptions;
-#[cfg(feature = "flow")]
-use crate::onelogin::client_assertion::DEFAULT_LIFETIME;
-use crate::onelogin::inspect::{InspectOptions, TokenKind};
 use crate::onelogin::client::{
     AssertionSettings, Authentication, CallTime, ClientConfig, HttpSettings, SignInMinimum,
     DEFAULT_COOLDOWN_MS, DEFAULT_TIMEOUT_MS,
 };
+#[cfg(feature = "flow")]
+use crate::onelogin::client_assertion::DEFAULT_LIFETIME;
+use crate::onelogin::inspect::{InspectOptions, TokenKind};
 use crate::onelogin::{
     AuthorizationRequest, CoreIdentityOptions, DidDocument, Environment, EnvironmentSpec,
     IdTokenOptions, LevelOfConfidence, LogoutOptions, NonceCheck, Vtr,
@@ -828,10 +828,9 @@ impl OneLoginClientOptions {
                 }
             }
         };
-        let clock_tolerance = claims::check_clock_tolerance(
-            self.clock_tolerance.unwrap_or(DEFAULT_CLOCK_TOLERANCE),
-        )
-        .map_err(|e| e.for_option("clockTolerance"))?;
+        let clock_tolerance =
+            claims::check_clock_tolerance(self.clock_tolerance.unwrap_or(DEFAULT_CLOCK_TOLERANCE))
+                .map_err(|e| e.for_option("clockTolerance"))?;
         let session_lifetime = match self.session_lifetime {
             Some(seconds) => crate::onelogin::check_session_lifetime(seconds)
                 .map_err(|e| e.for_option("sessionLifetime"))?,
@@ -904,7 +903,11 @@ impl ClientIdTokenOptions {
     ///
     /// # Errors
     /// `ERR_INVALID_ARGUMENT` naming the missing or unusable option.
-    pub fn resolve(self, config: &ClientConfig, clock: impl FnOnce() -> f64) -> Result<IdTokenOptions> {
+    pub fn resolve(
+        self,
+        config: &ClientConfig,
+        clock: impl FnOnce() -> f64,
+    ) -> Result<IdTokenOptions> {
         let time = config.check_time(self.call_time(), clock)?;
         Ok(config.id_token_options(
             NonceCheck::from_option(self.nonce)?,
@@ -956,7 +959,11 @@ impl ClientLogoutTokenOptions {
     ///
     /// # Errors
     /// `ERR_INVALID_ARGUMENT` naming the unusable option.
-    pub fn resolve(self, config: &ClientConfig, clock: impl FnOnce() -> f64) -> Result<LogoutOptions> {
+    pub fn resolve(
+        self,
+        config: &ClientConfig,
+        clock: impl FnOnce() -> f64,
+    ) -> Result<LogoutOptions> {
         Ok(config.logout_options(config.check_time(self.call_time(), clock)?))
     }
 }

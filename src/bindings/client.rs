@@ -10,9 +10,9 @@ use super::options::from_js;
 use super::{to_js, token_arg, JsResult};
 use crate::error::{Error, ErrorCode};
 use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
-use crate::onelogin::{self, Authentication, ClientConfig, EnvironmentSpec, LogoutUrlOptions};
 #[cfg(feature = "flow")]
 use crate::onelogin::RsaSigningKey;
+use crate::onelogin::{self, Authentication, ClientConfig, EnvironmentSpec, LogoutUrlOptions};
 use crate::options::{
     AuthorizationUrlOptions, ClientCoreIdentityOptions, ClientIdTokenOptions,
     ClientLogoutTokenOptions, HandleBackChannelLogoutOptions, OneLoginClientOptions,

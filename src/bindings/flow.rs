@@ -14,8 +14,8 @@ use crate::error::Error;
 use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
 use crate::onelogin::client::CheckedUserinfo;
 use crate::onelogin::{
-    self, Authentication, CallbackParams, Completion, IdentityView, SignInOptions,
-    TokenResponse, Transaction,
+    self, Authentication, CallbackParams, Completion, IdentityView, SignInOptions, TokenResponse,
+    Transaction,
 };
 use crate::options::{CompleteSignInOptions, SignClientAssertionOptions};
 use serde::{Deserialize, Serialize};
@@ -66,8 +66,7 @@ pub fn client_assertion(config: &JsClientConfig, params: JsValue, now: f64) -> J
         .into());
     };
     let params: SignClientAssertionOptions = from_js(Some(params))?;
-    if params.client_id.is_some() || params.environment.is_some() || params.private_key.is_some()
-    {
+    if params.client_id.is_some() || params.environment.is_some() || params.private_key.is_some() {
         return Err(Error::option(
             "clientId",
             "the client gives the client ID, the environment and the key",
@@ -76,7 +75,10 @@ pub fn client_assertion(config: &JsClientConfig, params: JsValue, now: f64) -> J
     }
     let options = SignClientAssertionOptions {
         client_id: Some(config.inner.client_id.clone()),
-        audience: params.audience.clone().or_else(|| Some(settings.audience.clone())),
+        audience: params
+            .audience
+            .clone()
+            .or_else(|| Some(settings.audience.clone())),
         alg: params.alg.clone().or_else(|| settings.alg.clone()),
         kid: params.kid.clone().or_else(|| settings.kid.clone()),
         ..params
@@ -104,9 +106,7 @@ pub fn client_begin_completion(
     let minimum = from_js::<CompleteSignInOptions>(Some(options))?.resolve()?;
     let transaction = transaction_arg(transaction)?;
     let time = config.inner.check_time(Default::default(), || now)?;
-    let inner = config
-        .inner
-        .begin_completion(transaction, &minimum, time)?;
+    let inner = config.inner.begin_completion(transaction, &minimum, time)?;
     Ok(JsCompletion {
         inner,
         tokens: None,
@@ -164,10 +164,9 @@ impl JsCompletion {
     #[wasm_bindgen(js_name = checkCallback)]
     pub fn check_callback(&self, callback: JsValue) -> JsResult<String> {
         let params = match callback.as_string() {
-            Some(text) => onelogin::parse_callback(
-                &text,
-                self.inner.transaction().response_mode.as_deref(),
-            )?,
+            Some(text) => {
+                onelogin::parse_callback(&text, self.inner.transaction().response_mode.as_deref())?
+            }
             None if callback.is_object() => from_js::<CallbackParams>(Some(callback))?,
             None => {
                 return Err(Error::option(
@@ -204,7 +203,9 @@ impl JsCompletion {
         let Some(tokens) = &self.tokens else {
             return Err(Error::option("tokens", "no token response was accepted").into());
         };
-        let verified = self.inner.verify_tokens(&config.inner, tokens, &keys.inner)?;
+        let verified = self
+            .inner
+            .verify_tokens(&config.inner, tokens, &keys.inner)?;
         to_js(&VerifiedTokens {
             claims: &verified.claims,
             id_token: &tokens.id_token,
@@ -264,7 +265,10 @@ struct FetchUserinfoOptions {
 
 /// `fetchUserinfo`'s options, checked before the request is sent; returns the `sub`.
 #[wasm_bindgen(js_name = clientCheckUserinfoOptions, skip_typescript)]
-pub fn client_check_userinfo_options(config: &JsClientConfig, options: JsValue) -> JsResult<String> {
+pub fn client_check_userinfo_options(
+    config: &JsClientConfig,
+    options: JsValue,
+) -> JsResult<String> {
     let options: FetchUserinfoOptions = from_js(Some(options))?;
     if let Some(transaction) = &options.transaction {
         config.inner.check_transaction(transaction)?;

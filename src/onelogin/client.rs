@@ -251,8 +251,7 @@ mod flow {
     use crate::onelogin::id_token::IdTokenClaims;
     use crate::onelogin::sign_in::Transaction;
     use crate::onelogin::token_endpoint::{
-        token_request_body, verify_token_response, ClientAuthentication, FlowContext,
-        TokenResponse,
+        token_request_body, verify_token_response, ClientAuthentication, FlowContext, TokenResponse,
     };
     use crate::onelogin::userinfo::{
         check_userinfo_response, identity_to_verify, userinfo_claims, verify_sign_in_identity,

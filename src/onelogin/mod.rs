@@ -43,13 +43,13 @@ pub use back_channel::{logout_token_from_body, replay_ttl_seconds};
 #[cfg(feature = "flow")]
 pub use callback::{check_callback, parse_callback, CallbackParams};
 #[cfg(feature = "flow")]
+pub use client::Completion;
+pub use client::{Authentication, ClientConfig, SignInMinimum};
+#[cfg(feature = "flow")]
 pub use client_assertion::{
     sign_client_assertion, sign_request_object, ClientAssertionOptions, RequestObjectOptions,
     RsaSigningKey, SigningAlgorithm,
 };
-pub use client::{Authentication, ClientConfig, SignInMinimum};
-#[cfg(feature = "flow")]
-pub use client::Completion;
 pub use core_identity::{
     verify_core_identity, CoreIdentityClaims, CoreIdentityOptions, Identity, Name, NameView,
 };

@@ -3,10 +3,10 @@
 //! service keeps (in its session) until the callback and which every later check reads.
 
 use super::authorize::{build_authorization_url, build_request_object_url, AuthorizationRequest};
+use super::client::{Authentication, ClientConfig};
 use super::client_assertion::{
     sign_request_object, RequestObjectOptions, RsaSigningKey, DEFAULT_LIFETIME,
 };
-use super::client::{Authentication, ClientConfig};
 use super::non_empty;
 use super::vtr::{LevelOfConfidence, Vtr};
 use crate::error::{Error, Result};
