@@ -23,7 +23,9 @@ import {
   replayTtlSeconds,
   parseDiscovery,
   checkClientOptions,
+  checkAccessToken, // [issue 22 sec] finding 8
 } from './wasm/govuk_one_login_tokens.js';
+import { refuseOversizedLogoutBody, refuseOversizedCallback } from './limits.js'; // [issue 22 sec] finding 1
 import { KeySet, DidDocument, SigningKey } from './classes.js';
 import {
   verifyIdTokenWithKeySet,
@@ -286,8 +288,10 @@ export class OneLoginClient {
       ['discoveryUrl', 'discovery document'],
       ['tokenUrl', 'token endpoint'],
       ['userinfoUrl', 'userinfo endpoint'],
+      ['authorizeUrl', 'authorization endpoint'], // [issue 22 sec] finding 6
+      ['endSessionUrl', 'end-session endpoint'], // [issue 22 sec] finding 6
     ]) {
-      if (endpoints[name] !== undefined) endpoints[name] = checkDocumentUrl(endpoints[name], what);
+      if (endpoints[name] !== undefined) endpoints[name] = checkDocumentUrl(endpoints[name], what, name); // [issue 22 sec] names the option
     }
     const flow = flowConfig(options);
 
@@ -556,6 +560,7 @@ export class OneLoginClient {
   async fetchUserinfo(accessToken, options) {
     const { sub, transaction } = perCall(options);
     if (typeof accessToken !== 'string' || accessToken === '') throw argument('accessToken', 'fetchUserinfo: accessToken must be a non-empty string');
+    checkAccessToken(accessToken); // [issue 22 sec] finding 8: before Headers sees it
     if (typeof sub !== 'string' || sub === '') throw argument('sub', 'fetchUserinfo: option "sub" (the ID token\'s sub) is required');
     const response = await this.#send(
       this.#required('userinfoUrl'),
@@ -577,6 +582,7 @@ export class OneLoginClient {
    * phoneNumberVerified }`; `identity` is `null` when no credential arrived.
    */
   async completeSignIn(callback, transaction) {
+    refuseOversizedCallback(callback); // [issue 22 sec] finding 1: before wasm memory
     // State first: on a mismatch (or no transaction) nothing is sent anywhere.
     const code = checkCallback(callbackInput(callback), transaction);
     const tokens = await this.exchangeCode(code, transaction);
@@ -613,7 +619,7 @@ export class OneLoginClient {
   async handleBackChannelLogout(input, options) {
     const { replayStore } = perCall(options);
     const body = input instanceof URLSearchParams ? input.toString() : typeof input?.get === 'function' ? (input.get('logout_token') ?? '') : input;
-    const token = logoutTokenFromBody(body);
+    const token = logoutTokenFromBody(refuseOversizedLogoutBody(body)); // [issue 22 sec] finding 1
     const claims = await this.verifyLogoutToken(token, { now: this.#now(), clockTolerance: this.#flow.clockTolerance });
     const store = replayStore ?? this.#flow.replayStore;
     if (typeof store?.remember !== 'function') throw argument('replayStore', 'option "replayStore" must have an async remember(jti, ttlSeconds)');

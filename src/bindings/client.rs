@@ -5,7 +5,7 @@
 
 use super::onelogin::JsDidDocument;
 use super::options::from_js;
-use super::{to_js, JsResult};
+use super::{capped_string, to_js, JsResult};
 use crate::error::{Error, ErrorCode};
 use crate::onelogin::{self, LogoutUrlOptions};
 use serde::Deserialize;
@@ -15,6 +15,19 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(js_name = checkDidDocumentId, skip_typescript)]
 pub fn check_did_document_id(did: &JsDidDocument, did_id: String) -> JsResult<()> {
     did.inner.check_id(&did_id).map_err(JsValue::from)
+}
+
+/// Refuse an endpoint URL that is not https (or http to this machine), naming `option`
+/// (`pkg/fetch.js` asks this after normalising the URL).
+#[wasm_bindgen(js_name = checkEndpointUrl, skip_typescript)]
+pub fn check_endpoint_url(url: JsValue, option: String) -> JsResult<()> {
+    let cap = crate::limits::MAX_OPTION_STRING_SIZE;
+    if super::over_cap(&url, cap) {
+        let message = format!("option \"{option}\" is longer than {cap} characters");
+        return Err(Error::option(option, message).into());
+    }
+    let url = url.as_string().unwrap_or_default();
+    onelogin::endpoint_url::check_endpoint_url(&url, option).map_err(JsValue::from)
 }
 
 /// The front-channel logout URL.
@@ -35,7 +48,9 @@ struct LogoutForm {
 /// form object `{ logout_token }`.
 #[wasm_bindgen(js_name = logoutTokenFromBody, skip_typescript)]
 pub fn logout_token_from_body(body: JsValue) -> JsResult<String> {
-    if let Some(text) = body.as_string() {
+    let cap = crate::limits::MAX_LOGOUT_BODY_SIZE;
+    let what = "the back-channel logout body";
+    if let Some(text) = capped_string(&body, cap, ErrorCode::JwtInvalid, what)? {
         return onelogin::logout_token_from_body(&text).map_err(JsValue::from);
     }
     // A body that is not a readable object has no logout_token either.
@@ -62,6 +77,8 @@ pub fn replay_ttl_seconds(exp: f64, now: f64, clock_tolerance: f64) -> f64 {
 /// Parse a discovery document and check its issuer.
 #[wasm_bindgen(js_name = parseDiscovery, skip_typescript)]
 pub fn parse_discovery(text: JsValue, issuer: String) -> JsResult<JsValue> {
-    let text = text.as_string().unwrap_or_default();
+    let cap = crate::limits::MAX_DOCUMENT_SIZE;
+    let text = capped_string(&text, cap, ErrorCode::JwksFetchFailed, "the discovery document")?
+        .unwrap_or_default();
     to_js(&onelogin::parse_discovery(&text, &issuer)?)
 }

@@ -96,7 +96,9 @@ fn required_transaction(value: JsValue) -> JsResult<Transaction> {
 #[wasm_bindgen(js_name = checkCallback, skip_typescript)]
 pub fn check_callback(callback: JsValue, transaction: JsValue) -> JsResult<String> {
     let transaction = transaction_arg(transaction)?;
-    let params = match callback.as_string() {
+    let cap = crate::limits::MAX_CALLBACK_SIZE;
+    let text = super::capped_string(&callback, cap, ErrorCode::OAuthAuthorizationError, "the callback")?;
+    let params = match text {
         Some(text) => onelogin::parse_callback(
             &text,
             transaction
@@ -183,10 +185,28 @@ pub fn token_request_body_with_key(
     Ok(onelogin::token_request_body(&code, &transaction, &auth)?)
 }
 
+/// Refuse an access token that cannot be sent as a bearer token (before `Headers` sees it).
+#[wasm_bindgen(js_name = checkAccessToken, skip_typescript)]
+pub fn check_access_token(access_token: JsValue) -> JsResult<()> {
+    let token = super::token_arg(&access_token, crate::limits::MAX_TOKEN_SIZE)
+        .map_err(|_| {
+            Error::option(
+                "accessToken",
+                format!(
+                    "\"accessToken\" must be a string of at most {} bytes",
+                    crate::limits::MAX_TOKEN_SIZE
+                ),
+            )
+        })?;
+    onelogin::check_access_token(&token).map_err(JsValue::from)
+}
+
 /// Check the token endpoint's answer: `{ accessToken, idToken, expiresIn }`.
 #[wasm_bindgen(js_name = checkTokenResponse, skip_typescript)]
 pub fn check_token_response(status: u16, body: JsValue) -> JsResult<JsValue> {
-    let body = body.as_string().unwrap_or_default();
+    let cap = crate::limits::MAX_RESPONSE_SIZE;
+    let body = super::capped_string(&body, cap, ErrorCode::OAuthTokenError, "the token response")?
+        .unwrap_or_default();
     to_js(&onelogin::check_token_response(status, &body)?)
 }
 
@@ -261,7 +281,9 @@ pub fn check_userinfo_response(
     options: JsValue,
 ) -> JsResult<JsValue> {
     let o: UserinfoCheckJs = from_js(Some(options))?;
-    let body = body.as_string().unwrap_or_default();
+    let cap = crate::limits::MAX_RESPONSE_SIZE;
+    let body = super::capped_string(&body, cap, ErrorCode::OAuthUserinfoError, "the userinfo response")?
+        .unwrap_or_default();
     let userinfo =
         onelogin::check_userinfo_response(status, www_authenticate.as_deref(), &body, &o.sub)?;
     let claims = onelogin::userinfo_claims(&userinfo)?;

@@ -15,8 +15,9 @@ pub mod client_assertion;
 pub mod core_identity;
 pub mod did;
 pub mod discovery;
+pub mod endpoint_url;
 pub mod environment;
-mod form;
+pub(crate) mod form;
 pub mod id_token;
 pub mod inspect;
 pub mod logout;
@@ -58,7 +59,8 @@ pub use logout_url::{build_logout_url, LogoutUrlOptions};
 pub use sign_in::{start_sign_in, SignIn, SignInClient, SignInOptions, Transaction};
 #[cfg(feature = "flow")]
 pub use token_endpoint::{
-    check_token_response, token_request_body, verify_token_response, ClientAuthentication,
+    check_access_token, check_token_response, token_request_body, verify_token_response,
+    ClientAuthentication,
     FlowContext, TokenResponse,
 };
 #[cfg(feature = "flow")]
