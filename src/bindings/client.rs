@@ -78,7 +78,12 @@ pub fn replay_ttl_seconds(exp: f64, now: f64, clock_tolerance: f64) -> f64 {
 #[wasm_bindgen(js_name = parseDiscovery, skip_typescript)]
 pub fn parse_discovery(text: JsValue, issuer: String) -> JsResult<JsValue> {
     let cap = crate::limits::MAX_DOCUMENT_SIZE;
-    let text = capped_string(&text, cap, ErrorCode::JwksFetchFailed, "the discovery document")?
-        .unwrap_or_default();
+    let text = capped_string(
+        &text,
+        cap,
+        ErrorCode::JwksFetchFailed,
+        "the discovery document",
+    )?
+    .unwrap_or_default();
     to_js(&onelogin::parse_discovery(&text, &issuer)?)
 }

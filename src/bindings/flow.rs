@@ -97,7 +97,12 @@ fn required_transaction(value: JsValue) -> JsResult<Transaction> {
 pub fn check_callback(callback: JsValue, transaction: JsValue) -> JsResult<String> {
     let transaction = transaction_arg(transaction)?;
     let cap = crate::limits::MAX_CALLBACK_SIZE;
-    let text = super::capped_string(&callback, cap, ErrorCode::OAuthAuthorizationError, "the callback")?;
+    let text = super::capped_string(
+        &callback,
+        cap,
+        ErrorCode::OAuthAuthorizationError,
+        "the callback",
+    )?;
     let params = match text {
         Some(text) => onelogin::parse_callback(
             &text,
@@ -188,16 +193,15 @@ pub fn token_request_body_with_key(
 /// Refuse an access token that cannot be sent as a bearer token (before `Headers` sees it).
 #[wasm_bindgen(js_name = checkAccessToken, skip_typescript)]
 pub fn check_access_token(access_token: JsValue) -> JsResult<()> {
-    let token = super::token_arg(&access_token, crate::limits::MAX_TOKEN_SIZE)
-        .map_err(|_| {
-            Error::option(
-                "accessToken",
-                format!(
-                    "\"accessToken\" must be a string of at most {} bytes",
-                    crate::limits::MAX_TOKEN_SIZE
-                ),
-            )
-        })?;
+    let token = super::token_arg(&access_token, crate::limits::MAX_TOKEN_SIZE).map_err(|_| {
+        Error::option(
+            "accessToken",
+            format!(
+                "\"accessToken\" must be a string of at most {} bytes",
+                crate::limits::MAX_TOKEN_SIZE
+            ),
+        )
+    })?;
     onelogin::check_access_token(&token).map_err(JsValue::from)
 }
 
@@ -282,8 +286,13 @@ pub fn check_userinfo_response(
 ) -> JsResult<JsValue> {
     let o: UserinfoCheckJs = from_js(Some(options))?;
     let cap = crate::limits::MAX_RESPONSE_SIZE;
-    let body = super::capped_string(&body, cap, ErrorCode::OAuthUserinfoError, "the userinfo response")?
-        .unwrap_or_default();
+    let body = super::capped_string(
+        &body,
+        cap,
+        ErrorCode::OAuthUserinfoError,
+        "the userinfo response",
+    )?
+    .unwrap_or_default();
     let userinfo =
         onelogin::check_userinfo_response(status, www_authenticate.as_deref(), &body, &o.sub)?;
     let claims = onelogin::userinfo_claims(&userinfo)?;

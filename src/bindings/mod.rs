@@ -136,7 +136,12 @@ fn over_cap(value: &JsValue, cap: usize) -> bool {
 /// A string input from outside (a body, a callback, a document's text), refused by its cap
 /// before it is copied into wasm memory; the core checks the exact UTF-8 size again. `None`
 /// for a value that is not a string.
-fn capped_string(value: &JsValue, cap: usize, code: ErrorCode, what: &'static str) -> JsResult<Option<String>> {
+fn capped_string(
+    value: &JsValue,
+    cap: usize,
+    code: ErrorCode,
+    what: &'static str,
+) -> JsResult<Option<String>> {
     if over_cap(value, cap) {
         return Err(crate::limits::too_large(cap, code, what).into());
     }

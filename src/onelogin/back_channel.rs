@@ -3,8 +3,8 @@
 
 use super::form::parse_pairs;
 use super::logout::JTI_REPLAY_WINDOW;
-use crate::error::{Error, ErrorCode, Result};
 use crate::claims::MAX_CLOCK_TOLERANCE;
+use crate::error::{Error, ErrorCode, Result};
 use crate::limits;
 
 fn unusable(message: &'static str) -> Error {

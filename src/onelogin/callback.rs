@@ -107,10 +107,15 @@ pub fn check_callback(
     transaction: Option<&Transaction>,
 ) -> Result<String> {
     // A callback given as parameters meets the same cap as one given as text.
-    let size = [&params.code, &params.state, &params.error, &params.error_description]
-        .iter()
-        .map(|value| value.as_deref().map_or(0, str::len))
-        .sum::<usize>();
+    let size = [
+        &params.code,
+        &params.state,
+        &params.error,
+        &params.error_description,
+    ]
+    .iter()
+    .map(|value| value.as_deref().map_or(0, str::len))
+    .sum::<usize>();
     if size > limits::MAX_CALLBACK_SIZE {
         return Err(limits::too_large(
             limits::MAX_CALLBACK_SIZE,

@@ -26,7 +26,10 @@ pub fn check_endpoint_url(url: &str, option: impl Into<Cow<'static, str>>) -> Re
             ),
         ))
     };
-    if url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\') {
+    if url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
+    {
         return refuse("it contains whitespace, a control character or a backslash");
     }
     let Some((scheme, rest)) = url.split_once(':') else {
@@ -118,7 +121,9 @@ mod tests {
             let refused = check_endpoint_url(bad, "environment.authorizeUrl");
             assert!(refused.is_err(), "{bad}");
             assert_eq!(
-                refused.err().and_then(|e| e.option_name().map(str::to_owned)),
+                refused
+                    .err()
+                    .and_then(|e| e.option_name().map(str::to_owned)),
                 Some("environment.authorizeUrl".to_owned())
             );
         }

@@ -272,12 +272,28 @@ impl Environment {
             "environment.issuer"
         };
         for (option, given, url) in [
-            ("environment.discoveryUrl", &spec.discovery_url, &env.discovery_url),
+            (
+                "environment.discoveryUrl",
+                &spec.discovery_url,
+                &env.discovery_url,
+            ),
             ("environment.jwksUrl", &spec.jwks_url, &env.jwks_url),
-            ("environment.authorizeUrl", &spec.authorize_url, &env.authorize_url),
+            (
+                "environment.authorizeUrl",
+                &spec.authorize_url,
+                &env.authorize_url,
+            ),
             ("environment.tokenUrl", &spec.token_url, &env.token_url),
-            ("environment.userinfoUrl", &spec.userinfo_url, &env.userinfo_url),
-            ("environment.endSessionUrl", &spec.end_session_url, &env.end_session_url),
+            (
+                "environment.userinfoUrl",
+                &spec.userinfo_url,
+                &env.userinfo_url,
+            ),
+            (
+                "environment.endSessionUrl",
+                &spec.end_session_url,
+                &env.end_session_url,
+            ),
             ("environment.didUrl", &spec.did_url, &env.did_url),
         ] {
             check_endpoint_url(url, if given.is_some() { option } else { base_option })?;

@@ -196,7 +196,10 @@ pub(crate) fn is_logout_typ(typ: &str) -> bool {
 pub const ID_TOKEN_ONLY_CLAIMS: [&str; 5] = ["vot", "vtm", "at_hash", "c_hash", "auth_time"];
 
 fn check_no_id_token_claims(c: &Map<String, Value>) -> Result<()> {
-    match ID_TOKEN_ONLY_CLAIMS.iter().find(|name| c.contains_key(**name)) {
+    match ID_TOKEN_ONLY_CLAIMS
+        .iter()
+        .find(|name| c.contains_key(**name))
+    {
         Some(name) => Err(Error::claim_with_message(
             *name,
             Reason::CheckFailed,
@@ -218,8 +221,11 @@ fn check_lifetime(c: &Map<String, Value>) -> Result<()> {
     let (Some(exp), Some(iat)) = (exp, iat) else {
         return Err(Error::claim("exp", Reason::Missing));
     };
-    // `!(… <= …)` also refuses a NaN difference.
-    if !(exp - iat <= limits::MAX_LOGOUT_TOKEN_LIFETIME as f64) {
+    // Only a difference that is a number within the bound passes (NaN is refused too).
+    let within = (exp - iat)
+        .partial_cmp(&(limits::MAX_LOGOUT_TOKEN_LIFETIME as f64))
+        .is_some_and(|order| order.is_le());
+    if !within {
         return Err(Error::claim_with_message(
             "exp",
             Reason::CheckFailed,

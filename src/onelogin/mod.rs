@@ -60,8 +60,7 @@ pub use sign_in::{start_sign_in, SignIn, SignInClient, SignInOptions, Transactio
 #[cfg(feature = "flow")]
 pub use token_endpoint::{
     check_access_token, check_token_response, token_request_body, verify_token_response,
-    ClientAuthentication,
-    FlowContext, TokenResponse,
+    ClientAuthentication, FlowContext, TokenResponse,
 };
 #[cfg(feature = "flow")]
 pub use userinfo::{

@@ -9,8 +9,8 @@ use super::non_empty;
 use super::sign_in::{refuse_identity_with_secret, Transaction};
 use crate::error::{Error, ErrorCode, OAuthDetail, Result};
 use crate::json;
-use crate::limits;
 use crate::jwk::KeySet;
+use crate::limits;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -144,7 +144,10 @@ pub fn check_token_response(status: u16, body: &str) -> Result<TokenResponse> {
     if let Err(e) = check_access_token(&access_token) {
         return Err(token_error(
             status,
-            format!("the token response's access_token is unusable: {}", e.message()),
+            format!(
+                "the token response's access_token is unusable: {}",
+                e.message()
+            ),
             Some(&body),
         ));
     }
@@ -175,9 +178,9 @@ pub fn check_access_token(token: &str) -> Result<()> {
     }
     let body = token.trim_end_matches('=');
     let b64token = !body.is_empty()
-        && body
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/'));
+        && body.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
+        });
     if !b64token {
         return Err(Error::option(
             "accessToken",

@@ -83,7 +83,10 @@ fn finding_1_the_core_refuses_every_oversized_input_by_its_cap() {
         Some(ErrorCode::JwtInvalid)
     );
     let ok_body = format!("logout_token={}", "a.b.c");
-    assert_eq!(logout_token_from_body(&ok_body).ok().as_deref(), Some("a.b.c"));
+    assert_eq!(
+        logout_token_from_body(&ok_body).ok().as_deref(),
+        Some("a.b.c")
+    );
     let callback = format!("/callback?code=c&state={}", "s".repeat(MAX_CALLBACK_SIZE));
     assert_eq!(
         error_code(parse_callback(&callback, None)),
@@ -139,7 +142,10 @@ fn finding_4_a_logout_token_refuses_id_token_only_claims() -> TestResult {
     assert!(verify_logout_token(&good, &issuer.keys, &logout_options()).is_ok());
     for (name, value) in [
         ("vot", json!("Cl.Cm")),
-        ("vtm", json!("https://oidc.integration.account.gov.uk/trustmark")),
+        (
+            "vtm",
+            json!("https://oidc.integration.account.gov.uk/trustmark"),
+        ),
         ("at_hash", json!("x")),
         ("c_hash", json!("x")),
         ("auth_time", json!(NOW - 10.0)),
@@ -213,11 +219,17 @@ fn finding_6_custom_environment_endpoints_obey_the_url_rule() {
             .and_then(|e| e.option_name().map(str::to_owned))
     };
     assert_eq!(
-        option_of(Environment::custom(&spec(Some("javascript:alert(1)"), None))),
+        option_of(Environment::custom(&spec(
+            Some("javascript:alert(1)"),
+            None
+        ))),
         Some("environment.authorizeUrl".to_owned())
     );
     assert_eq!(
-        option_of(Environment::custom(&spec(None, Some("http://evil.example/")))),
+        option_of(Environment::custom(&spec(
+            None,
+            Some("http://evil.example/")
+        ))),
         Some("environment.endSessionUrl".to_owned())
     );
     // A base on a remote host over http derives only refused URLs, reported as the base.
@@ -281,7 +293,9 @@ fn finding_7_a_percent_sign_needs_two_hex_digits() {
             "{bad}"
         );
         assert_eq!(
-            error_code(logout_token_from_body(&format!("logout_token=a.b{bad}&x=1"))),
+            error_code(logout_token_from_body(&format!(
+                "logout_token=a.b{bad}&x=1"
+            ))),
             Some(ErrorCode::JwtInvalid),
             "{bad}"
         );
