@@ -17,6 +17,25 @@ import { KeySet, DidDocument, SigningKey, requireLive } from './classes.js';
 import { invalidArgument } from './errors.js';
 import { withAsyncSignatures } from './async-signatures.js';
 import { answering } from './host-crypto.js';
+import { refuseOversizedToken, refuseOversizedDocument } from './limits.js';
+
+// What a document option is, in the size refusal's message (a SigningKey is not capped here).
+const DOCUMENT_NAMES = new Map([
+  [KeySet, 'JWKS'],
+  [DidDocument, 'DID document'],
+]);
+
+/** `given`, refused by the document cap before it reaches wasm memory (see limits.js). */
+function cappedDocument(given, Class) {
+  const what = DOCUMENT_NAMES.get(Class);
+  return what === undefined ? given : refuseOversizedDocument(given, what);
+}
+
+/** A caller's own `maxTokenSize` (read as an own property), else the core's default cap. */
+function tokenCap(options) {
+  const own = options !== null && typeof options === 'object' ? Object.getOwnPropertyDescriptor(options, 'maxTokenSize') : undefined;
+  return typeof own?.value === 'number' && Number.isSafeInteger(own.value) && own.value > 0 ? own.value : undefined;
+}
 
 /**
  * The one place that turns `options[name]` into a parsed instance of `Class`: an instance is
@@ -29,7 +48,7 @@ function withParsed(fnName, options, name, Class, use) {
     requireLive(given, Class, name);
     return use(given);
   }
-  const parsed = new Class(given);
+  const parsed = new Class(cappedDocument(given, Class));
   try {
     return use(parsed);
   } finally {
@@ -48,7 +67,7 @@ async function withParsedAsync(fnName, options, name, Class, use) {
       return given;
     });
   }
-  const parsed = new Class(given);
+  const parsed = new Class(cappedDocument(given, Class));
   try {
     return await use(() => parsed);
   } finally {
@@ -72,11 +91,15 @@ function requiredDocument(fnName, options, name) {
  * verifiers run): `{ kind, verdict, checks, header, claims, identity }`. For inspectors.
  */
 export function inspectToken(token, options) {
+  refuseOversizedToken(token);
   return answering(undefined, () => rawInspectToken(token, options));
 }
 
 /** Decode a JWT without verifying it: `{ header, payload, signature }`. */
-export const decodeJwt = rawDecodeJwt;
+export function decodeJwt(token, options) {
+  refuseOversizedToken(token, tokenCap(options));
+  return rawDecodeJwt(token, options);
+}
 
 /** The S256 `code_challenge` of a `code_verifier`. */
 export const pkceChallenge = rawPkceChallenge;
@@ -96,6 +119,8 @@ export const pkceMatches = rawPkceMatches;
 function withLive(raw, position, Class, name) {
   const checked = (...args) => {
     requireLive(args[position], Class, name);
+    // A verifier's token (first argument) is refused by its size before it reaches wasm memory.
+    if (position === 1) refuseOversizedToken(args[0], tokenCap(args[2]));
     return answering(undefined, () => raw(...args));
   };
   return Object.defineProperty(checked, 'name', { value: raw.name });
@@ -113,11 +138,13 @@ export const signRequestObjectWithKey = withLive(rawSignRequestObjectWithKey, 0,
  * `KeySet` (reused as is), a JWKS object, or a JWKS JSON string (parsed for this call only).
  */
 export function verifyJwt(token, options) {
+  refuseOversizedToken(token, tokenCap(options));
   return withParsed('verifyJwt', options, 'jwks', KeySet, (keys) => verifyJwtWithKeySet(token, keys, options));
 }
 
 /** Verify a One Login ID token; returns its claims. `options.jwks` as for `verifyJwt`. */
 export function verifyIdToken(token, options) {
+  refuseOversizedToken(token, tokenCap(options));
   return withParsed('verifyIdToken', options, 'jwks', KeySet, (keys) => verifyIdTokenWithKeySet(token, keys, options));
 }
 
@@ -126,6 +153,7 @@ export function verifyIdToken(token, options) {
  * is a `DidDocument` (reused) or the document as an object or JSON text.
  */
 export function verifyCoreIdentity(token, options) {
+  refuseOversizedToken(token, tokenCap(options));
   return withParsed('verifyCoreIdentity', options, 'didDocument', DidDocument, (did) =>
     verifyCoreIdentityWithDidDocument(token, did, options),
   );
@@ -133,6 +161,7 @@ export function verifyCoreIdentity(token, options) {
 
 /** Verify a back-channel logout token; returns its claims (keep `jti` to refuse replays). */
 export function verifyLogoutToken(token, options) {
+  refuseOversizedToken(token, tokenCap(options));
   return withParsed('verifyLogoutToken', options, 'jwks', KeySet, (keys) =>
     verifyLogoutTokenWithKeySet(token, keys, options),
   );
@@ -161,28 +190,32 @@ export function signRequestObject(options) {
 // Node, Bun and Deno they run the synchronous functions (see node-setup.js).
 
 /** {@link verifyJwt}, with the signature checked by WebCrypto where that is the fast way. */
-export function verifyJwtAsync(token, options) {
+export async function verifyJwtAsync(token, options) {
+  refuseOversizedToken(token, tokenCap(options));
   return withParsedAsync('verifyJwtAsync', options, 'jwks', KeySet, (keys) =>
     withAsyncSignatures(() => rawVerifyJwtWithKeySet(token, keys(), options)),
   );
 }
 
 /** {@link verifyIdToken}, with the signature checked by WebCrypto where that is the fast way. */
-export function verifyIdTokenAsync(token, options) {
+export async function verifyIdTokenAsync(token, options) {
+  refuseOversizedToken(token, tokenCap(options));
   return withParsedAsync('verifyIdTokenAsync', options, 'jwks', KeySet, (keys) =>
     withAsyncSignatures(() => rawVerifyIdTokenWithKeySet(token, keys(), options)),
   );
 }
 
 /** {@link verifyCoreIdentity}, with the signature checked by WebCrypto where that is the fast way. */
-export function verifyCoreIdentityAsync(token, options) {
+export async function verifyCoreIdentityAsync(token, options) {
+  refuseOversizedToken(token, tokenCap(options));
   return withParsedAsync('verifyCoreIdentityAsync', options, 'didDocument', DidDocument, (did) =>
     withAsyncSignatures(() => rawVerifyCoreIdentityWithDidDocument(token, did(), options)),
   );
 }
 
 /** {@link verifyLogoutToken}, with the signature checked by WebCrypto where that is the fast way. */
-export function verifyLogoutTokenAsync(token, options) {
+export async function verifyLogoutTokenAsync(token, options) {
+  refuseOversizedToken(token, tokenCap(options));
   return withParsedAsync('verifyLogoutTokenAsync', options, 'jwks', KeySet, (keys) =>
     withAsyncSignatures(() => rawVerifyLogoutTokenWithKeySet(token, keys(), options)),
   );

@@ -16,7 +16,9 @@ import {
   logoutTokenFromBody,
   isSignedOut as isSignedOutRule,
   signOutRecordTtl,
+  checkAccessToken,
 } from './wasm/govuk_one_login_tokens.js';
+import { refuseOversizedLogoutBody, refuseOversizedCallback } from './limits.js';
 import { KeySet, DidDocument, SigningKey } from './classes.js';
 import { TokenError, invalidArgument, createTokenError } from './errors.js';
 import { fetchDocument } from './fetch.js';
@@ -466,6 +468,8 @@ export class OneLoginClient {
   /** The userinfo request, with the access token checked before it goes into a header. */
   async #userinfo(accessToken) {
     if (typeof accessToken !== 'string' || accessToken === '') throw argument('accessToken', 'accessToken must be a non-empty string');
+    // A token that cannot be a bearer token is refused before Headers sees it.
+    checkAccessToken(accessToken);
     return this.#send(
       this.#endpoints.userinfoUrl,
       { method: 'GET', headers: { Authorization: `Bearer ${accessToken}` } },
@@ -498,6 +502,8 @@ export class OneLoginClient {
    * request. Delete the transaction once this returns or throws.
    */
   async completeSignIn(callback, transaction, options) {
+    // By its size, before anything is copied into wasm memory.
+    refuseOversizedCallback(callback);
     return this.#completing(transaction, options, async (completion) => {
       // State first: on a mismatch nothing is sent anywhere.
       const code = completion.checkCallback(callbackInput(callback));
@@ -536,7 +542,7 @@ export class OneLoginClient {
   async handleBackChannelLogout(input, options) {
     this.#config.checkBackChannelLogoutOptions(options);
     const body = input instanceof URLSearchParams ? input.toString() : typeof input?.get === 'function' ? (input.get('logout_token') ?? '') : input;
-    const token = logoutTokenFromBody(body);
+    const token = logoutTokenFromBody(refuseOversizedLogoutBody(body));
     const now = this.#now();
     const claims = await this.verifyLogoutToken(token, { now });
     const store = this.#store;

@@ -1,37 +1,30 @@
 // Fetching One Login's key documents (JWKS, DID document), shared by OneLoginClient and the CLI.
 // Only URLs the application configured are fetched, never one taken from a token.
+import { checkEndpointUrl } from './wasm/govuk_one_login_tokens.js';
 import { TokenError, invalidArgument } from './errors.js';
 import { request, HttpFailure, DEFAULT_USER_AGENT, DEFAULT_TIMEOUT_MS } from './http.js';
+import { caps } from './limits.js';
 
 export { DEFAULT_USER_AGENT, DEFAULT_TIMEOUT_MS };
 
-// One Login's JWKS is about 2 KB and its DID document smaller; anything near this is not theirs.
-const MAX_DOCUMENT_BYTES = 256 * 1024;
-
-// Plain http is only for a simulator or test double on this machine.
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
-
 /**
- * The normalised URL, if it may be fetched: https, or http to a loopback host.
- * @throws {TokenError} `ERR_INVALID_ARGUMENT` otherwise.
+ * The normalised URL, if it may be fetched or sent to: the host's WHATWG parser normalises it,
+ * and the core's one URL rule decides (https, or http to 127.0.0.1, ::1 or localhost; no
+ * credentials; src/onelogin/endpoint_url.rs).
+ * @param {unknown} url
+ * @param {string} what the endpoint in words, for the message
+ * @param {string} [option] the option that gave it (default `url`)
+ * @throws {TokenError} `ERR_INVALID_ARGUMENT` naming `option` otherwise.
  */
-export function checkDocumentUrl(url, what) {
+export function checkDocumentUrl(url, what, option = 'url') {
   let parsed;
   try {
     parsed = new URL(String(url));
   } catch {
-    throw invalidArgument('url', `the ${what} URL is not a URL: ${url}`);
+    throw invalidArgument(option, `the ${what} URL is not a URL`);
   }
-  if (parsed.username !== '' || parsed.password !== '') {
-    throw invalidArgument('url', `the ${what} URL must not carry credentials`);
-  }
-  if (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname))) {
-    return parsed.href;
-  }
-  throw invalidArgument(
-    'url',
-    `the ${what} URL must use https (plain http only for 127.0.0.1, ::1 or localhost): ${parsed.href}`,
-  );
+  checkEndpointUrl(parsed.href, option);
+  return parsed.href;
 }
 
 /**
@@ -75,14 +68,15 @@ export async function fetchDocument(url, { what, fetch = globalThis.fetch, userA
   }
   let response;
   try {
-    response = await request(href, { fetch, userAgent, timeoutMs, maxBytes: MAX_DOCUMENT_BYTES });
+    // The same cap as a document passed directly (limits.js), so fetching one changes nothing.
+    response = await request(href, { fetch, userAgent, timeoutMs, maxBytes: caps().maxDocumentSize });
   } catch (error) {
     if (!(error instanceof HttpFailure)) throw fetchFailed(`the ${what} at ${href} could not be fetched`, error);
     if (error.kind === 'timeout') {
       throw new TokenError('ERR_JWKS_TIMEOUT', `the ${what} at ${href} did not arrive within ${timeoutMs} ms`, { cause: error });
     }
     const reasons = {
-      too_large: `is too large (over ${MAX_DOCUMENT_BYTES} bytes)`,
+      too_large: `is too large (over ${caps().maxDocumentSize} bytes)`,
       redirect: 'answered with a redirect (not followed)',
     };
     throw fetchFailed(`the ${what} at ${href} ${reasons[error.kind] ?? `could not be fetched: ${error.message}`}`, error);

@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh [seconds-per-target] [target ...]
 #
 # Targets: decode, jwks, did, verify, and the sign-in flow's parsers: options, callback,
-# token_response, userinfo, discovery, logout_body (all by default); 60 seconds each by default.
+# token_response, userinfo, discovery, logout_body, form (all by default); 60 seconds each by default.
 # The seed corpora are regenerated from fixed keys on every run (fuzz/examples/seeds.rs) and
 # grow in fuzz/corpus/; both that and fuzz/artifacts/ are git-ignored. A crash stops the run
 # with libFuzzer's reproducer path; replay it with
@@ -14,7 +14,7 @@ set -euo pipefail
 
 seconds="${1:-60}"
 shift || true
-if [ "$#" -gt 0 ]; then targets=("$@"); else targets=(decode jwks did verify options callback token_response userinfo discovery logout_body); fi
+if [ "$#" -gt 0 ]; then targets=("$@"); else targets=(decode jwks did verify options callback token_response userinfo discovery logout_body form); fi
 
 cd "$(dirname "$0")/../fuzz"
 
@@ -40,6 +40,16 @@ flags_for() {
   esac
 }
 
+# The parsers with a size cap get inputs long enough to cross it (libFuzzer's default is 4 KiB):
+# the callback's 16 KiB, the logout body's 65 KiB (src/limits.rs).
+max_len_for() {
+  case "$1" in
+    callback | form) echo "-max_len=20000" ;;
+    logout_body) echo "-max_len=70000" ;;
+    *) echo "" ;;
+  esac
+}
+
 cargo run --quiet --release --example seeds -- corpus
 
 mkdir -p artifacts/logs
@@ -50,7 +60,7 @@ for target in "${targets[@]}"; do
   # One process (no -jobs/-workers): the machine is shared, so be nice as well.
   # shellcheck disable=SC2046 # the flags are words on purpose
   if ! nice -n 10 cargo fuzz run $(flags_for "${target}") "${target}" "corpus/${target}" -- \
-      -max_total_time="${seconds}" -print_final_stats=1 -rss_limit_mb=2048 -timeout=10 \
+      -max_total_time="${seconds}" $(max_len_for "${target}") -print_final_stats=1 -rss_limit_mb=2048 -timeout=10 \
       >"${log}" 2>&1; then
     echo "!! ${target}: libFuzzer reported a failure:"
     grep -E "ERROR|panicked|Test unit written|SUMMARY" "${log}" || tail -n 30 "${log}"

@@ -77,6 +77,8 @@ checks! {
     Signature = "signature", form, "Signature verifies with that key";
     /// The logout token header `typ`.
     Typ = "typ", content, "typ header is logout+jwt";
+    /// An ID token is not a logout token: no `typ: logout+jwt`, no `events` claim.
+    NotLogoutToken = "not_logout_token", content, "neither typ logout+jwt nor an events claim (a logout token's)";
     /// Every required claim is present.
     Required = "required", content, "Required claims are present";
     /// `iss`.
@@ -97,6 +99,10 @@ checks! {
     Nonce = "nonce", content, "nonce matches the one sent";
     /// A logout token has no `nonce`.
     NoNonce = "no_nonce", content, "nonce is absent (a logout token must not carry one)";
+    /// A logout token carries no claim that only ID tokens have.
+    NoIdTokenClaims = "no_id_token_claims", content, "no ID-token-only claim (vot, vtm, at_hash, c_hash, auth_time)";
+    /// A logout token lives no longer than the replay store remembers its `jti`.
+    Lifetime = "lifetime", content, "exp is at most 600 s after iat (its jti is remembered that long)";
     /// `vot`.
     Vot = "vot", content, "vot is the level requested";
     /// `auth_time` against `max_age`.
@@ -108,7 +114,7 @@ checks! {
     /// `vtm` is a string.
     Vtm = "vtm", content, "vtm is a string";
     /// `jti`.
-    Jti = "jti", content, "jti is a non-empty string (remember it for 3 minutes)";
+    Jti = "jti", content, "jti is a non-empty string of at most 1024 characters (remember it for 3 minutes)";
     /// `events`.
     Events = "events", content, "events holds exactly the back-channel logout event";
     /// `vc`: the credential subject's names and birth dates are readable.

@@ -489,6 +489,13 @@ impl KeySet {
     /// `ERR_JWKS_INVALID` when the document is not strict JSON, not an object, or has no
     /// `keys` array of objects.
     pub fn from_json(text: &str) -> Result<KeySet> {
+        // The size cap first: nothing larger is parsed (see `crate::limits`).
+        crate::limits::refuse_oversized(
+            text,
+            crate::limits::MAX_DOCUMENT_SIZE,
+            ErrorCode::JwksInvalid,
+            "the JWKS",
+        )?;
         let map = json::parse_object(text).map_err(|e| Error::jwks(format!("JWKS is {e}")))?;
         KeySet::from_map(&map)
     }

@@ -45,6 +45,7 @@ mod json;
 mod jwk;
 mod jws;
 pub mod jwt;
+pub mod limits;
 pub mod onelogin;
 pub mod options;
 pub mod pkce;
@@ -67,4 +68,5 @@ pub mod fuzzing {
     pub use crate::dangerous::decode_to_json;
     pub use crate::json::{check_object, parse_object};
     pub use crate::jws::{check_header_policy, decode_header, split};
+    pub use crate::onelogin::form::{decode_component, parse_pairs};
 }

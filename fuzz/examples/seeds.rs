@@ -146,6 +146,18 @@ fn main() {
     {
         write(&callback, &format!("callback-{i}"), text.as_bytes());
     }
+    // Just under and just over the callback's size cap (src/limits.rs).
+    let long_state = "s".repeat(16 * 1024 - 20);
+    write(&callback, "at-cap", format!("?code=a&state={long_state}").as_bytes());
+    write(&callback, "over-cap", format!("?code=abc&state={long_state}xxxxxxxx").as_bytes());
+
+    let form = corpus(&root, "form");
+    for (i, text) in ["a=1&b=%41%2b+c", "logout_token=a.b.c", "%+1", "x=%zz&y", "%C3%A9=%E2%82%AC"]
+        .iter()
+        .enumerate()
+    {
+        write(&form, &format!("form-{i}"), text.as_bytes());
+    }
 
     let token_response = corpus(&root, "token_response");
     let token = f.tokens.first().cloned().unwrap_or_default();

@@ -3,6 +3,7 @@
 //! carries exactly the transaction's `state` and no `error`.
 #![no_main]
 
+use govuk_one_login_tokens::limits::MAX_CALLBACK_SIZE;
 use govuk_one_login_tokens::onelogin::{check_callback, parse_callback, Transaction};
 use libfuzzer_sys::fuzz_target;
 
@@ -24,6 +25,8 @@ fuzz_target!(|data: &[u8]| {
         let Ok(params) = parse_callback(text, mode) else {
             continue;
         };
+        // The length rule: nothing over the cap is ever parsed.
+        assert!(text.len() <= MAX_CALLBACK_SIZE);
         match check_callback(&params, Some(&transaction)) {
             Ok(code) => {
                 assert_eq!(params.state.as_deref(), Some(transaction.state.as_str()));

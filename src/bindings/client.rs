@@ -7,7 +7,7 @@
 use super::jose::JsKeySet;
 use super::onelogin::{CoreIdentityResult, JsDidDocument};
 use super::options::from_js;
-use super::{to_js, token_arg, JsResult};
+use super::{capped_string, to_js, token_arg, JsResult};
 use crate::error::{Error, ErrorCode};
 use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
 #[cfg(feature = "flow")]
@@ -218,7 +218,9 @@ impl JsClientConfig {
     /// Parse a discovery document and check its issuer is this environment's.
     #[wasm_bindgen(js_name = parseDiscovery)]
     pub fn parse_discovery(&self, text: JsValue) -> JsResult<JsValue> {
-        let text = text.as_string().unwrap_or_default();
+        let cap = crate::limits::MAX_DOCUMENT_SIZE;
+        let what = "the discovery document";
+        let text = capped_string(&text, cap, ErrorCode::JwksFetchFailed, what)?.unwrap_or_default();
         to_js(&onelogin::parse_discovery(
             &text,
             self.inner.environment.issuer(),
@@ -236,7 +238,9 @@ struct LogoutForm {
 /// form object `{ logout_token }`.
 #[wasm_bindgen(js_name = logoutTokenFromBody, skip_typescript)]
 pub fn logout_token_from_body(body: JsValue) -> JsResult<String> {
-    if let Some(text) = body.as_string() {
+    let cap = crate::limits::MAX_LOGOUT_BODY_SIZE;
+    let what = "the back-channel logout body";
+    if let Some(text) = capped_string(&body, cap, ErrorCode::JwtInvalid, what)? {
         return onelogin::logout_token_from_body(&text).map_err(JsValue::from);
     }
     // A body that is not a readable object has no logout_token either.
@@ -259,4 +263,17 @@ pub fn logout_token_from_body(body: JsValue) -> JsResult<String> {
 pub fn build_logout_url(end_session_url: String, options: JsValue) -> JsResult<String> {
     let options: LogoutUrlOptions = from_js(Some(options))?;
     onelogin::build_logout_url(&end_session_url, &options).map_err(JsValue::from)
+}
+
+/// Refuse an endpoint URL that is not https (or http to this machine), naming `option`
+/// (`pkg/fetch.js` asks this after normalising the URL).
+#[wasm_bindgen(js_name = checkEndpointUrl, skip_typescript)]
+pub fn check_endpoint_url(url: JsValue, option: String) -> JsResult<()> {
+    let cap = crate::limits::MAX_OPTION_STRING_SIZE;
+    if super::over_cap(&url, cap) {
+        let message = format!("option \"{option}\" is longer than {cap} characters");
+        return Err(Error::option(option, message).into());
+    }
+    let url = url.as_string().unwrap_or_default();
+    onelogin::endpoint_url::check_endpoint_url(&url, option).map_err(JsValue::from)
 }

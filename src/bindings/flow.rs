@@ -9,8 +9,8 @@ use super::jose::JsKeySet;
 use super::onelogin::JsDidDocument;
 use super::options::from_js;
 use super::signing::JsSigningKey;
-use super::{string_arg, to_js, token_arg, JsResult};
-use crate::error::Error;
+use super::{capped_string, string_arg, to_js, token_arg, JsResult};
+use crate::error::{Error, ErrorCode};
 use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
 use crate::onelogin::client::CheckedUserinfo;
 use crate::onelogin::{
@@ -149,6 +149,13 @@ struct UserinfoResult {
     core_identity_jwt: Option<String>,
 }
 
+/// A userinfo response's text, refused by its cap before it is copied into wasm memory.
+fn userinfo_body(body: &JsValue) -> JsResult<String> {
+    let cap = crate::limits::MAX_RESPONSE_SIZE;
+    let what = "the userinfo response";
+    Ok(capped_string(body, cap, ErrorCode::OAuthUserinfoError, what)?.unwrap_or_default())
+}
+
 fn userinfo_result(checked: CheckedUserinfo) -> JsResult<JsValue> {
     to_js(&UserinfoResult {
         userinfo: checked.userinfo,
@@ -163,7 +170,14 @@ impl JsCompletion {
     /// error_description }`) against the transaction; returns the code.
     #[wasm_bindgen(js_name = checkCallback)]
     pub fn check_callback(&self, callback: JsValue) -> JsResult<String> {
-        let params = match callback.as_string() {
+        let cap = crate::limits::MAX_CALLBACK_SIZE;
+        let text = capped_string(
+            &callback,
+            cap,
+            ErrorCode::OAuthAuthorizationError,
+            "the callback",
+        )?;
+        let params = match text {
             Some(text) => {
                 onelogin::parse_callback(&text, self.inner.transaction().response_mode.as_deref())?
             }
@@ -191,7 +205,9 @@ impl JsCompletion {
     /// Check the token endpoint's answer and keep its tokens for [`Self::verify_tokens`].
     #[wasm_bindgen(js_name = acceptTokenResponse)]
     pub fn accept_token_response(&mut self, status: u16, body: JsValue) -> JsResult<()> {
-        let body = body.as_string().unwrap_or_default();
+        let cap = crate::limits::MAX_RESPONSE_SIZE;
+        let body = capped_string(&body, cap, ErrorCode::OAuthTokenError, "the token response")?
+            .unwrap_or_default();
         self.tokens = Some(onelogin::check_token_response(status, &body)?);
         Ok(())
     }
@@ -225,7 +241,7 @@ impl JsCompletion {
         body: JsValue,
         sub: JsValue,
     ) -> JsResult<JsValue> {
-        let body = body.as_string().unwrap_or_default();
+        let body = userinfo_body(&body)?;
         let sub = string_arg(&sub, "sub")?;
         userinfo_result(self.inner.check_userinfo(
             &config.inner,
@@ -293,7 +309,7 @@ pub fn client_check_userinfo(
     options: JsValue,
 ) -> JsResult<JsValue> {
     let options: FetchUserinfoOptions = from_js(Some(options))?;
-    let body = body.as_string().unwrap_or_default();
+    let body = userinfo_body(&body)?;
     let sub = options.sub.unwrap_or_default();
     userinfo_result(config.inner.check_userinfo(
         status,
@@ -302,4 +318,19 @@ pub fn client_check_userinfo(
         &sub,
         options.transaction.as_ref(),
     )?)
+}
+
+/// Refuse an access token that cannot be sent as a bearer token (before `Headers` sees it).
+#[wasm_bindgen(js_name = checkAccessToken, skip_typescript)]
+pub fn check_access_token(access_token: JsValue) -> JsResult<()> {
+    let token = token_arg(&access_token, crate::limits::MAX_TOKEN_SIZE).map_err(|_| {
+        Error::option(
+            "accessToken",
+            format!(
+                "\"accessToken\" must be a string of at most {} bytes",
+                crate::limits::MAX_TOKEN_SIZE
+            ),
+        )
+    })?;
+    onelogin::check_access_token(&token).map_err(JsValue::from)
 }

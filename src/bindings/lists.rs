@@ -6,6 +6,7 @@ use crate::checks::CheckId;
 use crate::claims::{DEFAULT_CLOCK_TOLERANCE, MAX_CLOCK_TOLERANCE};
 use crate::error::ErrorCode;
 use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
+use crate::limits;
 use crate::onelogin::inspect::TokenKind;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -31,6 +32,20 @@ pub struct Limits {
     default_clock_tolerance: f64,
     /// The largest clock tolerance accepted, in seconds.
     max_clock_tolerance: f64,
+    /// A back-channel logout request body, in bytes.
+    max_logout_body_size: usize,
+    /// An authorization callback (URL, path and query, or query), in bytes.
+    max_callback_size: usize,
+    /// A JWKS, DID document or discovery document, fetched or passed, in bytes.
+    max_document_size: usize,
+    /// A token endpoint or userinfo response body, in bytes.
+    max_response_size: usize,
+    /// One string member of an options object, in bytes.
+    max_option_string_size: usize,
+    /// A logout token's `jti`, in characters.
+    max_jti_length: usize,
+    /// The longest a logout token may live (`exp - iat`), in seconds.
+    max_logout_token_lifetime: u64,
 }
 
 /// Every `TokenError` code.
@@ -68,5 +83,12 @@ pub fn limits() -> JsResult<JsValue> {
         max_token_size: DEFAULT_MAX_TOKEN_SIZE,
         default_clock_tolerance: DEFAULT_CLOCK_TOLERANCE,
         max_clock_tolerance: MAX_CLOCK_TOLERANCE,
+        max_logout_body_size: limits::MAX_LOGOUT_BODY_SIZE,
+        max_callback_size: limits::MAX_CALLBACK_SIZE,
+        max_document_size: limits::MAX_DOCUMENT_SIZE,
+        max_response_size: limits::MAX_RESPONSE_SIZE,
+        max_option_string_size: limits::MAX_OPTION_STRING_SIZE,
+        max_jti_length: limits::MAX_JTI_LENGTH,
+        max_logout_token_lifetime: limits::MAX_LOGOUT_TOKEN_LIFETIME,
     })
 }

@@ -120,22 +120,52 @@ fn string_arg(value: &JsValue, name: &'static str) -> JsResult<String> {
 /// least as long as UTF-16, so a string over the cap in code units is over it in bytes): wasm
 /// memory never shrinks, so an attacker's 10 MB token must not grow it.
 fn token_arg(value: &JsValue, max_size: usize) -> JsResult<String> {
-    if let Some(s) = value.dyn_ref::<js_sys::JsString>() {
-        if s.length() as usize > max_size {
-            return Err(jws::too_large(max_size).into());
-        }
+    if over_cap(value, max_size) {
+        return Err(jws::too_large(max_size).into());
     }
     string_arg(value, "token")
 }
 
-/// A JSON document given as text or as a plain JS value, as text for the core's strict parser.
-fn json_text(value: &JsValue, what: &str, code: ErrorCode) -> Result<String, Error> {
-    if let Some(s) = value.as_string() {
-        return Ok(s);
+/// Whether a JS string is certainly over `cap` UTF-8 bytes, told from its length in UTF-16
+/// code units without copying it (each code unit is at least one byte of UTF-8).
+fn over_cap(value: &JsValue, cap: usize) -> bool {
+    value
+        .dyn_ref::<js_sys::JsString>()
+        .is_some_and(|s| s.length() as usize > cap)
+}
+
+/// A string input from outside (a body, a callback, a document's text), refused by its cap
+/// before it is copied into wasm memory; the core checks the exact UTF-8 size again. `None`
+/// for a value that is not a string.
+fn capped_string(
+    value: &JsValue,
+    cap: usize,
+    code: ErrorCode,
+    what: &'static str,
+) -> JsResult<Option<String>> {
+    if over_cap(value, cap) {
+        return Err(crate::limits::too_large(cap, code, what).into());
+    }
+    Ok(value.as_string())
+}
+
+/// A JSON document given as text or as a plain JS value, as text for the core's strict parser,
+/// refused by [`crate::limits::MAX_DOCUMENT_SIZE`] before it is copied into wasm memory (an
+/// object is stringified by the host first, outside wasm memory).
+fn json_text(value: &JsValue, what: &'static str, code: ErrorCode) -> Result<String, Error> {
+    let cap = crate::limits::MAX_DOCUMENT_SIZE;
+    if let Some(s) = value.dyn_ref::<js_sys::JsString>() {
+        if s.length() as usize > cap {
+            return Err(crate::limits::too_large(cap, code, what));
+        }
+        return Ok(String::from(s));
     }
     if value.is_object() {
-        if let Some(s) = JSON::stringify(value).ok().and_then(|t| t.as_string()) {
-            return Ok(s);
+        if let Some(text) = JSON::stringify(value).ok().filter(|t| t.is_string()) {
+            if text.length() as usize > cap {
+                return Err(crate::limits::too_large(cap, code, what));
+            }
+            return Ok(String::from(text));
         }
     }
     Err(Error::new(

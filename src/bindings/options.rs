@@ -248,6 +248,23 @@ macro_rules! numbers {
     };
 }
 
+impl JsDe {
+    /// The value as a string, refused by [`crate::limits::MAX_OPTION_STRING_SIZE`] before it is
+    /// copied into wasm memory (measured in UTF-16 code units, each at least one UTF-8 byte).
+    fn string(&self) -> Result<Option<String>, OptionError> {
+        let Some(s) = self.value.dyn_ref::<js_sys::JsString>() else {
+            return Ok(None);
+        };
+        let cap = crate::limits::MAX_OPTION_STRING_SIZE;
+        if s.length() as usize > cap {
+            return Err(OptionError::message(format!(
+                "longer than {cap} characters"
+            )));
+        }
+        Ok(Some(String::from(s)))
+    }
+}
+
 impl<'de> de::Deserializer<'de> for JsDe {
     type Error = OptionError;
 
@@ -258,7 +275,7 @@ impl<'de> de::Deserializer<'de> for JsDe {
             visitor.visit_bool(b)
         } else if self.value.as_f64().is_some() {
             self.number(visitor)
-        } else if let Some(s) = self.value.as_string() {
+        } else if let Some(s) = self.string()? {
             visitor.visit_string(s)
         } else if is_array(&self.value) {
             self.deserialize_seq(visitor)
@@ -298,7 +315,7 @@ impl<'de> de::Deserializer<'de> for JsDe {
     }
 
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, OptionError> {
-        match self.value.as_string() {
+        match self.string()? {
             Some(s) => visitor.visit_string(s),
             None => Err(de::Error::invalid_type(self.unexpected(), &visitor)),
         }

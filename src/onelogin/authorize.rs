@@ -293,6 +293,8 @@ pub(crate) fn url_with_query(
             format!("\"{name}\" must be a URL without a fragment"),
         ));
     }
+    // The browser is sent here: the same URL rule as every endpoint (no `javascript:`).
+    super::endpoint_url::check_endpoint_url(base, name)?;
     let query = encode_pairs(pairs.iter().map(|(n, v)| (*n, v.as_str())));
     if query.len() > limit {
         return Err(Error::option("options", format!(

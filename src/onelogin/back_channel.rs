@@ -3,7 +3,9 @@
 
 use super::form::parse_pairs;
 use super::logout::JTI_REPLAY_WINDOW;
+use crate::claims::MAX_CLOCK_TOLERANCE;
 use crate::error::{Error, ErrorCode, Result};
+use crate::limits;
 
 fn unusable(message: &'static str) -> Error {
     Error::new(ErrorCode::JwtInvalid, message)
@@ -15,6 +17,13 @@ fn unusable(message: &'static str) -> Error {
 /// # Errors
 /// `ERR_JWT_INVALID` for a body without exactly one non-empty `logout_token`.
 pub fn logout_token_from_body(body: &str) -> Result<String> {
+    // The size cap before anything is decoded (the body is unauthenticated).
+    limits::refuse_oversized(
+        body,
+        limits::MAX_LOGOUT_BODY_SIZE,
+        ErrorCode::JwtInvalid,
+        "the back-channel logout body",
+    )?;
     let body = body.trim();
     let looks_like_token = !body.contains(['=', '&']) && body.split('.').count() == 3;
     if looks_like_token {
@@ -32,15 +41,23 @@ pub fn logout_token_from_body(body: &str) -> Result<String> {
     }
 }
 
+/// The longest a `jti` is ever remembered, in seconds: a verified logout token lives at most
+/// [`limits::MAX_LOGOUT_TOKEN_LIFETIME`] after its `iat`, and its `iat` is at most the clock
+/// tolerance ahead of `now`, so `exp − now + tolerance` is at most the lifetime plus twice the
+/// largest tolerance. The bound is therefore never reached by a token the verifier accepted.
+pub const MAX_REPLAY_TTL_SECONDS: u64 =
+    limits::MAX_LOGOUT_TOKEN_LIFETIME + 2 * MAX_CLOCK_TOLERANCE as u64;
+
 /// How long to remember a verified logout token's `jti`, in whole seconds: as long as the token
 /// could still be accepted (`exp` plus the clock tolerance), and never less than One Login's
-/// three minutes.
+/// three minutes. The verifier refuses a token living longer than
+/// [`limits::MAX_LOGOUT_TOKEN_LIFETIME`], so this always covers its whole accepted lifetime
+/// (the upper bound, [`MAX_REPLAY_TTL_SECONDS`], only guards a caller passing an unverified `exp`).
 pub fn replay_ttl_seconds(exp: f64, now: f64, clock_tolerance: f64) -> u64 {
     let remaining = (exp - now + clock_tolerance).ceil();
     let floor = JTI_REPLAY_WINDOW as f64;
-    // Bounded above by a day: a token's `exp` is One Login's two minutes in practice.
     if remaining.is_finite() && remaining > floor {
-        remaining.min(86_400.0) as u64
+        remaining.min(MAX_REPLAY_TTL_SECONDS as f64) as u64
     } else {
         JTI_REPLAY_WINDOW
     }

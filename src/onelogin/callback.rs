@@ -5,6 +5,7 @@
 use super::form::parse_pairs;
 use super::sign_in::Transaction;
 use crate::error::{Error, ErrorCode, OAuthDetail, Result};
+use crate::limits;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -44,6 +45,13 @@ fn parameter_part(input: &str, fragment: bool) -> &str {
 /// `ERR_OAUTH_STATE_MISMATCH` when `state` is repeated; `ERR_OAUTH_AUTHORIZATION_ERROR` when
 /// another parameter is repeated or a value cannot be decoded (an unusable response).
 pub fn parse_callback(input: &str, response_mode: Option<&str>) -> Result<CallbackParams> {
+    // The size cap before anything is decoded (the callback is the browser's, so anyone's).
+    limits::refuse_oversized(
+        input,
+        limits::MAX_CALLBACK_SIZE,
+        ErrorCode::OAuthAuthorizationError,
+        "the callback",
+    )?;
     let fragment = response_mode == Some("fragment");
     let pairs = parse_pairs(parameter_part(input, fragment)).map_err(|e| {
         Error::new(
@@ -98,6 +106,23 @@ pub fn check_callback(
     params: &CallbackParams,
     transaction: Option<&Transaction>,
 ) -> Result<String> {
+    // A callback given as parameters meets the same cap as one given as text.
+    let size = [
+        &params.code,
+        &params.state,
+        &params.error,
+        &params.error_description,
+    ]
+    .iter()
+    .map(|value| value.as_deref().map_or(0, str::len))
+    .sum::<usize>();
+    if size > limits::MAX_CALLBACK_SIZE {
+        return Err(limits::too_large(
+            limits::MAX_CALLBACK_SIZE,
+            ErrorCode::OAuthAuthorizationError,
+            "the callback",
+        ));
+    }
     let Some(transaction) = transaction else {
         return Err(Error::new(
             ErrorCode::OAuthStateMismatch,

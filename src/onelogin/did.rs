@@ -42,6 +42,13 @@ impl DidDocument {
     /// `assertionMethod` array of objects each with string `id`, `type` and `controller` and an
     /// object `publicKeyJwk`, or when two entries share an `id`.
     pub fn from_json(text: &str) -> Result<DidDocument> {
+        // The size cap first: nothing larger is parsed (see `crate::limits`).
+        crate::limits::refuse_oversized(
+            text,
+            crate::limits::MAX_DOCUMENT_SIZE,
+            crate::error::ErrorCode::JwksInvalid,
+            "the DID document",
+        )?;
         let map =
             json::parse_object(text).map_err(|e| Error::jwks(format!("DID document is {e}")))?;
         DidDocument::from_map(&map)

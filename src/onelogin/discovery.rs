@@ -42,6 +42,12 @@ fn member(map: &Map<String, Value>, name: &str, required: bool) -> Result<Option
 /// `ERR_JWKS_INVALID` when it is not a JSON object with the endpoints as strings, or when its
 /// `issuer` is not `expected_issuer` exactly.
 pub fn parse_discovery(text: &str, expected_issuer: &str) -> Result<Discovery> {
+    crate::limits::refuse_oversized(
+        text,
+        crate::limits::MAX_DOCUMENT_SIZE,
+        crate::error::ErrorCode::JwksFetchFailed,
+        "the discovery document",
+    )?;
     let map = json::parse_object(text)
         .map_err(|e| Error::jwks(format!("the discovery document is {e}")))?;
     let need = |name| member(&map, name, true).map(Option::unwrap_or_default);

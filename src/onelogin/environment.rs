@@ -5,6 +5,7 @@
 //! same pattern as integration in One Login's code. Callers should still prefer `issuer` and
 //! `jwks_uri` from the discovery document when they fetch it.
 
+use super::endpoint_url::check_endpoint_url;
 use crate::error::{Error, Result};
 
 /// The fixed facts of one One Login environment.
@@ -277,6 +278,42 @@ impl Environment {
             if let Some(value) = given {
                 slot.clone_from(value);
             }
+        }
+        // Every endpoint, derived or given, obeys the rule of fetched URLs (https, or http to
+        // this machine): a custom environment cannot send a browser to `javascript:` or a code
+        // to `http://evil.example/`.
+        // A derived URL is reported as the base it came from.
+        let base_option = if spec.base_url.is_some() {
+            "environment.baseUrl"
+        } else {
+            "environment.issuer"
+        };
+        for (option, given, url) in [
+            (
+                "environment.discoveryUrl",
+                &spec.discovery_url,
+                &env.discovery_url,
+            ),
+            ("environment.jwksUrl", &spec.jwks_url, &env.jwks_url),
+            (
+                "environment.authorizeUrl",
+                &spec.authorize_url,
+                &env.authorize_url,
+            ),
+            ("environment.tokenUrl", &spec.token_url, &env.token_url),
+            (
+                "environment.userinfoUrl",
+                &spec.userinfo_url,
+                &env.userinfo_url,
+            ),
+            (
+                "environment.endSessionUrl",
+                &spec.end_session_url,
+                &env.end_session_url,
+            ),
+            ("environment.didUrl", &spec.did_url, &env.did_url),
+        ] {
+            check_endpoint_url(url, if given.is_some() { option } else { base_option })?;
         }
         Ok(Environment::Custom(env))
     }

@@ -32,9 +32,14 @@ pub(crate) fn encode_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str
 
 /// Decode one component: `+` is a space, `%XX` a byte; the bytes must be UTF-8.
 ///
+/// A `%` must be followed by exactly two hex digits (`0-9`, `a-f`, `A-F`): `u8::from_str_radix`
+/// alone would also take a sign (`%+1` as byte 0x01), where WHATWG decoders keep the text
+/// literal, so the service's own parser and this one could read one callback differently.
+/// Anything else after a `%` is refused rather than guessed.
+///
 /// # Errors
 /// `ERR_INVALID_ARGUMENT` for a broken `%` escape or bytes that are not UTF-8.
-pub(crate) fn decode_component(text: &str) -> Result<String> {
+pub fn decode_component(text: &str) -> Result<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -42,12 +47,13 @@ pub(crate) fn decode_component(text: &str) -> Result<String> {
         match b {
             b'+' => out.push(b' '),
             b'%' => {
-                let hex = bytes
-                    .get(i + 1..i + 3)
-                    .and_then(|h| std::str::from_utf8(h).ok())
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-                    .ok_or_else(|| Error::option("form", "a form value has a broken %-escape"))?;
-                out.push(hex);
+                let byte = match bytes.get(i + 1..i + 3) {
+                    Some(&[high, low]) => hex_digit(high).zip(hex_digit(low)),
+                    _ => None,
+                }
+                .map(|(high, low)| high << 4 | low)
+                .ok_or_else(|| Error::option("form", "a form value has a broken %-escape"))?;
+                out.push(byte);
                 i += 2;
             }
             other => out.push(other),
@@ -57,12 +63,22 @@ pub(crate) fn decode_component(text: &str) -> Result<String> {
     String::from_utf8(out).map_err(|_| Error::option("form", "a form value is not UTF-8"))
 }
 
+/// The value of one hex digit; `None` for anything else (a sign, a space, a letter past `f`).
+fn hex_digit(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
 /// The decoded `(name, value)` pairs of a query string or form body, in order (empty segments
 /// are skipped; a segment without `=` has an empty value).
 ///
 /// # Errors
 /// As [`decode_component`].
-pub(crate) fn parse_pairs(text: &str) -> Result<Vec<(String, String)>> {
+pub fn parse_pairs(text: &str) -> Result<Vec<(String, String)>> {
     text.split('&')
         .filter(|segment| !segment.is_empty())
         .map(|segment| {
@@ -86,7 +102,7 @@ mod tests {
             Ok("[\"Cl.Cm.P2\"] a+b/é~")
         );
         assert_eq!(decode_component("a+b%20c").as_deref(), Ok("a b c"));
-        for bad in ["%", "%2", "%zz", "%C3"] {
+        for bad in ["%", "%2", "%zz", "%C3", "%+1", "%-1", "% 1", "%1+", "%+F"] {
             assert!(decode_component(bad).is_err(), "{bad}");
         }
         assert_eq!(

@@ -193,6 +193,11 @@ pub(crate) fn steps(
         .verify_options(Algorithms::ALL, &REQUIRED_CLAIMS);
     let checked = jwt::steps(run, token, keys, &verify_options)?;
     let c = checked.claims.as_ref();
+    run.check_with(
+        CheckId::NotLogoutToken,
+        checked.header.as_ref().zip(c),
+        |(header, c)| check_not_logout_token(header.typ.as_deref(), c),
+    )?;
     // `aud`'s type was checked by the core; if it failed, azp has nothing to go by.
     let aud = c.and_then(|c| claims::audience_claim(c).ok());
     let claims_and_aud = c.zip(aud.as_ref());
@@ -344,6 +349,28 @@ impl Checks {
             vot: vtr.expected_vot().as_str(),
         })
     }
+}
+
+/// A logout token signed by the same keys for the same audience must never pass as an ID token
+/// (OIDC Back-Channel Logout §2.4 relies on the verifier telling them apart): a header `typ`
+/// that is a logout token's (`logout+jwt`, any case, with or without `application/`) and an
+/// `events` claim (a Security Event Token's, RFC 8417 §2.2; ID tokens have none) are refused.
+pub(crate) fn check_not_logout_token(typ: Option<&str>, c: &Map<String, Value>) -> Result<()> {
+    if typ.is_some_and(super::logout::is_logout_typ) {
+        return Err(Error::claim_with_message(
+            "typ",
+            Reason::CheckFailed,
+            "unexpected \"typ\" JWT header value: logout+jwt is a logout token, not an ID token",
+        ));
+    }
+    if c.contains_key("events") {
+        return Err(Error::claim_with_message(
+            "events",
+            Reason::CheckFailed,
+            "an ID token must not contain an \"events\" claim (it belongs to logout tokens)",
+        ));
+    }
+    Ok(())
 }
 
 // OIDC Core §3.1.3.7: with several audiences, `azp` must name this client; when `azp` is

@@ -14,6 +14,7 @@ use crate::error::{Error, Reason, Result};
 use crate::jwk::KeySet;
 use crate::jws::KeyInput;
 use crate::jwt::{self};
+use crate::limits;
 use serde_json::{Map, Value};
 
 /// The event a back-channel logout token must carry.
@@ -127,6 +128,18 @@ pub(crate) fn steps(
         if jti.is_empty() {
             return Err(Error::claim("jti", Reason::Invalid));
         }
+        // Refused here, as a claim, before a replay store is asked (the stores refuse longer
+        // ones with a TypeError of their own).
+        if jti.chars().count() > limits::MAX_JTI_LENGTH {
+            return Err(Error::claim_with_message(
+                "jti",
+                Reason::Invalid,
+                format!(
+                    "\"jti\" claim is longer than {} characters",
+                    limits::MAX_JTI_LENGTH
+                ),
+            ));
+        }
         Ok(jti)
     })?;
     run.check_with(CheckId::Events, c, check_events)?;
@@ -141,6 +154,8 @@ pub(crate) fn steps(
         }
         Ok(())
     })?;
+    run.check_with(CheckId::NoIdTokenClaims, c, check_no_id_token_claims)?;
+    run.check_with(CheckId::Lifetime, c, check_lifetime)?;
     let sid = run.check_with(CheckId::Sid, c, |c| claims::string_claim(c, "sid"))?;
 
     let (Some(_key), Some(c), Some(sub), Some(jti), Some(sid)) = (checked.key, c, sub, jti, sid)
@@ -168,6 +183,60 @@ pub(crate) fn steps(
 pub(crate) fn is_logout_typ(typ: &str) -> bool {
     let lower = typ.to_ascii_lowercase();
     lower.strip_prefix("application/").unwrap_or(&lower) == "logout+jwt"
+}
+
+/// Claims defined only for ID tokens, each of which an ID-token verifier relies on: `auth_time`
+/// (OIDC Core §2, checked against `max_age`), `at_hash` and `c_hash` (OIDC Core §3.1.3.6 and
+/// §3.3.2.11, binding an access token or code to the ID token), and One Login's `vot` and `vtm`
+/// (the level of confidence and its trustmark). OIDC Back-Channel Logout §2.4 lists a logout
+/// token's claims (`iss`, `sub`, `aud`, `iat`, `exp`, `jti`, `events`, `sid`) and forbids
+/// `nonce` (checked on its own, [`CheckId::NoNonce`]) so that one cannot pass as an ID token;
+/// One Login's logout tokens carry none of these either. A token carrying one was made to pass
+/// as an ID token, and is refused. (`acr`/`amr` are left alone: other JWTs use them too.)
+pub const ID_TOKEN_ONLY_CLAIMS: [&str; 5] = ["vot", "vtm", "at_hash", "c_hash", "auth_time"];
+
+fn check_no_id_token_claims(c: &Map<String, Value>) -> Result<()> {
+    match ID_TOKEN_ONLY_CLAIMS
+        .iter()
+        .find(|name| c.contains_key(**name))
+    {
+        Some(name) => Err(Error::claim_with_message(
+            *name,
+            Reason::CheckFailed,
+            format!("a logout token must not contain an {name:?} claim (it belongs to ID tokens)"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// `exp − iat` at most [`limits::MAX_LOGOUT_TOKEN_LIFETIME`]: since `iat` may not be in the
+/// future (beyond the clock tolerance), `exp` is then at most that far ahead, and the replay
+/// store, which remembers a `jti` until `exp` plus the tolerance
+/// ([`super::back_channel::replay_ttl_seconds`]), covers the whole time the token is accepted.
+/// A token claiming to live longer (ten years, say) would be accepted again once the store
+/// forgot it. The core has checked that both are numbers.
+fn check_lifetime(c: &Map<String, Value>) -> Result<()> {
+    let exp = claims::numeric_claim(c, "exp")?;
+    let iat = claims::numeric_claim(c, "iat")?;
+    let (Some(exp), Some(iat)) = (exp, iat) else {
+        return Err(Error::claim("exp", Reason::Missing));
+    };
+    // Only a difference that is a number within the bound passes (NaN is refused too).
+    let within = (exp - iat)
+        .partial_cmp(&(limits::MAX_LOGOUT_TOKEN_LIFETIME as f64))
+        .is_some_and(|order| order.is_le());
+    if !within {
+        return Err(Error::claim_with_message(
+            "exp",
+            Reason::CheckFailed,
+            format!(
+                "\"exp\" claim is more than {} seconds after \"iat\": a logout token must be short-lived (the replay window covers {} seconds)",
+                limits::MAX_LOGOUT_TOKEN_LIFETIME,
+                limits::MAX_LOGOUT_TOKEN_LIFETIME
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn check_events(c: &Map<String, Value>) -> Result<()> {

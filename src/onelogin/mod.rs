@@ -16,8 +16,9 @@ pub mod client_assertion;
 pub mod core_identity;
 pub mod did;
 pub mod discovery;
+pub mod endpoint_url;
 pub mod environment;
-mod form;
+pub(crate) mod form;
 pub mod id_token;
 pub mod inspect;
 pub mod logout;
@@ -71,8 +72,8 @@ pub use sessions::{
 pub use sign_in::{start_sign_in, SignIn, SignInOptions, Transaction};
 #[cfg(feature = "flow")]
 pub use token_endpoint::{
-    check_token_response, token_request_body, verify_token_response, ClientAuthentication,
-    FlowContext, TokenResponse,
+    check_access_token, check_token_response, token_request_body, verify_token_response,
+    ClientAuthentication, FlowContext, TokenResponse,
 };
 #[cfg(feature = "flow")]
 pub use userinfo::{

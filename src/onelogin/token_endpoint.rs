@@ -10,6 +10,7 @@ use super::sign_in::{refuse_identity_with_secret, Transaction};
 use crate::error::{Error, ErrorCode, OAuthDetail, Result};
 use crate::json;
 use crate::jwk::KeySet;
+use crate::limits;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -139,11 +140,54 @@ pub fn check_token_response(status: u16, body: &str) -> Result<TokenResponse> {
             Some(&body),
         ));
     }
+    let access_token = string("access_token")?;
+    if let Err(e) = check_access_token(&access_token) {
+        return Err(token_error(
+            status,
+            format!(
+                "the token response's access_token is unusable: {}",
+                e.message()
+            ),
+            Some(&body),
+        ));
+    }
     Ok(TokenResponse {
-        access_token: string("access_token")?,
+        access_token,
         id_token: string("id_token")?,
         expires_in: body.get("expires_in").and_then(Value::as_f64),
     })
+}
+
+/// Check an access token before it is sent as `Authorization: Bearer <token>`: RFC 6750 §2.1's
+/// `b64token` (letters, digits, `-._~+/`, then any `=`), non-empty, at most
+/// [`limits::MAX_TOKEN_SIZE`] bytes. Anything else cannot be a header value (a character
+/// beyond Latin-1 made the host's `Headers` throw a raw `TypeError`), or could add to the
+/// header (a line break), and no One Login access token looks like it.
+///
+/// # Errors
+/// `ERR_INVALID_ARGUMENT` (option `accessToken`).
+pub fn check_access_token(token: &str) -> Result<()> {
+    if token.is_empty() || token.len() > limits::MAX_TOKEN_SIZE {
+        return Err(Error::option(
+            "accessToken",
+            format!(
+                "\"accessToken\" must be a non-empty string of at most {} bytes",
+                limits::MAX_TOKEN_SIZE
+            ),
+        ));
+    }
+    let body = token.trim_end_matches('=');
+    let b64token = !body.is_empty()
+        && body.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
+        });
+    if !b64token {
+        return Err(Error::option(
+            "accessToken",
+            "\"accessToken\" is not a bearer token (RFC 6750 b64token: letters, digits, -._~+/ and trailing =)",
+        ));
+    }
+    Ok(())
 }
 
 /// Who the tokens are checked against: the issuer, your client ID, the time and the skew.

@@ -96,6 +96,7 @@ fn a_valid_id_token_passes_every_check() -> TestResult {
             "iat",
             "nbf",
             "exp",
+            "not_logout_token",
             "azp",
             "sub",
             "nonce",

@@ -9,3 +9,4 @@ mod flow;
 mod id_token;
 mod inspect;
 mod logout;
+mod security;
