@@ -54,15 +54,13 @@ before(async () => {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${server.address().port}`;
   client = OneLoginClient.create({
-    issuer: ISSUER,
-    jwksUri: `${base}/jwks`,
+    environment: { issuer: ISSUER, jwksUrl: `${base}/jwks`, authorizeUrl: `${base}/authorize`, userinfoUrl: `${base}/userinfo` },
     clientId: CLIENT_ID,
-    authorizeUrl: `${base}/authorize`,
-    userinfoUrl: `${base}/userinfo`,
     redirectUri: 'https://rp.example/callback',
     clock: () => NOW * 1000,
   });
-  await client.hydrate();
+  // The JWKS only (this server has no DID document), for the sync verifiers.
+  await client.verifyLogoutToken(logoutToken(ol.es)).catch(() => {});
 });
 
 after(async () => {
@@ -186,20 +184,32 @@ test('finding 8: a non-Latin-1 access token is a TokenError before any request',
 
 test('finding 8: a 2,000-character jti is a claim error before the replay store is asked', async () => {
   let asked = 0;
-  const replayStore = {
+  const store = {
     async remember() {
       asked++;
       return true;
     },
+    async recordSignOut() {
+      return true;
+    },
+    async signedOutAt() {
+      return null;
+    },
   };
+  const withStore = OneLoginClient.create({
+    environment: { issuer: ISSUER, jwksUrl: `${base}/jwks` },
+    clientId: CLIENT_ID,
+    clock: () => NOW * 1000,
+    store,
+  });
   const token = logoutToken(ol.es, { jti: 'j'.repeat(2000) });
-  await refusedWithoutGrowth('handleBackChannelLogout long jti', () => client.handleBackChannelLogout(`logout_token=${token}`, { replayStore }), 'ERR_JWT_CLAIM_VALIDATION_FAILED', {
+  await refusedWithoutGrowth('handleBackChannelLogout long jti', () => withStore.handleBackChannelLogout(`logout_token=${token}`), 'ERR_JWT_CLAIM_VALIDATION_FAILED', {
     claim: 'jti',
   });
   assert.equal(asked, 0);
   // At the store's maximum the token is accepted.
   const atMax = logoutToken(ol.es, { jti: 'j'.repeat(limits().maxJtiLength) });
-  assert.equal((await client.handleBackChannelLogout(`logout_token=${atMax}`, { replayStore })).sub, SUB);
+  assert.equal((await withStore.handleBackChannelLogout(`logout_token=${atMax}`)).sub, SUB);
   assert.equal(asked, 1);
 });
 
@@ -224,21 +234,10 @@ test('finding 7: a callback parameter with %+1 is refused, not read as byte 0x01
 });
 
 test('finding 6: configured endpoints obey the URL rule, naming the option', () => {
-  const common = { issuer: ISSUER, jwksUri: `${base}/jwks`, clientId: CLIENT_ID };
   for (const [option, url] of [
     ['authorizeUrl', 'javascript:alert(1)'],
     ['endSessionUrl', 'http://evil.example/'],
     ['tokenUrl', 'http://evil.example/token'],
-  ]) {
-    assert.throws(
-      () => OneLoginClient.create({ ...common, [option]: url }),
-      (e) => e instanceof TokenError && e.code === 'ERR_INVALID_ARGUMENT' && e.option === option,
-      `${option}: ${url}`,
-    );
-  }
-  for (const [option, url] of [
-    ['authorizeUrl', 'javascript:alert(1)'],
-    ['endSessionUrl', 'http://evil.example/'],
   ]) {
     assert.throws(
       () => OneLoginClient.create({ environment: { baseUrl: 'http://localhost:3000', [option]: url }, clientId: CLIENT_ID }),
