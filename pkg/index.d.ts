@@ -1,82 +1,37 @@
 /**
  * govuk-one-login-tokens: verify GOV.UK One Login tokens (ID tokens, core identity credentials,
- * logout tokens; ES256 and RS256), sign client assertions and request objects, and create PKCE,
- * `state` and `nonce` values. A Rust core compiled to WebAssembly. {@link OneLoginClient} adds
- * fetching and caching of One Login's keys.
+ * logout tokens; ES256 and RS256), sign client assertions and request objects, create PKCE,
+ * `state` and `nonce` values, and run the sign-in flow ({@link OneLoginClient}, which also fetches
+ * and caches One Login's keys). A Rust core compiled to WebAssembly. In browsers, `await ready()`
+ * once first; elsewhere every export is ready on load. Every failure throws a {@link TokenError}.
  *
- * In Node.js, Bun, Deno, Cloudflare Workers and edge runtimes every export is ready on load. In
- * browsers, `await ready()` once before calling anything else.
- *
- * Every failure throws a {@link TokenError} with a stable {@link ErrorCode}.
- *
- * The option and result types, the error codes, check ids and token kinds are generated from the
- * Rust core (`./wasm/govuk_one_login_tokens.d.ts`); this file adds only what the JavaScript
- * wrapper itself has: the forms that take a key document in the options, `TokenError`, `init`
- * and {@link OneLoginClient}.
- *
+ * Every list, option and result type is generated from the Rust core
+ * (`./wasm/govuk_one_login_tokens.d.ts`); this file adds only what the JavaScript wrapper itself
+ * has: the forms that take a key document, `TokenError`'s union, `ready` and {@link OneLoginClient}.
  * @module
  */
 
 import type {
-  CoreIdentityClaims,
-  CoreIdentityResult,
-  Identity,
-  SigningAlgorithm,
-  DidDocument,
-  DidDocumentJson,
-  EnvironmentInput,
-  ErrorCode,
-  IdTokenClaims,
-  Jwks,
-  JwtPayload,
-  KeySet,
-  LogoutTokenClaims,
-  PrivateJwk,
-  SigningKey,
-  AuthorizationUrlOptions as GeneratedAuthorizationUrlOptions,
-  SignClientAssertionOptions as GeneratedSignClientAssertionOptions,
-  SignRequestObjectOptions as GeneratedSignRequestObjectOptions,
-  VerifyCoreIdentityOptions as GeneratedVerifyCoreIdentityOptions,
-  VerifyIdTokenOptions as GeneratedVerifyIdTokenOptions,
-  VerifyJwtOptions as GeneratedVerifyJwtOptions,
-  VerifyLogoutTokenOptions as GeneratedVerifyLogoutTokenOptions,
+  ClaimFailureReason, CoreIdentityResult, DidDocument, DidDocumentJson,
+  DiscoveryDocument, EnvironmentInput, ErrorCode, IdTokenClaims, Jwks, JwtPayload,
+  KeySet, LogoutTokenClaims, LogoutUrlOptions, PrivateJwk, SignInIdentity, SignInOptions,
+  SignInTransaction, SigningAlgorithm, SigningKey, UserinfoViews,
 } from './wasm/govuk_one_login_tokens.js';
+import type * as Generated from './wasm/govuk_one_login_tokens.js';
 
 // Every generated type; the declarations below replace the few the wrapper shapes itself.
 export type * from './wasm/govuk_one_login_tokens.js';
 
-// The wasm-bindgen classes are disposable (`using keys = new KeySet(jwks)`); older TypeScript
-// libs do not declare the symbol yet.
-declare global {
-  interface SymbolConstructor {
-    readonly dispose: unique symbol;
-  }
-}
+// The wasm-bindgen classes are disposable (`using keys = …`); older TypeScript libs lack the symbol.
+declare global { interface SymbolConstructor { readonly dispose: unique symbol } }
 
 export {
-  KeySet,
-  DidDocument,
-  SigningKey,
-  createPkce,
-  pkceChallenge,
-  pkceMatches,
-  randomState,
-  randomNonce,
-  decodeJwt,
-  getEnvironment,
-  inspectToken,
-  errorCodes,
-  checkList,
-  tokenKinds,
-  limits,
+  KeySet, DidDocument, SigningKey, createPkce, pkceChallenge, pkceMatches, randomState,
+  randomNonce, decodeJwt, getEnvironment, inspectToken, errorCodes, checkList, tokenKinds, limits,
+  lists
 } from './wasm/govuk_one_login_tokens.js';
 
-// ---------------------------------------------------------------------------------------------
-// Errors
-// ---------------------------------------------------------------------------------------------
-
-/** Why a claim failed (`TokenError.reason`), after jose. */
-export type ClaimFailureReason = 'missing' | 'invalid' | 'check_failed';
+// --- Errors ---
 
 type ClaimCode = 'ERR_JWT_CLAIM_VALIDATION_FAILED' | 'ERR_JWT_EXPIRED';
 type OAuthCode = 'ERR_OAUTH_AUTHORIZATION_ERROR' | 'ERR_OAUTH_TOKEN_ERROR' | 'ERR_OAUTH_USERINFO_ERROR';
@@ -89,31 +44,16 @@ interface TokenErrorBase extends Error {
 }
 
 /** A claim failed: `claim` names it, `reason` says why. */
-export interface ClaimTokenError extends TokenErrorBase {
-  readonly code: ClaimCode;
-  readonly claim: string;
-  readonly reason: ClaimFailureReason;
-}
+export interface ClaimTokenError extends TokenErrorBase { readonly code: ClaimCode; readonly claim: string; readonly reason: ClaimFailureReason; }
 
 /** A caller mistake: `option` names the option or argument (`maxAge`, `environment.issuer`). */
-export interface ArgumentTokenError extends TokenErrorBase {
-  readonly code: 'ERR_INVALID_ARGUMENT';
-  readonly option: string;
-}
+export interface ArgumentTokenError extends TokenErrorBase { readonly code: 'ERR_INVALID_ARGUMENT'; readonly option: string; }
 
 /** An OAuth endpoint refused: what it said, and the HTTP status where there was one. */
-export interface OAuthTokenError extends TokenErrorBase {
-  readonly code: OAuthCode;
-  readonly error?: string;
-  readonly errorDescription?: string;
-  readonly status?: number;
-  readonly reason?: string;
-}
+export interface OAuthTokenError extends TokenErrorBase { readonly code: OAuthCode; readonly error?: string; readonly errorDescription?: string; readonly status?: number; readonly reason?: string; }
 
 /** Every other failure: the code says it all. */
-export interface OtherTokenError extends TokenErrorBase {
-  readonly code: Exclude<ErrorCode, ClaimCode | OAuthCode | 'ERR_INVALID_ARGUMENT'>;
-}
+export interface OtherTokenError extends TokenErrorBase { readonly code: Exclude<ErrorCode, ClaimCode | OAuthCode | 'ERR_INVALID_ARGUMENT'>; }
 
 /**
  * The one error this package throws, discriminated on `code`:
@@ -131,13 +71,7 @@ export type TokenError = ClaimTokenError | ArgumentTokenError | OAuthTokenError 
 
 /** The details a {@link TokenError} may carry beside its code and message. */
 export interface TokenErrorDetails {
-  claim?: string;
-  reason?: string;
-  option?: string;
-  error?: string;
-  errorDescription?: string;
-  status?: number;
-  cause?: unknown;
+  claim?: string; reason?: string; option?: string; error?: string; errorDescription?: string; status?: number; cause?: unknown;
 }
 
 export declare const TokenError: {
@@ -145,9 +79,7 @@ export declare const TokenError: {
   readonly prototype: TokenError;
 };
 
-// ---------------------------------------------------------------------------------------------
-// Loading
-// ---------------------------------------------------------------------------------------------
+// --- Loading ---
 
 /**
  * Load the WebAssembly module; resolves once every export is usable. Needed once in browsers
@@ -168,9 +100,7 @@ export function initSync(module: ArrayBuffer | ArrayBufferView | WebAssembly.Mod
 /** Where {@link init} can load the `.wasm` from (the same inputs as wasm-bindgen's `init`). */
 export type InitInput = string | URL | Request | Response | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
 
-// ---------------------------------------------------------------------------------------------
-// The forms that take a key document in the options
-// ---------------------------------------------------------------------------------------------
+// --- The forms that take a key document in the options ---
 
 /** A key set: a parsed {@link KeySet} (reused as is), the JWKS, or its JSON text. */
 export type JwksInput = KeySet | Jwks | string;
@@ -183,30 +113,30 @@ export type SigningKeyInput = SigningKey | string | PrivateJwk;
 export type IssuerOption = { environment: EnvironmentInput; issuer?: string } | { issuer: string; environment?: EnvironmentInput };
 
 /** Options of {@link verifyJwtWithKeySet}. */
-export type VerifyOptions = Omit<GeneratedVerifyJwtOptions, 'jwks'>;
+export type VerifyOptions = Omit<Generated.VerifyJwtOptions, 'jwks'>;
 /** Options of {@link verifyJwt}. */
 export type VerifyJwtOptions = VerifyOptions & { jwks: JwksInput };
 
 /** Options of {@link verifyIdTokenWithKeySet}: `nonce` is required (`null` when none was sent). */
-export type IdTokenOptions = Omit<GeneratedVerifyIdTokenOptions, 'jwks' | 'environment' | 'issuer' | 'clientId' | 'nonce'> &
+export type IdTokenOptions = Omit<Generated.VerifyIdTokenOptions, 'jwks' | 'environment' | 'issuer' | 'clientId' | 'nonce'> &
   IssuerOption & { clientId: string; nonce: string | null };
 /** Options of {@link verifyIdToken}. */
 export type VerifyIdTokenOptions = IdTokenOptions & { jwks: JwksInput };
 
 /** Options of {@link verifyCoreIdentityWithDidDocument}. */
-export type CoreIdentityOptions = Omit<GeneratedVerifyCoreIdentityOptions, 'didDocument' | 'environment' | 'issuer' | 'clientId' | 'sub'> &
+export type CoreIdentityOptions = Omit<Generated.VerifyCoreIdentityOptions, 'didDocument' | 'environment' | 'issuer' | 'clientId' | 'sub'> &
   IssuerOption & { clientId: string; sub: string };
 /** Options of {@link verifyCoreIdentity}. */
 export type VerifyCoreIdentityOptions = CoreIdentityOptions & { didDocument: DidDocumentInput };
 
 /** Options of {@link verifyLogoutTokenWithKeySet}. */
-export type LogoutTokenOptions = Omit<GeneratedVerifyLogoutTokenOptions, 'jwks' | 'environment' | 'issuer' | 'clientId'> &
+export type LogoutTokenOptions = Omit<Generated.VerifyLogoutTokenOptions, 'jwks' | 'environment' | 'issuer' | 'clientId'> &
   IssuerOption & { clientId: string };
 /** Options of {@link verifyLogoutToken}. */
 export type VerifyLogoutTokenOptions = LogoutTokenOptions & { jwks: JwksInput };
 
 /** Options of {@link signClientAssertionWithKey}: `aud` is `audience` or the environment's token URL. */
-export type ClientAssertionOptions = Omit<GeneratedSignClientAssertionOptions, 'privateKey' | 'environment' | 'audience' | 'clientId'> & {
+export type ClientAssertionOptions = Omit<Generated.SignClientAssertionOptions, 'privateKey' | 'environment' | 'audience' | 'clientId'> & {
   clientId: string;
 } & ({ audience: string; environment?: EnvironmentInput } | { environment: EnvironmentInput; audience?: string });
 /** Options of {@link signClientAssertion}. */
@@ -218,11 +148,11 @@ type RequiredAuthorizationParams = { clientId: string; redirectUri: string; stat
 type AuthorizeTarget = { environment: EnvironmentInput; authorizeUrl?: string } | { authorizeUrl: string; environment?: EnvironmentInput };
 
 /** Options of {@link buildAuthorizationUrl}. */
-export type AuthorizationUrlOptions = Omit<GeneratedAuthorizationUrlOptions, keyof RequiredAuthorizationParams | 'environment' | 'authorizeUrl'> &
+export type AuthorizationUrlOptions = Omit<Generated.AuthorizationUrlOptions, keyof RequiredAuthorizationParams | 'environment' | 'authorizeUrl'> &
   RequiredAuthorizationParams &
   AuthorizeTarget;
 /** Options of {@link signRequestObjectWithKey}. */
-export type RequestObjectOptions = Omit<GeneratedSignRequestObjectOptions, keyof RequiredAuthorizationParams | 'environment' | 'authorizeUrl' | 'privateKey'> &
+export type RequestObjectOptions = Omit<Generated.SignRequestObjectOptions, keyof RequiredAuthorizationParams | 'environment' | 'authorizeUrl' | 'privateKey'> &
   RequiredAuthorizationParams &
   AuthorizeTarget;
 
@@ -257,15 +187,9 @@ export function verifyLogoutToken(token: string, options: VerifyLogoutTokenOptio
 export function verifyLogoutTokenWithKeySet(token: string, keys: KeySet, options: LogoutTokenOptions): LogoutTokenClaims;
 
 /**
- * The asynchronous twins of the four verifiers: the same options, checks, results and errors,
- * as a Promise (rejected with the {@link TokenError} the synchronous function would throw).
- * In browsers, Cloudflare Workers and edge runtimes WebCrypto does the signature arithmetic
- * after the core's checks, which is several times faster there than the synchronous functions'
- * portable arithmetic; in Node and Bun they run the synchronous functions (in Deno too, except ES256).
- *
- * ```js
- * const claims = await verifyIdTokenAsync(idToken, { jwks, environment: 'integration', clientId, nonce });
- * ```
+ * The asynchronous twins of the four verifiers: the same options, checks, results and errors, as
+ * a Promise. In browsers, Workers and edge runtimes WebCrypto does the signature arithmetic after
+ * the core's checks (several times faster there); Node and Bun run the synchronous functions.
  */
 export function verifyJwtAsync(token: string, options: VerifyJwtOptions): Promise<JwtPayload>;
 /** {@link verifyIdToken} as a Promise; see {@link verifyJwtAsync}. */
@@ -288,41 +212,31 @@ export function signRequestObject(options: RequestObjectOptions & { privateKey: 
 /** {@link signRequestObject} with an already parsed key. @throws {TokenError} */
 export function signRequestObjectWithKey(key: SigningKey, options: RequestObjectOptions): string;
 
-// ---------------------------------------------------------------------------------------------
-// OneLoginClient
-// ---------------------------------------------------------------------------------------------
+// --- OneLoginClient ---
 
-/** Where a {@link OneLoginClient} gets its keys and issuers. */
-export type OneLoginClientSource =
-  | { environment: EnvironmentInput }
-  | {
-      /** Expected `iss` of ID and logout tokens. */
-      issuer: string;
-      /** JWKS URL (https, or http on a loopback host). */
-      jwksUri: string;
-      /** DID document URL, needed for core identity. */
-      didUri?: string;
-      /** Expected `iss` of core identity credentials. Default: `issuer` (as the simulator does). */
-      identityIssuer?: string;
-      authorizeUrl?: string;
-      tokenUrl?: string;
-    };
+/** Where a {@link OneLoginClient} gets its keys and issuers: a named environment, or an issuer and its JWKS URL. */
+export type OneLoginClientSource = { environment: EnvironmentInput } | { issuer: string; jwksUri: string };
 
-/** Options of {@link OneLoginClient.create}. */
-export type OneLoginClientOptions = OneLoginClientSource & OneLoginFlowOptions & {
-  /** Your client ID. */
-  clientId: string;
-  /** The fetch to use. Default: the global `fetch`. */
-  fetch?: (input: string, init: RequestInit) => Promise<Response>;
-  /** Sent with every fetch (One Login refuses requests without one). Default `govuk-one-login-tokens/<version>`. */
-  userAgent?: string;
-  /** Deadline for each fetch, headers and body. Default 5000. */
-  timeoutMs?: number;
-  /** Shortest gap between two fetches of one document (unknown kids, outages). Default 30000. */
-  cooldownMs?: number;
-  /** Milliseconds since the epoch, for the cache (tests). Default `Date.now`. */
-  clock?: () => number;
+/** The sign-in flow's options of {@link OneLoginClient.create} (documented on `OneLoginClientOptions`). */
+export type OneLoginFlowOptions = Pick<Generated.OneLoginClientOptions, 'redirectUri' | 'clientSecret' | 'kid' | 'clockTolerance' | 'userinfoUrl' | 'endSessionUrl' | 'discoveryUrl'> & {
+  /** `private_key_jwt`: a PKCS#8 PEM, an RSA private JWK, or a {@link SigningKey}. */
+  privateKey?: SigningKeyInput;
+  clientAssertionAlg?: SigningAlgorithm;
+  clientAssertionAudience?: 'tokenUrl' | 'issuer';
+  /** Where logout-token `jti`s are remembered. Default: one {@link MemoryReplayStore} per client. */
+  replayStore?: ReplayStore;
 };
+
+/** Options of {@link OneLoginClient.create}: the generated `OneLoginClientOptions`, with the members the wrapper reads typed. */
+export type OneLoginClientOptions = Omit<Generated.OneLoginClientOptions, 'clientId' | 'environment' | 'issuer' | 'jwksUri' | keyof OneLoginFlowOptions | 'fetch' | 'clock'> &
+  OneLoginClientSource &
+  OneLoginFlowOptions & {
+    clientId: string;
+    /** The fetch to use. Default: the global `fetch`. */
+    fetch?: (input: string, init: RequestInit) => Promise<Response>;
+    /** Milliseconds since the epoch, for the cache (tests). Default `Date.now`. */
+    clock?: () => number;
+  };
 
 /** The URLs and issuers a {@link OneLoginClient} uses. */
 export interface OneLoginClientEndpoints {
@@ -332,15 +246,19 @@ export interface OneLoginClientEndpoints {
   readonly didUri: string | undefined;
   readonly authorizeUrl: string | undefined;
   readonly tokenUrl: string | undefined;
+  readonly didId?: string;
+  readonly discoveryUrl?: string;
+  readonly userinfoUrl?: string;
+  readonly endSessionUrl?: string;
 }
 
 type SetByClient = 'environment' | 'issuer' | 'clientId';
 /** Per-call options of {@link OneLoginClient.verifyIdToken} (issuer and client ID come from `create`). */
-export type ClientIdTokenOptions = Omit<GeneratedVerifyIdTokenOptions, SetByClient | 'jwks' | 'nonce'> & { nonce: string | null };
+export type ClientIdTokenOptions = Omit<Generated.VerifyIdTokenOptions, SetByClient | 'jwks' | 'nonce'> & { nonce: string | null };
 /** Per-call options of {@link OneLoginClient.verifyCoreIdentity}. */
-export type ClientCoreIdentityOptions = Omit<GeneratedVerifyCoreIdentityOptions, SetByClient | 'didDocument' | 'sub'> & { sub: string };
+export type ClientCoreIdentityOptions = Omit<Generated.VerifyCoreIdentityOptions, SetByClient | 'didDocument' | 'sub'> & { sub: string };
 /** Per-call options of {@link OneLoginClient.verifyLogoutToken}. */
-export type ClientLogoutTokenOptions = Omit<GeneratedVerifyLogoutTokenOptions, SetByClient | 'jwks'>;
+export type ClientLogoutTokenOptions = Omit<Generated.VerifyLogoutTokenOptions, SetByClient | 'jwks'>;
 
 /**
  * Verifies One Login tokens with keys fetched from the environment's fixed URLs (never from a
@@ -372,20 +290,32 @@ export class OneLoginClient {
   /** {@link buildAuthorizationUrl} with this client's ID and authorize URL. */
   authorizationUrl(params: Omit<AuthorizationUrlOptions, 'clientId' | 'environment' | 'authorizeUrl'> & { authorizeUrl?: string }): string;
   /** {@link signClientAssertion} with this client's ID and token URL as the default audience. */
-  clientAssertion(params: Omit<GeneratedSignClientAssertionOptions, 'clientId' | 'privateKey' | 'environment'> & { privateKey: SigningKeyInput }): string;
+  clientAssertion(params: Omit<Generated.SignClientAssertionOptions, 'clientId' | 'privateKey' | 'environment'> & { privateKey: SigningKeyInput }): string;
   /** Free the cached documents; the next verification fetches again. */
   dispose(): void;
+  /** A new sign-in: redirect to `url`, keep `transaction`. @throws {TokenError} `ERR_INVALID_ARGUMENT` */
+  startSignIn(options?: SignInOptions): { url: string; transaction: SignInTransaction };
+  /**
+   * The callback (URL, path and query, `URL`, `URLSearchParams` or its parameters), checked
+   * against the transaction, then the token exchange, userinfo and core identity.
+   * @throws {TokenError} `ERR_OAUTH_STATE_MISMATCH`, `ERR_OAUTH_AUTHORIZATION_ERROR`,
+   *   `ERR_OAUTH_TOKEN_ERROR`, `ERR_OAUTH_USERINFO_ERROR`, and the token verifiers' codes.
+   */
+  completeSignIn(callback: CallbackInput, transaction: SignInTransaction | null | undefined): Promise<SignInResult>;
+  exchangeCode(code: string, transaction: SignInTransaction): Promise<SignInTokens>;
+  fetchUserinfo(accessToken: string, options: { sub: string; transaction?: SignInTransaction }): Promise<UserinfoResult>;
+  /** @throws {TokenError} `ERR_INVALID_ARGUMENT` (a redirect without `idTokenHint`, over 2048 characters) */
+  logoutUrl(options?: LogoutUrlOptions): string;
+  /** @throws {TokenError} `ERR_LOGOUT_TOKEN_REPLAYED` and the logout token verifier's codes. */
+  handleBackChannelLogout(input: string | URLSearchParams | { logout_token: string }, options?: { replayStore?: ReplayStore }): Promise<{ sub: string; sid: string | null; jti: string }>;
+  /** The discovery document (cached), or undefined without a discovery URL. */
+  discovery(): Promise<DiscoveryDocument | undefined>;
 }
 
-// ---------------------------------------------------------------------------------------------
-// The relying-party flow (sign-in, userinfo, logout, back-channel logout). Kept in one block:
-// these declarations merge into OneLoginClient and OneLoginClientEndpoints above.
-// ---------------------------------------------------------------------------------------------
+// --- The flow's stores and results (its options, transaction and claim views are generated) ---
 
 /** A store of logout-token `jti`s: `remember` is true the first time, false while remembered. */
-export interface ReplayStore {
-  remember(jti: string, ttlSeconds: number): Promise<boolean>;
-}
+export interface ReplayStore { remember(jti: string, ttlSeconds: number): Promise<boolean> }
 
 /** In-process, bounded and expiring: right for one instance only. */
 export class MemoryReplayStore implements ReplayStore {
@@ -400,196 +330,21 @@ export class RedisReplayStore implements ReplayStore {
   remember(jti: string, ttlSeconds: number): Promise<boolean>;
 }
 
-/** The sign-in flow's options of {@link OneLoginClient.create}. */
-export interface OneLoginFlowOptions {
-  /** The registered redirect URI (default for {@link OneLoginClient.startSignIn}). */
-  redirectUri?: string;
-  /** `private_key_jwt`: a PKCS#8 PEM, an RSA private JWK, or a {@link SigningKey}. */
-  privateKey?: SigningKeyInput;
-  /** `client_secret_post` (One Login allows it only without identity). */
-  clientSecret?: string;
-  /** Client assertion algorithm. Default `RS256`. */
-  clientAssertionAlg?: SigningAlgorithm;
-  /** Client assertion `aud`: the token URL (default) or the issuer. */
-  clientAssertionAudience?: 'tokenUrl' | 'issuer';
-  /** Header `kid` of client assertions and request objects. */
-  kid?: string;
-  /** Allowed clock skew, seconds. Default 30. */
-  clockTolerance?: number;
-  /** Where logout-token `jti`s are remembered. Default: one {@link MemoryReplayStore} per client. */
-  replayStore?: ReplayStore;
-  userinfoUrl?: string;
-  endSessionUrl?: string;
-  discoveryUrl?: string;
-}
+/** An authorization callback: the URL (or path and query), its query, or its parameters. */
+type CallbackInput = string | URL | URLSearchParams | { code?: string; state?: string; error?: string; error_description?: string };
 
-export interface OneLoginClientEndpoints {
-  readonly didId?: string;
-  readonly discoveryUrl?: string;
-  readonly userinfoUrl?: string;
-  readonly endSessionUrl?: string;
-}
-
-/** A userinfo claim by short name, or its full `https://vocab.account.gov.uk/v1/…` URI. */
-export type UserinfoClaimName = 'coreIdentityJWT' | 'address' | 'passport' | 'drivingPermit' | 'returnCode' | (string & {});
-
-/** Options of {@link OneLoginClient.startSignIn}. */
-export interface SignInOptions {
-  redirectUri?: string;
-  /** `'["Cl.Cm.P2"]'`, `'Cl.Cm'` or `['Cl.Cm.P2']`. Default: One Login's `Cl.Cm`. */
-  vtr?: string | string[];
-  /** `openid` is always included. */
-  scope?: string | string[];
-  /** Need an identity level (P1–P3) in `vtr`. */
-  claims?: UserinfoClaimName[];
-  uiLocales?: string;
-  prompt?: string;
-  maxAge?: number;
-  /** Re-authentication: needs `requestObject: true`. */
-  idTokenHint?: string;
-  responseMode?: 'query' | 'fragment';
-  /** Send the parameters as a signed request object (needs `privateKey`). */
-  requestObject?: boolean;
-}
-
-/** What to keep (in the session) between the redirect and the callback. Plain JSON. */
-export interface SignInTransaction {
-  state: string;
-  nonce: string;
-  codeVerifier: string;
-  redirectUri: string;
-  vtr?: string;
-  maxAge?: number;
-  claims: string[];
-  responseMode?: 'query' | 'fragment';
-}
-
-export interface PostalAddress {
-  uprn?: number;
-  organisationName?: string;
-  departmentName?: string;
-  subBuildingName?: string;
-  buildingName?: string;
-  buildingNumber?: string;
-  dependentStreetName?: string;
-  streetName?: string;
-  doubleDependentAddressLocality?: string;
-  dependentAddressLocality?: string;
-  addressLocality?: string;
-  addressRegion?: string;
-  postalCode?: string;
-  addressCountry?: string;
-  poBoxNumber?: string;
-  validFrom?: string;
-  validUntil?: string;
-  /** The current address: no `validUntil`, latest `validFrom`. */
-  current: boolean;
-}
-
-export interface Passport {
-  documentNumber: string;
-  expiryDate: string;
-  icaoIssuerCode?: string;
-  issueDate?: string;
-  validFrom?: string;
-  validUntil?: string;
-}
-
-export interface DrivingPermit {
-  personalNumber: string;
-  expiryDate?: string;
-  issueDate?: string;
-  issueNumber?: string;
-  issuedBy?: string;
-  issuingCountry?: string;
-  fullAddress?: string;
-  validFrom?: string;
-  validUntil?: string;
-}
-
-/** Typed views of One Login's userinfo claims; `null` when not sent. */
-export interface UserinfoViews {
-  sub: string;
-  email: string | null;
-  emailVerified: boolean | null;
-  phoneNumber: string | null;
-  phoneNumberVerified: boolean | null;
-  walletSubjectId: string | null;
-  addresses: PostalAddress[] | null;
-  passports: Passport[] | null;
-  drivingPermits: DrivingPermit[] | null;
-  returnCodes: { code: string }[] | null;
-}
-
+/** What {@link OneLoginClient.fetchUserinfo} returns: the checked response and its typed views. */
 export interface UserinfoResult extends UserinfoViews {
-  /** The whole userinfo response, unknown members included. */
-  userinfo: Record<string, unknown>;
-  /** The core identity credential to verify, or null. */
-  coreIdentityJWT: string | null;
+  /** The whole userinfo response, unknown members included; the core identity credential to verify, or null. */
+  userinfo: Record<string, unknown>; coreIdentityJWT: string | null;
 }
 
-export interface SignInTokens {
-  sub: string;
-  claims: IdTokenClaims;
-  idToken: string;
-  accessToken: string;
-  expiresIn: number | null;
-}
+/** What {@link OneLoginClient.exchangeCode} returns. */
+export interface SignInTokens { sub: string; claims: IdTokenClaims; idToken: string; accessToken: string; expiresIn: number | null }
 
-/** A verified identity: the person ({@link Identity}) and every claim of the credential. */
-export interface SignInIdentity extends Identity {
-  claims: CoreIdentityClaims;
-}
-
+/** What {@link OneLoginClient.completeSignIn} returns. */
 export interface SignInResult extends UserinfoViews {
-  claims: IdTokenClaims;
-  idToken: string;
-  accessToken: string;
-  userinfo: Record<string, unknown>;
+  claims: IdTokenClaims; idToken: string; accessToken: string; userinfo: Record<string, unknown>;
   /** `null` when no core identity credential arrived (never assumed). */
   identity: SignInIdentity | null;
-}
-
-export interface LogoutUrlOptions {
-  idTokenHint?: string;
-  /** Needs `idTokenHint`. */
-  postLogoutRedirectUri?: string;
-  state?: string;
-  uiLocales?: string;
-}
-
-export interface DiscoveryDocument {
-  issuer: string;
-  authorizeUrl: string;
-  tokenUrl: string;
-  jwksUrl: string;
-  userinfoUrl: string | null;
-  endSessionUrl: string | null;
-  tokenEndpointAuthSigningAlgs: string[];
-}
-
-export interface OneLoginClient {
-  /** A new sign-in: redirect to `url`, keep `transaction`. @throws {TokenError} `ERR_INVALID_ARGUMENT` */
-  startSignIn(options?: SignInOptions): { url: string; transaction: SignInTransaction };
-  /**
-   * The callback (URL, path and query, `URL`, `URLSearchParams` or its parameters), checked
-   * against the transaction, then the token exchange, userinfo and core identity.
-   * @throws {TokenError} `ERR_OAUTH_STATE_MISMATCH`, `ERR_OAUTH_AUTHORIZATION_ERROR`,
-   *   `ERR_OAUTH_TOKEN_ERROR`, `ERR_OAUTH_USERINFO_ERROR`, and the token verifiers' codes.
-   */
-  completeSignIn(
-    callback: string | URL | URLSearchParams | { code?: string; state?: string; error?: string; error_description?: string },
-    transaction: SignInTransaction | null | undefined,
-  ): Promise<SignInResult>;
-  exchangeCode(code: string, transaction: SignInTransaction): Promise<SignInTokens>;
-  fetchUserinfo(accessToken: string, options: { sub: string; transaction?: SignInTransaction }): Promise<UserinfoResult>;
-  /** @throws {TokenError} `ERR_INVALID_ARGUMENT` (a redirect without `idTokenHint`, over 2048 characters) */
-  logoutUrl(options?: LogoutUrlOptions): string;
-  /** @throws {TokenError} `ERR_LOGOUT_TOKEN_REPLAYED` and the logout token verifier's codes. */
-  handleBackChannelLogout(
-    input: string | URLSearchParams | { logout_token: string },
-    options?: { replayStore?: ReplayStore },
-  ): Promise<{ sub: string; sid: string | null; jti: string }>;
-  /** The discovery document (cached), or undefined without a discovery URL. */
-  discovery(): Promise<DiscoveryDocument | undefined>;
 }

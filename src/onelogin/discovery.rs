@@ -8,7 +8,9 @@ use serde_json::{Map, Value};
 
 /// The members of a discovery document the flow uses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "js", serde(rename = "DiscoveryDocument"))]
 pub struct Discovery {
     /// `issuer`, equal to the environment's.
     pub issuer: String,

@@ -10,22 +10,12 @@ use super::core_identity::{
     verify_core_identity, CoreIdentityClaims, CoreIdentityOptions, Identity,
 };
 use super::did::DidDocument;
-use super::sign_in::{Transaction, VOCAB};
+use super::sign_in::Transaction;
+use super::vocab::UserinfoClaim;
 use crate::error::{Error, ErrorCode, OAuthDetail, Reason, Result};
 use crate::json;
 use serde::Serialize;
 use serde_json::{Map, Value};
-
-/// The address claim's URI.
-pub const ADDRESS: &str = "https://vocab.account.gov.uk/v1/address";
-/// The passport claim's URI.
-pub const PASSPORT: &str = "https://vocab.account.gov.uk/v1/passport";
-/// The driving permit claim's URI.
-pub const DRIVING_PERMIT: &str = "https://vocab.account.gov.uk/v1/drivingPermit";
-/// The return code claim's URI.
-pub const RETURN_CODE: &str = "https://vocab.account.gov.uk/v1/returnCode";
-/// The core identity credential claim's URI.
-pub const CORE_IDENTITY_JWT: &str = "https://vocab.account.gov.uk/v1/coreIdentityJWT";
 
 fn userinfo_error(message: impl Into<String>) -> Error {
     Error::new(ErrorCode::OAuthUserinfoError, message.into())
@@ -135,6 +125,8 @@ pub fn check_userinfo_response(
 }
 
 /// One postal address (`https://vocab.account.gov.uk/v1/address`). Empty strings are absent.
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+#[cfg_attr(feature = "js", serde(rename = "PostalAddress"))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Address {
@@ -195,6 +187,7 @@ pub struct Address {
 }
 
 /// One passport (`https://vocab.account.gov.uk/v1/passport`).
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Passport {
@@ -217,6 +210,7 @@ pub struct Passport {
 }
 
 /// One driving licence (`https://vocab.account.gov.uk/v1/drivingPermit`).
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DrivingPermit {
@@ -250,6 +244,7 @@ pub struct DrivingPermit {
 
 /// One return code (`https://vocab.account.gov.uk/v1/returnCode`): an opaque letter whose
 /// meaning One Login gives to services on request.
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReturnCode {
     /// The code, e.g. `A`.
@@ -257,6 +252,8 @@ pub struct ReturnCode {
 }
 
 /// Typed views of every One Login userinfo claim; `None` when the claim was not sent.
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+#[cfg_attr(feature = "js", serde(rename = "UserinfoViews"))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserinfoClaims {
@@ -286,7 +283,7 @@ pub struct UserinfoClaims {
 }
 
 fn malformed(claim: &'static str, detail: &str) -> Error {
-    let short = claim.strip_prefix(VOCAB).unwrap_or(claim);
+    let short = UserinfoClaim::short_name(claim);
     userinfo_error(format!(
         "the userinfo claim {short:?} is malformed: {detail}"
     ))
@@ -441,7 +438,7 @@ fn top_bool(userinfo: &Map<String, Value>, name: &'static str) -> Result<Option<
 /// # Errors
 /// `ERR_OAUTH_USERINFO_ERROR` naming the claim (reason `invalid`) when one is malformed.
 pub fn userinfo_claims(userinfo: &Map<String, Value>) -> Result<UserinfoClaims> {
-    let mut addresses = optional(userinfo, ADDRESS, address)?;
+    let mut addresses = optional(userinfo, UserinfoClaim::Address.uri(), address)?;
     if let Some(list) = addresses.as_mut() {
         mark_current(list);
     }
@@ -457,7 +454,7 @@ pub fn userinfo_claims(userinfo: &Map<String, Value>) -> Result<UserinfoClaims> 
         phone_number_verified: top_bool(userinfo, "phone_number_verified")?,
         wallet_subject_id,
         addresses,
-        passports: optional(userinfo, PASSPORT, |e| {
+        passports: optional(userinfo, UserinfoClaim::Passport.uri(), |e| {
             Ok(Passport {
                 document_number: e.required("documentNumber")?,
                 expiry_date: e
@@ -469,7 +466,7 @@ pub fn userinfo_claims(userinfo: &Map<String, Value>) -> Result<UserinfoClaims> 
                 valid_until: e.date("validUntil")?,
             })
         })?,
-        driving_permits: optional(userinfo, DRIVING_PERMIT, |e| {
+        driving_permits: optional(userinfo, UserinfoClaim::DrivingPermit.uri(), |e| {
             Ok(DrivingPermit {
                 personal_number: e.required("personalNumber")?,
                 expiry_date: e.date("expiryDate")?,
@@ -482,12 +479,12 @@ pub fn userinfo_claims(userinfo: &Map<String, Value>) -> Result<UserinfoClaims> 
                 valid_until: e.date("validUntil")?,
             })
         })?,
-        return_codes: optional(userinfo, RETURN_CODE, |e| {
+        return_codes: optional(userinfo, UserinfoClaim::ReturnCode.uri(), |e| {
             Ok(ReturnCode {
                 code: e.required("code")?,
             })
         })?,
-        core_identity_jwt: top_string(userinfo, CORE_IDENTITY_JWT)?,
+        core_identity_jwt: top_string(userinfo, UserinfoClaim::CoreIdentityJwt.uri())?,
     })
 }
 
@@ -510,7 +507,7 @@ pub fn identity_to_verify<'a>(
         return Err(userinfo_error(
             "a core identity credential arrived although this sign-in requested no identity level (P1-P3)",
         )
-        .with_claim(CORE_IDENTITY_JWT, Reason::CheckFailed));
+        .with_claim(UserinfoClaim::CoreIdentityJwt.uri(), Reason::CheckFailed));
     }
     Ok(Some(jwt))
 }
@@ -559,6 +556,8 @@ pub fn verify_sign_in_identity(
 
 /// A verified identity as the sign-in returns it: the person (see [`Identity`]) and every
 /// claim of the credential.
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+#[cfg_attr(feature = "js", serde(rename = "SignInIdentity"))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IdentityView {
@@ -566,6 +565,7 @@ pub struct IdentityView {
     #[serde(flatten)]
     pub identity: Identity,
     /// Every claim of the credential.
+    #[cfg_attr(feature = "js", tsify(type = "CoreIdentityClaims"))]
     pub claims: Map<String, Value>,
 }
 
