@@ -69,7 +69,6 @@ pub struct SignInOptions {
 /// It holds the PKCE verifier: keep it server-side and use it once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "js", derive(tsify::Tsify))]
-#[cfg_attr(feature = "js", serde(rename = "SignInTransaction"))]
 #[serde(rename_all = "camelCase")]
 pub struct Transaction {
     /// The `state` sent; the callback's must equal it.
@@ -94,6 +93,14 @@ pub struct Transaction {
     #[cfg_attr(feature = "js", tsify(optional, type = "\"query\" | \"fragment\""))]
     pub response_mode: Option<String>,
 }
+
+// The name the package's types give the transaction.
+#[cfg(feature = "js")]
+#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+const TRANSACTION_NAME_TS: &str = r#"
+/** What to keep (in the session) between the redirect and the callback. Plain JSON. */
+export type SignInTransaction = Transaction;
+"#;
 
 impl Transaction {
     /// The identity levels (P1–P3) this sign-in asked for; empty for authentication only.

@@ -126,7 +126,6 @@ pub fn check_userinfo_response(
 
 /// One postal address (`https://vocab.account.gov.uk/v1/address`). Empty strings are absent.
 #[cfg_attr(feature = "js", derive(tsify::Tsify))]
-#[cfg_attr(feature = "js", serde(rename = "PostalAddress"))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Address {
@@ -253,34 +252,54 @@ pub struct ReturnCode {
 
 /// Typed views of every One Login userinfo claim; `None` when the claim was not sent.
 #[cfg_attr(feature = "js", derive(tsify::Tsify))]
-#[cfg_attr(feature = "js", serde(rename = "UserinfoViews"))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserinfoClaims {
     /// `sub`.
     pub sub: String,
     /// `email` (scope `email`).
+    #[cfg_attr(feature = "js", tsify(type = "string | null"))]
     pub email: Option<String>,
     /// `email_verified` (always true when sent).
+    #[cfg_attr(feature = "js", tsify(type = "boolean | null"))]
     pub email_verified: Option<bool>,
     /// `phone_number` (scope `phone`, only when SMS is the user's default second factor).
+    #[cfg_attr(feature = "js", tsify(type = "string | null"))]
     pub phone_number: Option<String>,
     /// `phone_number_verified` (false means "default method is not SMS").
+    #[cfg_attr(feature = "js", tsify(type = "boolean | null"))]
     pub phone_number_verified: Option<bool>,
     /// `wallet_subject_id` (or the older spelling `walletSubjectId`).
+    #[cfg_attr(feature = "js", tsify(type = "string | null"))]
     pub wallet_subject_id: Option<String>,
     /// The addresses.
+    #[cfg_attr(feature = "js", tsify(type = "Address[] | null"))]
     pub addresses: Option<Vec<Address>>,
     /// The passports.
+    #[cfg_attr(feature = "js", tsify(type = "Passport[] | null"))]
     pub passports: Option<Vec<Passport>>,
     /// The driving licences.
+    #[cfg_attr(feature = "js", tsify(type = "DrivingPermit[] | null"))]
     pub driving_permits: Option<Vec<DrivingPermit>>,
     /// The return codes.
+    #[cfg_attr(feature = "js", tsify(type = "ReturnCode[] | null"))]
     pub return_codes: Option<Vec<ReturnCode>>,
     /// The core identity credential, unverified (see [`identity_to_verify`]).
     #[serde(skip)]
     pub core_identity_jwt: Option<String>,
 }
+
+// The names the package's types give these views.
+#[cfg(feature = "js")]
+#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+const VIEW_NAMES_TS: &str = r#"
+/** Typed views of One Login's userinfo claims; `null` when not sent. */
+export type UserinfoViews = UserinfoClaims;
+/** One postal address of the `address` claim. */
+export type PostalAddress = Address;
+/** A verified identity: the person and every claim of the credential. */
+export type SignInIdentity = IdentityView;
+"#;
 
 fn malformed(claim: &'static str, detail: &str) -> Error {
     let short = UserinfoClaim::short_name(claim);
@@ -557,7 +576,6 @@ pub fn verify_sign_in_identity(
 /// A verified identity as the sign-in returns it: the person (see [`Identity`]) and every
 /// claim of the credential.
 #[cfg_attr(feature = "js", derive(tsify::Tsify))]
-#[cfg_attr(feature = "js", serde(rename = "SignInIdentity"))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IdentityView {
