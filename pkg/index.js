@@ -25,6 +25,7 @@ export {
   checkList,
   tokenKinds,
   limits,
+  lists,
 } from './wasm/govuk_one_login_tokens.js';
 export { KeySet, DidDocument, SigningKey } from './classes.js';
 export * from './api.js';

@@ -180,10 +180,7 @@ pub struct CheckView<'a> {
     pub claim: Option<&'a str>,
     /// For a failure about one claim: why.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        feature = "js",
-        tsify(optional, type = "ClaimFailureReason")
-    )]
+    #[cfg_attr(feature = "js", tsify(optional, type = "ClaimFailureReason"))]
     pub reason: Option<&'static str>,
     /// For a skipped check: why.
     #[serde(skip_serializing_if = "Option::is_none")]

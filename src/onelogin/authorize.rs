@@ -3,8 +3,8 @@
 //! `vtr` and `claims` are JSON and so full of characters that must be encoded; hand-built
 //! URLs with raw `["Cl.Cm.P2"]` are a common cause of failed requests.
 
-use super::form::encode_pairs;
 use super::expected::non_empty;
+use super::form::encode_pairs;
 use super::vtr::Vtr;
 use crate::error::{Error, Result};
 use crate::json;

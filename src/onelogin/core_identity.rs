@@ -8,8 +8,8 @@
 
 use super::did::DidDocument;
 use super::environment::Environment;
-use super::vtr::LevelOfConfidence;
 use super::expected::{expected_from_options, non_empty, required_string, Expected};
+use super::vtr::LevelOfConfidence;
 use crate::alg::{Algorithm, Algorithms};
 use crate::checks::{fail_fast, CheckId, Input, Run, Skip};
 use crate::claims::{self};

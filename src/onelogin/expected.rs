@@ -18,7 +18,10 @@ pub(crate) fn non_empty(name: &'static str, value: &str) -> Result<()> {
 }
 
 /// A claim a rule depends on: absent is `missing`, any type but a string is `invalid`.
-pub(crate) fn required_string<'c>(c: &'c Map<String, Value>, name: &'static str) -> Result<&'c str> {
+pub(crate) fn required_string<'c>(
+    c: &'c Map<String, Value>,
+    name: &'static str,
+) -> Result<&'c str> {
     claims::string_claim(c, name)?.ok_or_else(|| Error::claim(name, Reason::Missing))
 }
 
@@ -70,7 +73,11 @@ impl<'a> Expected<'a> {
     /// The core's options for a One Login token: every kind is verified the same way up to
     /// its own rules (a `kid` is required, `iss` and `aud` are exact, `iat` may not be in the
     /// future).
-    pub(crate) fn verify_options(&self, algorithms: Algorithms, required: &[&'static str]) -> VerifyOptions {
+    pub(crate) fn verify_options(
+        &self,
+        algorithms: Algorithms,
+        required: &[&'static str],
+    ) -> VerifyOptions {
         VerifyOptions {
             algorithms,
             max_token_size: DEFAULT_MAX_TOKEN_SIZE,
@@ -96,7 +103,9 @@ macro_rules! expected_from_options {
             ///
             /// # Errors
             /// `ERR_INVALID_ARGUMENT` naming the unusable option.
-            pub(crate) fn expected(&self) -> $crate::error::Result<$crate::onelogin::expected::Expected<'_>> {
+            pub(crate) fn expected(
+                &self,
+            ) -> $crate::error::Result<$crate::onelogin::expected::Expected<'_>> {
                 $crate::onelogin::expected::Expected::given(
                     &self.issuer,
                     &self.client_id,

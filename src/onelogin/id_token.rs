@@ -7,8 +7,8 @@
 //! an access token).
 
 use super::environment::Environment;
-use super::vtr::Vtr;
 use super::expected::{expected_from_options, non_empty, required_string, Expected};
+use super::vtr::Vtr;
 use crate::alg::{Algorithm, Algorithms};
 use crate::base64url;
 use crate::checks::{fail_fast, CheckId, Input, Run, Skip};

@@ -11,12 +11,12 @@
 //! `unverified`, so a pass there only says what the token claims.
 
 use super::core_identity::{self, credential_subject, Identity};
+use super::did::DidDocument;
 use super::environment::Environment;
+use super::expected::{non_empty, Expected};
 use super::id_token::{self, NonceCheck};
 use super::logout::{self, is_logout_typ};
 use super::vtr::{LevelOfConfidence, Vtr};
-use super::did::DidDocument;
-use super::expected::{non_empty, Expected};
 use crate::alg::Algorithms;
 use crate::checks::{CheckResult, Run, Skip, Status};
 use crate::claims::{self, ClaimRules};

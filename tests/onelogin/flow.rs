@@ -5,6 +5,7 @@
 use crate::fixtures::*;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL, Engine};
 use govuk_one_login_tokens::onelogin::id_token::at_hash;
+use govuk_one_login_tokens::onelogin::UserinfoClaim;
 use govuk_one_login_tokens::onelogin::{
     build_logout_url, check_callback, check_token_response, check_userinfo_response,
     identity_to_verify, logout_token_from_body, parse_callback, parse_discovery,
@@ -13,7 +14,6 @@ use govuk_one_login_tokens::onelogin::{
     DidDocument, FlowContext, LogoutUrlOptions, RsaSigningKey, SignInClient, SignInOptions,
     SigningAlgorithm, TokenResponse, Transaction,
 };
-use govuk_one_login_tokens::onelogin::UserinfoClaim;
 use govuk_one_login_tokens::{ErrorCode, Reason};
 use rsa::pkcs8::{EncodePrivateKey, LineEnding};
 use rsa::signature::Verifier;
