@@ -64,7 +64,7 @@ bench-import: setup build
 ## and 1,000,000 store jtis, in one Node process; fails if wasm memory or the JS heap grows
 soak: setup build
 	@bash scripts/pack.sh tests
-	node --expose-gc scripts/soak.mjs --ops $(or $(SOAK_OPS),1000000)
+	node --expose-gc tests/support/soak.mjs --ops $(or $(SOAK_OPS),1000000)
 
 ## fuzz: cargo fuzz every target for FUZZ_SECONDS each (default 60; the long run is FUZZ_SECONDS=600)
 fuzz:

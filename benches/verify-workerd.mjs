@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from './lib.mjs';
-import { stopProcessGroup } from '../scripts/process-group.mjs';
+import { stopProcessGroup } from '../tests/support/process-group.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');

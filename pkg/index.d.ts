@@ -1,89 +1,37 @@
 /**
  * govuk-one-login-tokens: verify GOV.UK One Login tokens (ID tokens, core identity credentials,
- * logout tokens; ES256 and RS256), sign client assertions and request objects, and create PKCE,
- * `state` and `nonce` values. A Rust core compiled to WebAssembly. {@link OneLoginClient} adds
- * fetching and caching of One Login's keys.
+ * logout tokens; ES256 and RS256), sign client assertions and request objects, create PKCE,
+ * `state` and `nonce` values, and run the sign-in flow ({@link OneLoginClient}, which also fetches
+ * and caches One Login's keys). A Rust core compiled to WebAssembly. In browsers, `await ready()`
+ * once first; elsewhere every export is ready on load. Every failure throws a {@link TokenError}.
  *
- * In Node.js, Bun, Deno, Cloudflare Workers and edge runtimes every export is ready on load. In
- * browsers, `await ready()` once before calling anything else.
- *
- * Every failure throws a {@link TokenError} with a stable {@link ErrorCode}.
- *
- * The option and result types, the error codes, check ids and token kinds are generated from the
- * Rust core (`./wasm/govuk_one_login_tokens.d.ts`); this file adds only what the JavaScript
- * wrapper itself has: the forms that take a key document in the options, `TokenError`, `init`
- * and {@link OneLoginClient}.
- *
+ * Every list, option and result type is generated from the Rust core
+ * (`./wasm/govuk_one_login_tokens.d.ts`); this file adds only what the JavaScript wrapper itself
+ * has: the forms that take a key document, `TokenError`'s union, `ready` and {@link OneLoginClient}.
  * @module
  */
 
 import type {
-  CoreIdentityClaims,
-  CoreIdentityResult,
-  Identity,
-  SigningAlgorithm,
-  DidDocument,
-  DidDocumentJson,
-  EnvironmentInput,
-  ErrorCode,
-  IdTokenClaims,
-  Jwks,
-  JwtPayload,
-  KeySet,
-  LogoutTokenClaims,
-  PrivateJwk,
-  SigningKey,
-  AuthorizationUrlOptions as GeneratedAuthorizationUrlOptions,
-  SignClientAssertionOptions as GeneratedSignClientAssertionOptions,
-  SignRequestObjectOptions as GeneratedSignRequestObjectOptions,
-  VerifyCoreIdentityOptions as GeneratedVerifyCoreIdentityOptions,
-  VerifyIdTokenOptions as GeneratedVerifyIdTokenOptions,
-  VerifyJwtOptions as GeneratedVerifyJwtOptions,
-  VerifyLogoutTokenOptions as GeneratedVerifyLogoutTokenOptions,
-  OneLoginClientOptions as GeneratedOneLoginClientOptions,
-  ClientIdTokenOptions as GeneratedClientIdTokenOptions,
-  ClientCoreIdentityOptions as GeneratedClientCoreIdentityOptions,
-  ClientLogoutTokenOptions,
-  CompleteSignInOptions,
-  EnvironmentUrls,
-  Transaction,
+  ClaimFailureReason, CoreIdentityResult, DidDocument, DidDocumentJson,
+  DiscoveryDocument, EnvironmentInput, ErrorCode, IdTokenClaims, Jwks, JwtPayload,
+  KeySet, LogoutTokenClaims, LogoutUrlOptions, PrivateJwk, SignInIdentity, SignInOptions,
+  SignInTransaction, SigningAlgorithm, SigningKey, UserinfoViews,
 } from './wasm/govuk_one_login_tokens.js';
+import type * as Generated from './wasm/govuk_one_login_tokens.js';
 
 // Every generated type; the declarations below replace the few the wrapper shapes itself.
 export type * from './wasm/govuk_one_login_tokens.js';
 
-// The wasm-bindgen classes are disposable (`using keys = new KeySet(jwks)`); older TypeScript
-// libs do not declare the symbol yet.
-declare global {
-  interface SymbolConstructor {
-    readonly dispose: unique symbol;
-  }
-}
+// The wasm-bindgen classes are disposable (`using keys = …`); older TypeScript libs lack the symbol.
+declare global { interface SymbolConstructor { readonly dispose: unique symbol } }
 
 export {
-  KeySet,
-  DidDocument,
-  SigningKey,
-  createPkce,
-  pkceChallenge,
-  pkceMatches,
-  randomState,
-  randomNonce,
-  decodeJwt,
-  getEnvironment,
-  inspectToken,
-  errorCodes,
-  checkList,
-  tokenKinds,
-  limits,
+  KeySet, DidDocument, SigningKey, createPkce, pkceChallenge, pkceMatches, randomState,
+  randomNonce, decodeJwt, getEnvironment, inspectToken, errorCodes, checkList, tokenKinds, limits,
+  lists
 } from './wasm/govuk_one_login_tokens.js';
 
-// ---------------------------------------------------------------------------------------------
-// Errors
-// ---------------------------------------------------------------------------------------------
-
-/** Why a claim failed (`TokenError.reason`), after jose. */
-export type ClaimFailureReason = 'missing' | 'invalid' | 'check_failed';
+// --- Errors ---
 
 type ClaimCode = 'ERR_JWT_CLAIM_VALIDATION_FAILED' | 'ERR_JWT_EXPIRED';
 type OAuthCode = 'ERR_OAUTH_AUTHORIZATION_ERROR' | 'ERR_OAUTH_TOKEN_ERROR' | 'ERR_OAUTH_USERINFO_ERROR';
@@ -96,31 +44,16 @@ interface TokenErrorBase extends Error {
 }
 
 /** A claim failed: `claim` names it, `reason` says why. */
-export interface ClaimTokenError extends TokenErrorBase {
-  readonly code: ClaimCode;
-  readonly claim: string;
-  readonly reason: ClaimFailureReason;
-}
+export interface ClaimTokenError extends TokenErrorBase { readonly code: ClaimCode; readonly claim: string; readonly reason: ClaimFailureReason; }
 
 /** A caller mistake: `option` names the option or argument (`maxAge`, `environment.issuer`). */
-export interface ArgumentTokenError extends TokenErrorBase {
-  readonly code: 'ERR_INVALID_ARGUMENT';
-  readonly option: string;
-}
+export interface ArgumentTokenError extends TokenErrorBase { readonly code: 'ERR_INVALID_ARGUMENT'; readonly option: string; }
 
 /** An OAuth endpoint refused: what it said, and the HTTP status where there was one. */
-export interface OAuthTokenError extends TokenErrorBase {
-  readonly code: OAuthCode;
-  readonly error?: string;
-  readonly errorDescription?: string;
-  readonly status?: number;
-  readonly reason?: string;
-}
+export interface OAuthTokenError extends TokenErrorBase { readonly code: OAuthCode; readonly error?: string; readonly errorDescription?: string; readonly status?: number; readonly reason?: string; }
 
 /** Every other failure: the code says it all. */
-export interface OtherTokenError extends TokenErrorBase {
-  readonly code: Exclude<ErrorCode, ClaimCode | OAuthCode | 'ERR_INVALID_ARGUMENT'>;
-}
+export interface OtherTokenError extends TokenErrorBase { readonly code: Exclude<ErrorCode, ClaimCode | OAuthCode | 'ERR_INVALID_ARGUMENT'>; }
 
 /**
  * The one error this package throws, discriminated on `code`:
@@ -138,13 +71,7 @@ export type TokenError = ClaimTokenError | ArgumentTokenError | OAuthTokenError 
 
 /** The details a {@link TokenError} may carry beside its code and message. */
 export interface TokenErrorDetails {
-  claim?: string;
-  reason?: string;
-  option?: string;
-  error?: string;
-  errorDescription?: string;
-  status?: number;
-  cause?: unknown;
+  claim?: string; reason?: string; option?: string; error?: string; errorDescription?: string; status?: number; cause?: unknown;
 }
 
 export declare const TokenError: {
@@ -152,9 +79,7 @@ export declare const TokenError: {
   readonly prototype: TokenError;
 };
 
-// ---------------------------------------------------------------------------------------------
-// Loading
-// ---------------------------------------------------------------------------------------------
+// --- Loading ---
 
 /**
  * Load the WebAssembly module; resolves once every export is usable. Needed once in browsers
@@ -175,9 +100,7 @@ export function initSync(module: ArrayBuffer | ArrayBufferView | WebAssembly.Mod
 /** Where {@link init} can load the `.wasm` from (the same inputs as wasm-bindgen's `init`). */
 export type InitInput = string | URL | Request | Response | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
 
-// ---------------------------------------------------------------------------------------------
-// The forms that take a key document in the options
-// ---------------------------------------------------------------------------------------------
+// --- The forms that take a key document in the options ---
 
 /** A key set: a parsed {@link KeySet} (reused as is), the JWKS, or its JSON text. */
 export type JwksInput = KeySet | Jwks | string;
@@ -190,30 +113,30 @@ export type SigningKeyInput = SigningKey | string | PrivateJwk;
 export type IssuerOption = { environment: EnvironmentInput; issuer?: string } | { issuer: string; environment?: EnvironmentInput };
 
 /** Options of {@link verifyJwtWithKeySet}. */
-export type VerifyOptions = Omit<GeneratedVerifyJwtOptions, 'jwks'>;
+export type VerifyOptions = Omit<Generated.VerifyJwtOptions, 'jwks'>;
 /** Options of {@link verifyJwt}. */
 export type VerifyJwtOptions = VerifyOptions & { jwks: JwksInput };
 
 /** Options of {@link verifyIdTokenWithKeySet}: `nonce` is required (`null` when none was sent). */
-export type IdTokenOptions = Omit<GeneratedVerifyIdTokenOptions, 'jwks' | 'environment' | 'issuer' | 'clientId' | 'nonce'> &
+export type IdTokenOptions = Omit<Generated.VerifyIdTokenOptions, 'jwks' | 'environment' | 'issuer' | 'clientId' | 'nonce'> &
   IssuerOption & { clientId: string; nonce: string | null };
 /** Options of {@link verifyIdToken}. */
 export type VerifyIdTokenOptions = IdTokenOptions & { jwks: JwksInput };
 
 /** Options of {@link verifyCoreIdentityWithDidDocument}. */
-export type CoreIdentityOptions = Omit<GeneratedVerifyCoreIdentityOptions, 'didDocument' | 'environment' | 'issuer' | 'clientId' | 'sub'> &
+export type CoreIdentityOptions = Omit<Generated.VerifyCoreIdentityOptions, 'didDocument' | 'environment' | 'issuer' | 'clientId' | 'sub'> &
   IssuerOption & { clientId: string; sub: string };
 /** Options of {@link verifyCoreIdentity}. */
 export type VerifyCoreIdentityOptions = CoreIdentityOptions & { didDocument: DidDocumentInput };
 
 /** Options of {@link verifyLogoutTokenWithKeySet}. */
-export type LogoutTokenOptions = Omit<GeneratedVerifyLogoutTokenOptions, 'jwks' | 'environment' | 'issuer' | 'clientId'> &
+export type LogoutTokenOptions = Omit<Generated.VerifyLogoutTokenOptions, 'jwks' | 'environment' | 'issuer' | 'clientId'> &
   IssuerOption & { clientId: string };
 /** Options of {@link verifyLogoutToken}. */
 export type VerifyLogoutTokenOptions = LogoutTokenOptions & { jwks: JwksInput };
 
 /** Options of {@link signClientAssertionWithKey}: `aud` is `audience` or the environment's token URL. */
-export type ClientAssertionOptions = Omit<GeneratedSignClientAssertionOptions, 'privateKey' | 'environment' | 'audience' | 'clientId'> & {
+export type ClientAssertionOptions = Omit<Generated.SignClientAssertionOptions, 'privateKey' | 'environment' | 'audience' | 'clientId'> & {
   clientId: string;
 } & ({ audience: string; environment?: EnvironmentInput } | { environment: EnvironmentInput; audience?: string });
 /** Options of {@link signClientAssertion}. */
@@ -225,11 +148,11 @@ type RequiredAuthorizationParams = { clientId: string; redirectUri: string; stat
 type AuthorizeTarget = { environment: EnvironmentInput; authorizeUrl?: string } | { authorizeUrl: string; environment?: EnvironmentInput };
 
 /** Options of {@link buildAuthorizationUrl}. */
-export type AuthorizationUrlOptions = Omit<GeneratedAuthorizationUrlOptions, keyof RequiredAuthorizationParams | 'environment' | 'authorizeUrl'> &
+export type AuthorizationUrlOptions = Omit<Generated.AuthorizationUrlOptions, keyof RequiredAuthorizationParams | 'environment' | 'authorizeUrl'> &
   RequiredAuthorizationParams &
   AuthorizeTarget;
 /** Options of {@link signRequestObjectWithKey}. */
-export type RequestObjectOptions = Omit<GeneratedSignRequestObjectOptions, keyof RequiredAuthorizationParams | 'environment' | 'authorizeUrl' | 'privateKey'> &
+export type RequestObjectOptions = Omit<Generated.SignRequestObjectOptions, keyof RequiredAuthorizationParams | 'environment' | 'authorizeUrl' | 'privateKey'> &
   RequiredAuthorizationParams &
   AuthorizeTarget;
 
@@ -264,15 +187,9 @@ export function verifyLogoutToken(token: string, options: VerifyLogoutTokenOptio
 export function verifyLogoutTokenWithKeySet(token: string, keys: KeySet, options: LogoutTokenOptions): LogoutTokenClaims;
 
 /**
- * The asynchronous twins of the four verifiers: the same options, checks, results and errors,
- * as a Promise (rejected with the {@link TokenError} the synchronous function would throw).
- * In browsers, Cloudflare Workers and edge runtimes WebCrypto does the signature arithmetic
- * after the core's checks, which is several times faster there than the synchronous functions'
- * portable arithmetic; in Node and Bun they run the synchronous functions (in Deno too, except ES256).
- *
- * ```js
- * const claims = await verifyIdTokenAsync(idToken, { jwks, environment: 'integration', clientId, nonce });
- * ```
+ * The asynchronous twins of the four verifiers: the same options, checks, results and errors, as
+ * a Promise. In browsers, Workers and edge runtimes WebCrypto does the signature arithmetic after
+ * the core's checks (several times faster there); Node and Bun run the synchronous functions.
  */
 export function verifyJwtAsync(token: string, options: VerifyJwtOptions): Promise<JwtPayload>;
 /** {@link verifyIdToken} as a Promise; see {@link verifyJwtAsync}. */
@@ -295,18 +212,17 @@ export function signRequestObject(options: RequestObjectOptions & { privateKey: 
 /** {@link signRequestObject} with an already parsed key. @throws {TokenError} */
 export function signRequestObjectWithKey(key: SigningKey, options: RequestObjectOptions): string;
 
-// ---------------------------------------------------------------------------------------------
-// OneLoginClient
-// ---------------------------------------------------------------------------------------------
+// --- OneLoginClient ---
 
 /** Options of {@link OneLoginClient.create}: every member is checked by name in the core. */
-export type OneLoginClientOptions = Omit<GeneratedOneLoginClientOptions, 'privateKey' | 'store' | 'fetch' | 'clock'> & {
+export type OneLoginClientOptions = Omit<Generated.OneLoginClientOptions, 'environment' | 'clientId' | 'privateKey' | 'store' | 'fetch' | 'clock' | 'clientAssertionAlg' | 'clientAssertionAudience'> & {
   /** `"integration"`, `"production"`, or a custom environment (its endpoints go in here). */
   environment: EnvironmentInput;
-  /** Your client ID. */
   clientId: string;
   /** `private_key_jwt`: a PKCS#8 PEM, an RSA private JWK, or a {@link SigningKey}. */
   privateKey?: SigningKeyInput;
+  clientAssertionAlg?: SigningAlgorithm;
+  clientAssertionAudience?: 'tokenUrl' | 'issuer';
   /** Logout-token `jti`s and ended sessions. Default: one {@link MemoryStore} per client. */
   store?: Store;
   /** The fetch to use. Default: the global `fetch`. */
@@ -315,13 +231,17 @@ export type OneLoginClientOptions = Omit<GeneratedOneLoginClientOptions, 'privat
   clock?: () => number;
 };
 
-/** The URLs and issuers a {@link OneLoginClient} uses. */
-export type OneLoginClientEndpoints = Readonly<EnvironmentUrls>;
+/** The URLs and issuers a {@link OneLoginClient} uses (`getEnvironment`'s names). */
+export type OneLoginClientEndpoints = Readonly<Generated.EnvironmentUrls>;
 
 /** Per-call options of {@link OneLoginClient.verifyIdToken} (issuer and client ID come from `create`). */
-export type ClientIdTokenOptions = Omit<GeneratedClientIdTokenOptions, 'nonce'> & { nonce: string | null };
+export type ClientIdTokenOptions = Omit<Generated.ClientIdTokenOptions, 'nonce'> & { nonce: string | null };
 /** Per-call options of {@link OneLoginClient.verifyCoreIdentity}. */
-export type ClientCoreIdentityOptions = Omit<GeneratedClientCoreIdentityOptions, 'sub'> & { sub: string };
+export type ClientCoreIdentityOptions = Omit<Generated.ClientCoreIdentityOptions, 'sub'> & { sub: string };
+/** Per-call options of {@link OneLoginClient.verifyLogoutToken}. */
+export type ClientLogoutTokenOptions = Generated.ClientLogoutTokenOptions;
+/** What the route requires at the callback: a transaction asking for less is refused. */
+export type CompleteSignInOptions = Generated.CompleteSignInOptions;
 
 /**
  * Verifies One Login tokens with keys fetched from the environment's fixed URLs (never from a
@@ -353,15 +273,31 @@ export class OneLoginClient {
   /** {@link buildAuthorizationUrl} with this client's ID and authorize URL. */
   authorizationUrl(params: Omit<AuthorizationUrlOptions, 'clientId' | 'environment' | 'authorizeUrl'>): string;
   /** {@link signClientAssertion} with this client's ID, key and token URL as the default audience. */
-  clientAssertion(params?: Omit<GeneratedSignClientAssertionOptions, 'clientId' | 'privateKey' | 'environment'>): string;
-  /** Free the cached documents and the configuration. */
+  clientAssertion(params?: Omit<Generated.SignClientAssertionOptions, 'clientId' | 'privateKey' | 'environment'>): string;
+  /** Free the cached documents; the next verification fetches again. */
   dispose(): void;
+  /** A new sign-in: redirect to `url`, keep `transaction`. @throws {TokenError} `ERR_INVALID_ARGUMENT` */
+  startSignIn(options?: SignInOptions): { url: string; transaction: SignInTransaction };
+  /**
+   * The callback (URL, path and query, `URL`, `URLSearchParams` or its parameters), checked
+   * against the transaction, then the token exchange, userinfo and core identity.
+   * @throws {TokenError} `ERR_OAUTH_STATE_MISMATCH`, `ERR_OAUTH_AUTHORIZATION_ERROR`,
+   *   `ERR_OAUTH_TOKEN_ERROR`, `ERR_OAUTH_USERINFO_ERROR`, and the token verifiers' codes.
+   */
+  completeSignIn(callback: CallbackInput, transaction: SignInTransaction | null | undefined, options?: CompleteSignInOptions): Promise<SignInResult>;
+  exchangeCode(code: string, transaction: SignInTransaction, options?: CompleteSignInOptions): Promise<SignInTokens>;
+  fetchUserinfo(accessToken: string, options: { sub: string; transaction?: SignInTransaction }): Promise<UserinfoResult>;
+  /** @throws {TokenError} `ERR_INVALID_ARGUMENT` (a redirect without `idTokenHint`, over 2048 characters) */
+  logoutUrl(options?: LogoutUrlOptions): string;
+  /** @throws {TokenError} `ERR_LOGOUT_TOKEN_REPLAYED` and the logout token verifier's codes. */
+  handleBackChannelLogout(input: string | URLSearchParams | { logout_token: string }): Promise<{ sub: string; sid: string | null; jti: string; signedOutAt: number }>;
+  /** True when One Login ended this session (a back-channel logout at or after `signedInAt`, on any instance sharing the store). */
+  isSignedOut(session: { sub: string; signedInAt: number }): Promise<boolean>;
+  /** The discovery document (cached). */
+  discovery(): Promise<DiscoveryDocument>;
 }
 
-// ---------------------------------------------------------------------------------------------
-// The relying-party flow (sign-in, userinfo, logout, back-channel logout). Kept in one block:
-// these declarations merge into OneLoginClient and OneLoginClientEndpoints above.
-// ---------------------------------------------------------------------------------------------
+// --- The flow's stores and results (its options, transaction and claim views are generated) ---
 
 /**
  * `candidate` when it is a safe path to return to after a sign-in (one leading `/`, no `//host`,
@@ -399,165 +335,23 @@ export class RedisStore implements Store {
   signedOutAt(sub: string): Promise<number | null>;
 }
 
-/** A userinfo claim by short name, or its full `https://vocab.account.gov.uk/v1/…` URI. */
-export type UserinfoClaimName = 'coreIdentityJWT' | 'address' | 'passport' | 'drivingPermit' | 'returnCode' | (string & {});
+/** An authorization callback: the URL (or path and query), its query, or its parameters. */
+type CallbackInput = string | URL | URLSearchParams | { code?: string; state?: string; error?: string; error_description?: string };
 
-/** Options of {@link OneLoginClient.startSignIn}. */
-export interface SignInOptions {
-  redirectUri?: string;
-  /** `'["Cl.Cm.P2"]'`, `'Cl.Cm'` or `['Cl.Cm.P2']`. Default: One Login's `Cl.Cm`. */
-  vtr?: string | string[];
-  /** `openid` is always included. */
-  scope?: string | string[];
-  /** Need an identity level (P1–P3) in `vtr`. */
-  claims?: UserinfoClaimName[];
-  uiLocales?: string;
-  prompt?: string;
-  maxAge?: number;
-  /** Re-authentication: needs `requestObject: true`. */
-  idTokenHint?: string;
-  responseMode?: 'query' | 'fragment';
-  /** Send the parameters as a signed request object (needs `privateKey`). */
-  requestObject?: boolean;
-}
-
-/**
- * What to keep (in the session) between the redirect and the callback. Plain JSON, read back
- * as strictly as options: keep it unchanged, use it once, delete it.
- */
-export type SignInTransaction = Transaction;
-
-export interface PostalAddress {
-  uprn?: number;
-  organisationName?: string;
-  departmentName?: string;
-  subBuildingName?: string;
-  buildingName?: string;
-  buildingNumber?: string;
-  dependentStreetName?: string;
-  streetName?: string;
-  doubleDependentAddressLocality?: string;
-  dependentAddressLocality?: string;
-  addressLocality?: string;
-  addressRegion?: string;
-  postalCode?: string;
-  addressCountry?: string;
-  poBoxNumber?: string;
-  validFrom?: string;
-  validUntil?: string;
-  /** The current address: no `validUntil`, latest `validFrom`. */
-  current: boolean;
-}
-
-export interface Passport {
-  documentNumber: string;
-  expiryDate: string;
-  icaoIssuerCode?: string;
-  issueDate?: string;
-  validFrom?: string;
-  validUntil?: string;
-}
-
-export interface DrivingPermit {
-  personalNumber: string;
-  expiryDate?: string;
-  issueDate?: string;
-  issueNumber?: string;
-  issuedBy?: string;
-  issuingCountry?: string;
-  fullAddress?: string;
-  validFrom?: string;
-  validUntil?: string;
-}
-
-/** Typed views of One Login's userinfo claims; `null` when not sent. */
-export interface UserinfoViews {
-  sub: string;
-  email: string | null;
-  emailVerified: boolean | null;
-  phoneNumber: string | null;
-  phoneNumberVerified: boolean | null;
-  walletSubjectId: string | null;
-  addresses: PostalAddress[] | null;
-  passports: Passport[] | null;
-  drivingPermits: DrivingPermit[] | null;
-  returnCodes: { code: string }[] | null;
-}
-
+/** What {@link OneLoginClient.fetchUserinfo} returns: the checked response and its typed views. */
 export interface UserinfoResult extends UserinfoViews {
-  /** The whole userinfo response, unknown members included. */
-  userinfo: Record<string, unknown>;
-  /** The core identity credential to verify, or null. */
-  coreIdentityJWT: string | null;
+  /** The whole userinfo response, unknown members included; the core identity credential to verify, or null. */
+  userinfo: Record<string, unknown>; coreIdentityJWT: string | null;
 }
 
-export interface SignInTokens {
-  sub: string;
-  claims: IdTokenClaims;
-  idToken: string;
-  accessToken: string;
-  expiresIn: number | null;
-}
+/** What {@link OneLoginClient.exchangeCode} returns. */
+export interface SignInTokens { sub: string; claims: IdTokenClaims; idToken: string; accessToken: string; expiresIn: number | null }
 
-/** A verified identity: the person ({@link Identity}) and every claim of the credential. */
-export interface SignInIdentity extends Identity {
-  claims: CoreIdentityClaims;
-}
-
+/** What {@link OneLoginClient.completeSignIn} returns. */
 export interface SignInResult extends UserinfoViews {
-  claims: IdTokenClaims;
-  idToken: string;
-  accessToken: string;
-  userinfo: Record<string, unknown>;
+  claims: IdTokenClaims; idToken: string; accessToken: string; userinfo: Record<string, unknown>;
   /** `null` when no core identity credential arrived (never assumed). */
   identity: SignInIdentity | null;
-  /** sessions: when this sign-in completed, whole seconds (pass it to `isSignedOut`). */
+  /** When this sign-in completed, whole seconds (pass it to `isSignedOut`). */
   signedInAt: number;
-}
-
-export interface LogoutUrlOptions {
-  idTokenHint?: string;
-  /** Needs `idTokenHint`. */
-  postLogoutRedirectUri?: string;
-  state?: string;
-  uiLocales?: string;
-}
-
-export interface DiscoveryDocument {
-  issuer: string;
-  authorizeUrl: string;
-  tokenUrl: string;
-  jwksUrl: string;
-  userinfoUrl: string | null;
-  endSessionUrl: string | null;
-  tokenEndpointAuthSigningAlgs: string[];
-}
-
-export interface OneLoginClient {
-  /** A new sign-in: redirect to `url`, keep `transaction`. @throws {TokenError} `ERR_INVALID_ARGUMENT` */
-  startSignIn(options?: SignInOptions): { url: string; transaction: SignInTransaction };
-  /**
-   * The callback (URL, path and query, `URL`, `URLSearchParams` or its parameters), checked
-   * against the transaction, then the token exchange, userinfo and core identity.
-   * @throws {TokenError} `ERR_OAUTH_STATE_MISMATCH`, `ERR_OAUTH_AUTHORIZATION_ERROR`,
-   *   `ERR_OAUTH_TOKEN_ERROR`, `ERR_OAUTH_USERINFO_ERROR`, and the token verifiers' codes.
-   */
-  completeSignIn(
-    callback: string | URL | URLSearchParams | { code?: string; state?: string; error?: string; error_description?: string },
-    transaction: SignInTransaction | null | undefined,
-    /** What the route requires (default `Cl.Cm`): a transaction asking for less is refused. */
-    options?: CompleteSignInOptions,
-  ): Promise<SignInResult>;
-  exchangeCode(code: string, transaction: SignInTransaction, options?: CompleteSignInOptions): Promise<SignInTokens>;
-  fetchUserinfo(accessToken: string, options: { sub: string; transaction?: SignInTransaction }): Promise<UserinfoResult>;
-  /** @throws {TokenError} `ERR_INVALID_ARGUMENT` (a redirect without `idTokenHint`, over 2048 characters) */
-  logoutUrl(options?: LogoutUrlOptions): string;
-  /** @throws {TokenError} `ERR_LOGOUT_TOKEN_REPLAYED` and the logout token verifier's codes. */
-  handleBackChannelLogout(
-    input: string | URLSearchParams | { logout_token: string },
-  ): Promise<{ sub: string; sid: string | null; jti: string; signedOutAt: number }>;
-  /** True when One Login ended this session (a back-channel logout at or after `signedInAt`, on any instance sharing the store). */
-  isSignedOut(session: { sub: string; signedInAt: number }): Promise<boolean>;
-  /** The discovery document (cached). */
-  discovery(): Promise<DiscoveryDocument>;
 }

@@ -2,7 +2,7 @@
 // other hosts have their own entry points, chosen by export conditions in package.json:
 //   browser.js            browsers ("browser" condition, the inspector, import maps): this file and
 //                         the wrapper bundled against the browser build (pkg/wasm-browser/), which
-//                         leaves out the sign-in flow and signing (scripts/browser-entry.mjs)
+//                         leaves out the sign-in flow and signing (scripts/bundle-entries.mjs)
 // The rest register a synchronous way to load the same .wasm (see ready.js) and re-export this file:
 //   node.mjs / index.cjs  Node, Bun, Deno: the .wasm bytes embedded in JS (wasm/bytes.js), no file
 //                         read; both are bundles (src/node.mjs, src/cjs.js) of node-setup.js and this file
@@ -26,6 +26,7 @@ export {
   tokenKinds,
   limits,
   safeReturnTo,
+  lists,
 } from './wasm/govuk_one_login_tokens.js';
 export { KeySet, DidDocument, SigningKey } from './classes.js';
 export * from './api.js';

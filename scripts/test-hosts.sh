@@ -24,5 +24,5 @@ fi
 # One file at a time: the builds (next, wrangler, vite) each want both cores.
 status=0
 node --test --test-concurrency=1 "${files[@]}" || status=$?
-node scripts/hosts-report.mjs tests/artifacts/hosts.jsonl
+node tests/hosts/report.mjs tests/artifacts/hosts.jsonl
 exit "$status"

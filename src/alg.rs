@@ -1,43 +1,69 @@
-//! The JWS algorithms this crate verifies, and the allow-list type.
+//! The JWS algorithms this crate verifies, the allow-list type, and the algorithms it signs
+//! client assertions and request objects with.
 //!
 //! Only asymmetric algorithms exist here, so `alg: none` and HMAC key confusion are impossible
 //! by construction: there is no variant to parse them into.
 
 use crate::error::{Error, ErrorCode, Result};
 
-/// A supported JWS signature algorithm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Algorithm {
-    /// ECDSA on P-256 with SHA-256, signature as raw 64-byte `r || s` (One Login's default).
-    Es256,
-    /// RSASSA-PKCS1-v1_5 with SHA-256, modulus 2048 to 4096 bits.
-    Rs256,
+crate::lists::named_list! {
+    /// A supported JWS signature algorithm.
+    pub enum Algorithm as "Algorithm", "The only algorithms that exist here: `none` and HMAC cannot be expressed." {
+        /// ECDSA on P-256 with SHA-256, signature as raw 64-byte `r || s` (One Login's default).
+        Es256 = "ES256" { key_type: "EC" },
+        /// RSASSA-PKCS1-v1_5 with SHA-256, modulus 2048 to 4096 bits.
+        Rs256 = "RS256" { key_type: "RSA" },
+    }
+    struct AlgorithmFacts {
+        /// The JWK `kty` a key for this algorithm has.
+        key_type: &'static str,
+    }
+}
+
+crate::lists::named_list! {
+    /// The signature algorithm for client assertions and request objects: One Login accepts
+    /// only RSA here (its discovery lists RS256–RS512 and PS256–PS512, no ES*).
+    #[derive(Default)]
+    pub enum SigningAlgorithm as "SigningAlgorithm", "One Login accepts only RSA for `private_key_jwt` and request objects." {
+        /// RSASSA-PKCS1-v1_5 with SHA-256.
+        #[default]
+        Rs256 = "RS256",
+        /// RSASSA-PKCS1-v1_5 with SHA-384.
+        Rs384 = "RS384",
+        /// RSASSA-PKCS1-v1_5 with SHA-512.
+        Rs512 = "RS512",
+        /// RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt.
+        Ps256 = "PS256",
+        /// RSASSA-PSS with SHA-384, MGF1-SHA-384 and a 48-byte salt.
+        Ps384 = "PS384",
+        /// RSASSA-PSS with SHA-512, MGF1-SHA-512 and a 64-byte salt.
+        Ps512 = "PS512",
+    }
+}
+
+impl SigningAlgorithm {
+    /// Parse one of [`SigningAlgorithm::NAMES`].
+    ///
+    /// # Errors
+    /// `ERR_JOSE_NOT_SUPPORTED` for anything else (One Login refuses EC client keys).
+    pub fn from_name(name: &str) -> Result<SigningAlgorithm> {
+        SigningAlgorithm::named(name).ok_or_else(|| {
+            Error::new(
+                ErrorCode::NotSupported,
+                format!(
+                    "cannot sign with {}: One Login accepts {} here",
+                    crate::error::shown(name),
+                    crate::lists::in_words(SigningAlgorithm::NAMES)
+                ),
+            )
+        })
+    }
 }
 
 impl Algorithm {
-    /// The name used in JOSE headers and JWKs.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Algorithm::Es256 => "ES256",
-            Algorithm::Rs256 => "RS256",
-        }
-    }
-
-    /// The JWK `kty` a key for this algorithm has.
-    pub const fn key_type(self) -> &'static str {
-        match self {
-            Algorithm::Es256 => "EC",
-            Algorithm::Rs256 => "RSA",
-        }
-    }
-
     /// Parse an algorithm name exactly as written (JOSE names are case-sensitive).
     pub fn from_name(name: &str) -> Option<Algorithm> {
-        match name {
-            "ES256" => Some(Algorithm::Es256),
-            "RS256" => Some(Algorithm::Rs256),
-            _ => None,
-        }
+        Algorithm::named(name)
     }
 
     const fn bit(self) -> u8 {

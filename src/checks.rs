@@ -12,165 +12,107 @@
 
 use crate::error::{Error, ErrorCode, Result};
 
-/// Declares [`CheckId`] from one list: each check on one line with its stable id, whether it
-/// reads signed content (`content`) or only the token's form and keys (`form`), and its
-/// label; and (for the npm package) the TypeScript union of the ids.
-macro_rules! checks {
-    ($( $(#[$doc:meta])* $variant:ident = $id:literal, $reads:ident, $label:literal; )*) => {
-        /// A named check, shown as one line by an inspector.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum CheckId {
-            $( $(#[$doc])* $variant, )*
-        }
-
-        impl CheckId {
-            /// Every check, in declaration order.
-            pub const ALL: &'static [CheckId] = &[ $( CheckId::$variant, )* ];
-
-            /// A stable identifier, e.g. `"signature"`, `"exp"`.
-            pub const fn as_str(self) -> &'static str {
-                match self { $( CheckId::$variant => $id, )* }
-            }
-
-            /// A one-line English description of what passing means.
-            pub const fn label(self) -> &'static str {
-                match self { $( CheckId::$variant => $label, )* }
-            }
-
-            /// Whether the check reads signed content (claims or `typ`), whose result means
-            /// nothing about the token's validity until the signature has verified.
-            pub const fn reads_content(self) -> bool {
-                match self { $( CheckId::$variant => checks!(@reads $reads), )* }
-            }
-        }
-
-        /// The union of every check id, generated from the list above.
-        #[cfg(feature = "js")]
-        #[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
-        const CHECK_ID_TS: &'static str = concat!(
-            "/** Every check an inspection reports. */\nexport type CheckId =",
-            $( "\n  | \"", $id, "\"", )*
-            ";\n"
-        );
-    };
-    (@reads form) => { false };
-    (@reads content) => { true };
+crate::lists::named_list! {
+    /// A named check, shown as one line by an inspector. Each reads signed content (claims or
+    /// `typ`) or only the token's form and keys, and has a label.
+    #[non_exhaustive]
+    pub enum CheckId as "CheckId", "Every check an inspection reports." {
+        /// Compact serialization, base64url and JSON of header and payload.
+        Format = "format" { reads_content: false, label: "Token is a compact JWS with a JSON header and a JSON object payload" },
+        /// The header `alg` is allowed (and `crit`/`b64` are acceptable).
+        Alg = "alg" { reads_content: false, label: "alg is allowed (ES256 or RS256; never none or HMAC)" },
+        /// The header has a `kid`.
+        Kid = "kid" { reads_content: false, label: "kid header is present" },
+        /// A core identity `kid`'s DID is the DID document's `id`.
+        DidController = "did_controller" { reads_content: false, label: "kid's DID is the DID document's id" },
+        /// A core identity `kid` names an `assertionMethod` the DID document controls.
+        AssertionMethod = "assertion_method" { reads_content: false, label: "kid is an assertionMethod controlled by the DID document" },
+        /// A key with the header's `kid` is in the keys.
+        KidFound = "kid_found" { reads_content: false, label: "kid is found in the keys" },
+        /// That key fits the header's `alg` (key type and the key's own `alg`).
+        AlgMatchesKey = "alg_matches_key" { reads_content: false, label: "alg matches the key" },
+        /// The signature verifies with that key.
+        Signature = "signature" { reads_content: false, label: "Signature verifies with that key" },
+        /// The logout token header `typ`.
+        Typ = "typ" { reads_content: true, label: "typ header is logout+jwt" },
+        /// An ID token is not a logout token: no `typ: logout+jwt`, no `events` claim.
+        NotLogoutToken = "not_logout_token" { reads_content: true, label: "neither typ logout+jwt nor an events claim (a logout token's)" },
+        /// Every required claim is present.
+        Required = "required" { reads_content: true, label: "Required claims are present" },
+        /// `iss`.
+        Iss = "iss" { reads_content: true, label: "iss is the expected issuer" },
+        /// `aud`.
+        Aud = "aud" { reads_content: true, label: "aud contains the client ID" },
+        /// `azp`.
+        Azp = "azp" { reads_content: true, label: "azp is the client ID (when present or with several audiences)" },
+        /// `nbf`.
+        Nbf = "nbf" { reads_content: true, label: "nbf is not in the future" },
+        /// `exp`.
+        Exp = "exp" { reads_content: true, label: "exp is in the future" },
+        /// `iat`.
+        Iat = "iat" { reads_content: true, label: "iat is not in the future" },
+        /// `sub`.
+        Sub = "sub" { reads_content: true, label: "sub is present (and matches the ID token's)" },
+        /// `nonce` equals the one sent.
+        Nonce = "nonce" { reads_content: true, label: "nonce matches the one sent" },
+        /// A logout token has no `nonce`.
+        NoNonce = "no_nonce" { reads_content: true, label: "nonce is absent (a logout token must not carry one)" },
+        /// A logout token carries no claim that only ID tokens have.
+        NoIdTokenClaims = "no_id_token_claims" { reads_content: true, label: "no ID-token-only claim (vot, vtm, at_hash, c_hash, auth_time)" },
+        /// A logout token lives no longer than the replay store remembers its `jti`.
+        Lifetime = "lifetime" { reads_content: true, label: "exp is at most 600 s after iat (its jti is remembered that long)" },
+        /// `vot`.
+        Vot = "vot" { reads_content: true, label: "vot is the level requested" },
+        /// `auth_time` against `max_age`.
+        AuthTime = "auth_time" { reads_content: true, label: "auth_time is within max_age" },
+        /// `at_hash` against the access token.
+        AtHash = "at_hash" { reads_content: true, label: "at_hash matches the access token" },
+        /// `sid` is a string.
+        Sid = "sid" { reads_content: true, label: "sid is a string" },
+        /// `vtm` is a string.
+        Vtm = "vtm" { reads_content: true, label: "vtm is a string" },
+        /// `jti`.
+        Jti = "jti" { reads_content: true, label: "jti is a non-empty string of at most 1024 characters (remember it for 3 minutes)" },
+        /// `events`.
+        Events = "events" { reads_content: true, label: "events holds exactly the back-channel logout event" },
+        /// `vc`: the credential subject's names and birth dates are readable.
+        Vc = "vc" { reads_content: true, label: "vc has a readable credential subject (names, birth dates)" },
+    }
+    struct CheckFacts {
+        /// A one-line English description of what passing means.
+        label: &'static str,
+        /// Whether the check reads signed content (claims or `typ`), whose result means
+        /// nothing about the token's validity until the signature has verified.
+        reads_content: bool,
+    }
 }
 
-checks! {
-    /// Compact serialization, base64url and JSON of header and payload.
-    Format = "format", form, "Token is a compact JWS with a JSON header and a JSON object payload";
-    /// The header `alg` is allowed (and `crit`/`b64` are acceptable).
-    Alg = "alg", form, "alg is allowed (ES256 or RS256; never none or HMAC)";
-    /// The header has a `kid`.
-    Kid = "kid", form, "kid header is present";
-    /// A core identity `kid`'s DID is the DID document's `id`.
-    DidController = "did_controller", form, "kid's DID is the DID document's id";
-    /// A core identity `kid` names an `assertionMethod` the DID document controls.
-    AssertionMethod = "assertion_method", form, "kid is an assertionMethod controlled by the DID document";
-    /// A key with the header's `kid` is in the keys.
-    KidFound = "kid_found", form, "kid is found in the keys";
-    /// That key fits the header's `alg` (key type and the key's own `alg`).
-    AlgMatchesKey = "alg_matches_key", form, "alg matches the key";
-    /// The signature verifies with that key.
-    Signature = "signature", form, "Signature verifies with that key";
-    /// The logout token header `typ`.
-    Typ = "typ", content, "typ header is logout+jwt";
-    /// An ID token is not a logout token: no `typ: logout+jwt`, no `events` claim.
-    NotLogoutToken = "not_logout_token", content, "neither typ logout+jwt nor an events claim (a logout token's)";
-    /// Every required claim is present.
-    Required = "required", content, "Required claims are present";
-    /// `iss`.
-    Iss = "iss", content, "iss is the expected issuer";
-    /// `aud`.
-    Aud = "aud", content, "aud contains the client ID";
-    /// `azp`.
-    Azp = "azp", content, "azp is the client ID (when present or with several audiences)";
-    /// `nbf`.
-    Nbf = "nbf", content, "nbf is not in the future";
-    /// `exp`.
-    Exp = "exp", content, "exp is in the future";
-    /// `iat`.
-    Iat = "iat", content, "iat is not in the future";
-    /// `sub`.
-    Sub = "sub", content, "sub is present (and matches the ID token's)";
-    /// `nonce` equals the one sent.
-    Nonce = "nonce", content, "nonce matches the one sent";
-    /// A logout token has no `nonce`.
-    NoNonce = "no_nonce", content, "nonce is absent (a logout token must not carry one)";
-    /// A logout token carries no claim that only ID tokens have.
-    NoIdTokenClaims = "no_id_token_claims", content, "no ID-token-only claim (vot, vtm, at_hash, c_hash, auth_time)";
-    /// A logout token lives no longer than the replay store remembers its `jti`.
-    Lifetime = "lifetime", content, "exp is at most 600 s after iat (its jti is remembered that long)";
-    /// `vot`.
-    Vot = "vot", content, "vot is the level requested";
-    /// `auth_time` against `max_age`.
-    AuthTime = "auth_time", content, "auth_time is within max_age";
-    /// `at_hash` against the access token.
-    AtHash = "at_hash", content, "at_hash matches the access token";
-    /// `sid` is a string.
-    Sid = "sid", content, "sid is a string";
-    /// `vtm` is a string.
-    Vtm = "vtm", content, "vtm is a string";
-    /// `jti`.
-    Jti = "jti", content, "jti is a non-empty string of at most 1024 characters (remember it for 3 minutes)";
-    /// `events`.
-    Events = "events", content, "events holds exactly the back-channel logout event";
-    /// `vc`: the credential subject's names and birth dates are readable.
-    Vc = "vc", content, "vc has a readable credential subject (names, birth dates)";
-}
-
-/// Declares the inputs a check may need (its name, as the option that gives it, and what it is
-/// in words) from one list, with (for the npm package) the TypeScript union of the names.
-macro_rules! inputs {
-    ($( $(#[$doc:meta])* $constant:ident = $name:literal, $label:literal; )*) => {
-        /// The inputs a check may need, named as the options that give them.
-        pub mod input {
-            $( $(#[$doc])* pub const $constant: &str = $name; )*
-        }
-
-        /// Every input with what it is in words, for an inspector to ask for it.
-        pub const INPUTS: &[(&str, &str)] = &[ $( ($name, $label), )* ];
-
-        /// The union of every input name, generated from the list above.
-        #[cfg(feature = "js")]
-        #[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
-        const INPUT_TS: &'static str = concat!(
-            "/** An input a skipped check needed (the option that gives it). */\nexport type CheckInput =",
-            $( "\n  | \"", $name, "\"", )*
-            ";\n"
-        );
-    };
-}
-
-inputs! {
-    /// The JWKS.
-    KEYS = "keys", "the JWKS";
-    /// The DID document.
-    DID_DOCUMENT = "didDocument", "the DID document";
-    /// The nonce sent.
-    NONCE = "nonce", "the nonce you sent";
-    /// The client ID.
-    CLIENT_ID = "clientId", "the client ID";
-    /// The expected issuer (or an environment).
-    ISSUER = "issuer", "an environment";
-    /// The ID token's `sub`.
-    SUB = "sub", "the ID token's sub";
-    /// The `max_age` sent.
-    MAX_AGE = "maxAge", "the max_age you sent";
-    /// The access token of the same response.
-    ACCESS_TOKEN = "accessToken", "the access token";
-    /// A `kid` in the token's header.
-    KID = "kid", "a kid in the token (without one, every key is tried)";
-}
-
-/// What an input is, in words.
-pub fn input_label(name: &str) -> Option<&'static str> {
-    INPUTS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, label)| *label)
+crate::lists::named_list! {
+    /// An input a check may need, named as the option that gives it.
+    pub enum Input as "CheckInput", "An input a skipped check needed (the option that gives it)." {
+        /// The JWKS.
+        Keys = "keys" { label: "the JWKS" },
+        /// The DID document.
+        DidDocument = "didDocument" { label: "the DID document" },
+        /// The nonce sent.
+        Nonce = "nonce" { label: "the nonce you sent" },
+        /// The client ID.
+        ClientId = "clientId" { label: "the client ID" },
+        /// The expected issuer (or an environment).
+        Issuer = "issuer" { label: "an environment" },
+        /// The ID token's `sub`.
+        Sub = "sub" { label: "the ID token's sub" },
+        /// The `max_age` sent.
+        MaxAge = "maxAge" { label: "the max_age you sent" },
+        /// The access token of the same response.
+        AccessToken = "accessToken" { label: "the access token" },
+        /// A `kid` in the token's header.
+        Kid = "kid" { label: "a kid in the token (without one, every key is tried)" },
+    }
+    struct InputFacts {
+        /// What the input is, in words, for an inspector to ask for it.
+        label: &'static str,
+    }
 }
 
 /// Why a check was not run.
@@ -178,11 +120,10 @@ pub fn input_label(name: &str) -> Option<&'static str> {
 pub enum Skip {
     /// A check it depends on failed or was not run.
     Prerequisite,
-    /// The input it needs was not given (named here: `"keys"`, `"nonce"`…).
-    MissingInput(&'static str),
-    /// An optional check nobody asked for (named: `"maxAge"`, `"accessToken"`…); a verifier
-    /// skips it too.
-    NotRequested(&'static str),
+    /// The input it needs was not given.
+    MissingInput(Input),
+    /// An optional check nobody asked for (`maxAge`, `accessToken`…); a verifier skips it too.
+    NotRequested(Input),
 }
 
 /// The outcome of one check.
@@ -245,10 +186,7 @@ pub struct CheckView<'a> {
     pub claim: Option<&'a str>,
     /// For a failure about one claim: why.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        feature = "js",
-        tsify(optional, type = "\"missing\" | \"invalid\" | \"check_failed\"")
-    )]
+    #[cfg_attr(feature = "js", tsify(optional, type = "ClaimFailureReason"))]
     pub reason: Option<&'static str>,
     /// For a skipped check: why.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -280,10 +218,10 @@ impl CheckResult {
             Status::Fail(e) => ("fail", Some(e), None, None),
             Status::Skipped(Skip::Prerequisite) => ("skipped", None, Some("prerequisite"), None),
             Status::Skipped(Skip::MissingInput(input)) => {
-                ("skipped", None, Some("missing_input"), Some(*input))
+                ("skipped", None, Some("missing_input"), Some(input))
             }
             Status::Skipped(Skip::NotRequested(input)) => {
-                ("skipped", None, Some("not_requested"), Some(*input))
+                ("skipped", None, Some("not_requested"), Some(input))
             }
         };
         CheckView {
@@ -297,8 +235,8 @@ impl CheckResult {
                 .and_then(Error::reason)
                 .map(crate::error::Reason::as_str),
             skipped,
-            input,
-            input_label: input.and_then(input_label),
+            input: input.map(|i| i.as_str()),
+            input_label: input.map(|i| i.label()),
             unverified: self.unverified,
         }
     }
@@ -341,7 +279,7 @@ impl Run {
     }
 
     /// How to report a check skipped because the caller gave no expected value.
-    pub(crate) fn no_expectation(&self, input: &'static str) -> Skip {
+    pub(crate) fn no_expectation(&self, input: Input) -> Skip {
         if self.optional_expectations {
             Skip::NotRequested(input)
         } else {
@@ -510,7 +448,7 @@ mod tests {
     fn steps_of_one_check_merge_worst_first() {
         let mut run = Run::inspect();
         let _ = run.check(CheckId::Iat, || Ok(()));
-        run.skip(CheckId::Signature, Skip::MissingInput(input::KEYS));
+        run.skip(CheckId::Signature, Skip::MissingInput(Input::Keys));
         let _ = run.check(CheckId::Iat, || {
             Err::<(), _>(Error::claim("iat", crate::Reason::Invalid))
         });

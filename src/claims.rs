@@ -5,7 +5,7 @@
 //! always an error (`reason: "invalid"`), never treated as absent: treating a string `exp` as
 //! "no expiry" is how CVE-2026-25537 let expired tokens through.
 
-use crate::checks::{input, CheckId, Run};
+use crate::checks::{CheckId, Input, Run};
 use crate::error::{Error, Reason, Result};
 use serde_json::{Map, Value};
 
@@ -93,7 +93,7 @@ pub(crate) fn steps(
     run.check_with(CheckId::Required, claims, |c| required(c, rules))?;
 
     let iss = run.check_with(CheckId::Iss, claims, |c| string_claim(c, "iss"))?;
-    let no_issuer = run.no_expectation(input::ISSUER);
+    let no_issuer = run.no_expectation(Input::Issuer);
     run.check_against(
         CheckId::Iss,
         iss,
@@ -112,7 +112,7 @@ pub(crate) fn steps(
     )?;
 
     let audiences = run.check_with(CheckId::Aud, claims, audience_claim)?;
-    let no_client_id = run.no_expectation(input::CLIENT_ID);
+    let no_client_id = run.no_expectation(Input::ClientId);
     let expected = rules.audience.as_deref();
     run.check_against(
         CheckId::Aud,

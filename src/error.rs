@@ -8,122 +8,77 @@
 use std::borrow::Cow;
 use std::fmt;
 
-/// Defines [`ErrorCode`] and everything derived from its one list: [`ErrorCode::ALL`], the
-/// string forms, and (for the npm package) the TypeScript union of every code.
-macro_rules! error_codes {
-    ($( $(#[$doc:meta])* $variant:ident = $code:literal, )*) => {
-        /// Stable machine-readable error codes. These are public API: never rename one.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum ErrorCode {
-            $( $(#[$doc])* $variant, )*
-        }
-
-        impl ErrorCode {
-            /// Every code, in declaration order: for exhaustive tests, documentation and the
-            /// generated TypeScript types.
-            pub const ALL: &'static [ErrorCode] = &[ $( ErrorCode::$variant, )* ];
-
-            /// The stable string form, e.g. `"ERR_JWT_EXPIRED"`.
-            pub const fn as_str(self) -> &'static str {
-                match self {
-                    $( ErrorCode::$variant => $code, )*
-                }
-            }
-        }
-
-        /// The union of every code, generated from the list above into the package's types.
-        #[cfg(feature = "js")]
-        #[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
-        const ERROR_CODE_TS: &'static str = concat!(
-            "/** Every stable `TokenError` code. */\nexport type ErrorCode =",
-            $( "\n  | \"", $code, "\"", )*
-            ";\n"
-        );
-    };
-}
-
-error_codes! {
-    /// The payload is not a JSON object, or the token as a JWT is unusable (jose `JWTInvalid`).
-    JwtInvalid = "ERR_JWT_INVALID",
-    /// Compact serialization, base64url, header or signature encoding is malformed (jose `JWSInvalid`).
-    JwsInvalid = "ERR_JWS_INVALID",
-    /// The header `alg` is not on the allow-list (`none`, `HS*`, anything unsupported).
-    AlgNotAllowed = "ERR_JOSE_ALG_NOT_ALLOWED",
-    /// A recognised but unsupported feature: an unknown `crit` extension, an unsupported key type.
-    NotSupported = "ERR_JOSE_NOT_SUPPORTED",
-    /// A JSON Web Key is malformed or unacceptable (RSA under 2048 bits, point not on the curve…).
-    JwkInvalid = "ERR_JWK_INVALID",
-    /// A JSON Web Key Set (or DID document) is malformed.
-    JwksInvalid = "ERR_JWKS_INVALID",
-    /// No key in the set fits the token's `kid` and `alg`.
-    JwksNoMatchingKey = "ERR_JWKS_NO_MATCHING_KEY",
-    /// More than one key in the set fits the token's `kid` and `alg`.
-    JwksMultipleMatchingKeys = "ERR_JWKS_MULTIPLE_MATCHING_KEYS",
-    /// The signature does not verify (including wrong length or out-of-range values).
-    SignatureVerificationFailed = "ERR_JWS_SIGNATURE_VERIFICATION_FAILED",
-    /// The `exp` claim is in the past (beyond the clock tolerance).
-    JwtExpired = "ERR_JWT_EXPIRED",
-    /// A claim is missing, of the wrong type, or does not match what was expected.
-    ClaimValidationFailed = "ERR_JWT_CLAIM_VALIDATION_FAILED",
-    /// The caller passed an invalid option (a programming error, not a bad token); the error
-    /// names the option.
-    InvalidArgument = "ERR_INVALID_ARGUMENT",
-    /// The host offered no usable random number generator.
-    RandomUnavailable = "ERR_RANDOM_UNAVAILABLE",
-    /// A key document (JWKS, DID document, discovery document) did not arrive within the deadline.
-    JwksTimeout = "ERR_JWKS_TIMEOUT",
-    /// A key document could not be fetched or was unusable (status, body, size, redirect).
-    JwksFetchFailed = "ERR_JWKS_FETCH_FAILED",
-    /// The authorization callback's `state` is not the one this sign-in sent (or there is no
-    /// sign-in transaction): nothing was sent anywhere.
-    OAuthStateMismatch = "ERR_OAUTH_STATE_MISMATCH",
-    /// One Login redirected back with an `error` (`access_denied`, `login_required`…).
-    OAuthAuthorizationError = "ERR_OAUTH_AUTHORIZATION_ERROR",
-    /// The token endpoint refused the request or answered something unusable.
-    OAuthTokenError = "ERR_OAUTH_TOKEN_ERROR",
-    /// The userinfo endpoint refused the request or answered something unusable.
-    OAuthUserinfoError = "ERR_OAUTH_USERINFO_ERROR",
-    /// A back-channel logout token whose `jti` was already seen within its lifetime.
-    LogoutTokenReplayed = "ERR_LOGOUT_TOKEN_REPLAYED",
-    /// (Browsers) a function was called before `await ready()` finished, or `ready()` could not
-    /// fetch, compile or instantiate the WebAssembly module (`cause` says why).
-    NotInitialized = "ERR_NOT_INITIALIZED",
-    /// (Browsers) a function of the sign-in flow or of signing was called from the browser
-    /// build, which leaves them out: they need a private key or a client secret, which never
-    /// belong in a browser. Call them where your server code runs.
-    ServerOnly = "ERR_SERVER_ONLY",
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+crate::lists::named_list! {
+    /// Stable machine-readable error codes. These are public API: never rename one.
+    #[non_exhaustive]
+    pub enum ErrorCode as "ErrorCode", "Every stable `TokenError` code." {
+        /// The payload is not a JSON object, or the token as a JWT is unusable (jose `JWTInvalid`).
+        JwtInvalid = "ERR_JWT_INVALID",
+        /// Compact serialization, base64url, header or signature encoding is malformed (jose `JWSInvalid`).
+        JwsInvalid = "ERR_JWS_INVALID",
+        /// The header `alg` is not on the allow-list (`none`, `HS*`, anything unsupported).
+        AlgNotAllowed = "ERR_JOSE_ALG_NOT_ALLOWED",
+        /// A recognised but unsupported feature: an unknown `crit` extension, an unsupported key type.
+        NotSupported = "ERR_JOSE_NOT_SUPPORTED",
+        /// A JSON Web Key is malformed or unacceptable (RSA under 2048 bits, point not on the curve…).
+        JwkInvalid = "ERR_JWK_INVALID",
+        /// A JSON Web Key Set (or DID document) is malformed.
+        JwksInvalid = "ERR_JWKS_INVALID",
+        /// No key in the set fits the token's `kid` and `alg`.
+        JwksNoMatchingKey = "ERR_JWKS_NO_MATCHING_KEY",
+        /// More than one key in the set fits the token's `kid` and `alg`.
+        JwksMultipleMatchingKeys = "ERR_JWKS_MULTIPLE_MATCHING_KEYS",
+        /// The signature does not verify (including wrong length or out-of-range values).
+        SignatureVerificationFailed = "ERR_JWS_SIGNATURE_VERIFICATION_FAILED",
+        /// The `exp` claim is in the past (beyond the clock tolerance).
+        JwtExpired = "ERR_JWT_EXPIRED",
+        /// A claim is missing, of the wrong type, or does not match what was expected.
+        ClaimValidationFailed = "ERR_JWT_CLAIM_VALIDATION_FAILED",
+        /// The caller passed an invalid option (a programming error, not a bad token); the error
+        /// names the option.
+        InvalidArgument = "ERR_INVALID_ARGUMENT",
+        /// The host offered no usable random number generator.
+        RandomUnavailable = "ERR_RANDOM_UNAVAILABLE",
+        /// A key document (JWKS, DID document, discovery document) did not arrive within the deadline.
+        JwksTimeout = "ERR_JWKS_TIMEOUT",
+        /// A key document could not be fetched or was unusable (status, body, size, redirect).
+        JwksFetchFailed = "ERR_JWKS_FETCH_FAILED",
+        /// The authorization callback's `state` is not the one this sign-in sent (or there is no
+        /// sign-in transaction): nothing was sent anywhere.
+        OAuthStateMismatch = "ERR_OAUTH_STATE_MISMATCH",
+        /// One Login redirected back with an `error` (`access_denied`, `login_required`…).
+        OAuthAuthorizationError = "ERR_OAUTH_AUTHORIZATION_ERROR",
+        /// The token endpoint refused the request or answered something unusable.
+        OAuthTokenError = "ERR_OAUTH_TOKEN_ERROR",
+        /// The userinfo endpoint refused the request or answered something unusable.
+        OAuthUserinfoError = "ERR_OAUTH_USERINFO_ERROR",
+        /// A back-channel logout token whose `jti` was already seen within its lifetime.
+        LogoutTokenReplayed = "ERR_LOGOUT_TOKEN_REPLAYED",
+        /// (Browsers) a function was called before `await ready()` finished, or `ready()` could not
+        /// fetch, compile or instantiate the WebAssembly module (`cause` says why).
+        NotInitialized = "ERR_NOT_INITIALIZED",
+        /// (Browsers) a function of the sign-in flow or of signing was called from the browser
+        /// build, which leaves them out: they need a private key or a client secret, which never
+        /// belong in a browser. Call them where your server code runs.
+        ServerOnly = "ERR_SERVER_ONLY",
     }
 }
 
-/// Why a claim failed, as in jose's `JWTClaimValidationFailed.reason`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Reason {
-    /// The claim is required but absent.
-    Missing,
-    /// The claim has the wrong JSON type or an unusable value.
-    Invalid,
-    /// A time or other check on the claim failed.
-    CheckFailed,
-    /// The userinfo response is about another user than the ID token (`sub` differs).
-    SubMismatch,
-}
-
-impl Reason {
-    /// The string form: `missing`, `invalid` or `check_failed`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Reason::Missing => "missing",
-            Reason::Invalid => "invalid",
-            Reason::CheckFailed => "check_failed",
-            Reason::SubMismatch => "sub_mismatch",
-        }
+crate::lists::named_list! {
+    /// Why a claim failed, as in jose's `JWTClaimValidationFailed.reason`, plus `sub_mismatch`
+    /// (a userinfo response about another user): `missing`, `invalid`, `check_failed` or
+    /// `sub_mismatch`.
+    #[non_exhaustive]
+    pub enum Reason as "ClaimFailureReason", "Why a claim failed (`TokenError.reason`), after jose." {
+        /// `missing`: the claim is required but absent.
+        Missing = "missing",
+        /// `invalid`: the claim has the wrong JSON type or an unusable value.
+        Invalid = "invalid",
+        /// `check_failed`: a time or other check on the claim failed.
+        CheckFailed = "check_failed",
+        /// `sub_mismatch`: the userinfo response is about another user than the ID token (`sub`
+        /// differs).
+        SubMismatch = "sub_mismatch",
     }
 }
 

@@ -8,7 +8,7 @@
 
 use crate::alg::{Algorithm, Algorithms};
 use crate::base64url;
-use crate::checks::{input, CheckId, Run, Skip};
+use crate::checks::{CheckId, Input, Run, Skip};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{self, JsonError};
 use crate::jwk::{Jwk, KeySet};
@@ -280,7 +280,7 @@ pub(crate) fn steps<'t, 'k>(
                 (Some(_), Some(kid)) => run.check(CheckId::KidFound, || set.check_kid(kid))?,
                 (Some(_), None) if !options.require_kid => {
                     // Without a kid every key is a candidate, as in jose.
-                    run.skip(CheckId::KidFound, Skip::NotRequested(input::KID));
+                    run.skip(CheckId::KidFound, Skip::NotRequested(Input::Kid));
                     Some(())
                 }
                 _ => {
@@ -305,7 +305,7 @@ pub(crate) fn steps<'t, 'k>(
         }
         KeyInput::Missing | KeyInput::Unavailable => {
             let why = match keys {
-                KeyInput::Missing => Skip::MissingInput(input::KEYS),
+                KeyInput::Missing => Skip::MissingInput(Input::Keys),
                 _ => Skip::Prerequisite,
             };
             for id in [

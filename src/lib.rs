@@ -46,6 +46,7 @@ mod jwk;
 mod jws;
 pub mod jwt;
 pub mod limits;
+mod lists;
 pub mod onelogin;
 pub mod options;
 pub mod pkce;
@@ -54,7 +55,7 @@ mod portable;
 #[cfg(feature = "js")]
 mod bindings;
 
-pub use alg::{Algorithm, Algorithms};
+pub use alg::{Algorithm, Algorithms, SigningAlgorithm};
 pub use claims::{ClaimRules, DEFAULT_CLOCK_TOLERANCE, MAX_CLOCK_TOLERANCE};
 pub use error::{Error, ErrorCode, OAuthDetail, Reason, Result};
 pub use jwk::{EcKey, Jwk, KeySet, PublicKey, RsaKey, SignatureBackend};

@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::jwk::KeySet;
 use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
 use crate::jwt::VerifyOptions;
+pub use crate::lists::nearest_name;
 use crate::onelogin::client::{
     AssertionSettings, Authentication, CallTime, ClientConfig, HttpSettings, SignInMinimum,
     DEFAULT_COOLDOWN_MS, DEFAULT_TIMEOUT_MS,
@@ -1065,66 +1066,5 @@ impl InspectTokenOptions {
             clock_tolerance: self.clock_tolerance.unwrap_or(DEFAULT_CLOCK_TOLERANCE),
         };
         Ok((documents, options))
-    }
-}
-
-/// The known name closest to a misspelling: equal ignoring case and `_`/`-`, else within an
-/// edit distance of a third of its length.
-pub fn nearest_name(field: &str, known: &'static [&'static str]) -> Option<&'static str> {
-    let squash = |s: &str| -> String {
-        s.chars()
-            .filter(|c| *c != '_' && *c != '-')
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    let wanted = squash(field);
-    if let Some(exact) = known.iter().find(|k| squash(k) == wanted) {
-        return Some(exact);
-    }
-    known
-        .iter()
-        .map(|k| (edit_distance(&wanted, &squash(k)), *k))
-        .filter(|(d, k)| *d <= (k.len().max(3) / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row.first().copied().unwrap_or(0);
-        if let Some(first) = row.first_mut() {
-            *first = i + 1;
-        }
-        for (j, cb) in b.iter().enumerate() {
-            let above = row.get(j + 1).copied().unwrap_or(usize::MAX);
-            let left = row.get(j).copied().unwrap_or(usize::MAX);
-            let cost = diagonal + usize::from(ca != *cb);
-            diagonal = above;
-            if let Some(cell) = row.get_mut(j + 1) {
-                *cell = cost.min(above + 1).min(left + 1);
-            }
-        }
-    }
-    row.last().copied().unwrap_or(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nearest_names() {
-        const KNOWN: &[&str] = &["maxAge", "accessToken", "clockTolerance", "nonce"];
-        assert_eq!(nearest_name("maxage", KNOWN), Some("maxAge"));
-        assert_eq!(nearest_name("max_age", KNOWN), Some("maxAge"));
-        assert_eq!(nearest_name("accesstoken", KNOWN), Some("accessToken"));
-        assert_eq!(
-            nearest_name("clocktolerance", KNOWN),
-            Some("clockTolerance")
-        );
-        assert_eq!(nearest_name("nonse", KNOWN), Some("nonce"));
-        assert_eq!(nearest_name("colour", KNOWN), None);
     }
 }

@@ -72,8 +72,6 @@ export interface JwtPayload {
   iss?: string; sub?: string; aud?: string | string[]; exp?: number; nbf?: number; iat?: number; jti?: string;
   [claim: string]: unknown;
 }
-/** The only algorithms that exist here: `none` and HMAC cannot be expressed. */
-export type Algorithm = "ES256" | "RS256";
 /** A public JSON Web Key as a key set publishes it. */
 export interface Jwk { kty: string; kid?: string; alg?: string; use?: string; crv?: string; x?: string; y?: string; n?: string; e?: string; [member: string]: unknown }
 /** A JSON Web Key Set. */

@@ -1,13 +1,16 @@
-//! The shared lists, defined once in Rust, for the JavaScript wrapper, its types, the README
-//! and the tests: error codes, checks, token kinds and limits.
+//! The shared lists, defined once in Rust (see `crate::lists`), for the JavaScript wrapper, its
+//! types, the README and the tests: `lists()` hands every one out, and each list's member of
+//! its result is typed with the union generated from the same declaration.
 
 use super::{to_js, JsResult};
-use crate::checks::CheckId;
+use crate::alg::{Algorithm, SigningAlgorithm};
+use crate::checks::{CheckId, Input};
 use crate::claims::{DEFAULT_CLOCK_TOLERANCE, MAX_CLOCK_TOLERANCE};
-use crate::error::ErrorCode;
+use crate::error::{ErrorCode, Reason};
 use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
 use crate::limits;
 use crate::onelogin::inspect::TokenKind;
+use crate::onelogin::{LevelOfConfidence, UserinfoClaim};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -20,6 +23,52 @@ pub struct CheckDescription {
     label: &'static str,
     /// Whether it reads signed content (so its pass means nothing until the signature verified).
     reads_content: bool,
+}
+
+/// One input a check may need: the option that gives it, and what it is in words.
+#[derive(Serialize, tsify::Tsify)]
+pub struct InputDescription {
+    #[tsify(type = "CheckInput")]
+    name: &'static str,
+    label: &'static str,
+}
+
+/// One userinfo claim: its short name and its URI.
+#[derive(Serialize, tsify::Tsify)]
+pub struct UserinfoClaimDescription {
+    #[tsify(type = "UserinfoClaim")]
+    name: &'static str,
+    uri: &'static str,
+}
+
+/// Every list the core defines, as `lists()` hands them out.
+#[derive(Serialize, tsify::Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct Lists {
+    /// Every `TokenError` code.
+    #[tsify(type = "ErrorCode[]")]
+    error_codes: &'static [&'static str],
+    /// Every check an inspection can report, in order.
+    checks: Vec<CheckDescription>,
+    /// Every input a skipped check may name.
+    inputs: Vec<InputDescription>,
+    /// Every token kind an inspection recognises.
+    #[tsify(type = "TokenKind[]")]
+    token_kinds: &'static [&'static str],
+    /// The algorithms tokens are verified with.
+    #[tsify(type = "Algorithm[]")]
+    algorithms: &'static [&'static str],
+    /// The algorithms client assertions and request objects are signed with.
+    #[tsify(type = "SigningAlgorithm[]")]
+    signing_algorithms: &'static [&'static str],
+    /// Why a claim failed (`TokenError.reason`).
+    #[tsify(type = "ClaimFailureReason[]")]
+    reasons: &'static [&'static str],
+    /// The identity levels of confidence.
+    #[tsify(type = "LevelOfConfidence[]")]
+    identity_levels: &'static [&'static str],
+    /// The userinfo claims a sign-in may request.
+    userinfo_claims: Vec<UserinfoClaimDescription>,
 }
 
 /// The limits the core enforces.
@@ -48,32 +97,62 @@ pub struct Limits {
     max_logout_token_lifetime: u64,
 }
 
-/// Every `TokenError` code.
-#[wasm_bindgen(js_name = errorCodes, unchecked_return_type = "ErrorCode[]")]
-pub fn error_codes() -> JsResult<JsValue> {
-    let codes: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
-    to_js(&codes)
-}
-
-/// Every check an inspection can report, in order.
-#[wasm_bindgen(js_name = checkList, unchecked_return_type = "CheckDescription[]")]
-pub fn check_list() -> JsResult<JsValue> {
-    let checks: Vec<CheckDescription> = CheckId::ALL
+fn check_descriptions() -> Vec<CheckDescription> {
+    CheckId::ALL
         .iter()
         .map(|c| CheckDescription {
             id: c.as_str(),
             label: c.label(),
             reads_content: c.reads_content(),
         })
-        .collect();
-    to_js(&checks)
+        .collect()
+}
+
+/// Every list the core defines: error codes, checks, inputs, token kinds, algorithms, signing
+/// algorithms, claim failure reasons, identity levels and userinfo claims.
+#[wasm_bindgen(js_name = lists, unchecked_return_type = "Lists")]
+pub fn lists() -> JsResult<JsValue> {
+    to_js(&Lists {
+        error_codes: ErrorCode::NAMES,
+        checks: check_descriptions(),
+        inputs: Input::ALL
+            .iter()
+            .map(|i| InputDescription {
+                name: i.as_str(),
+                label: i.label(),
+            })
+            .collect(),
+        token_kinds: TokenKind::NAMES,
+        algorithms: Algorithm::NAMES,
+        signing_algorithms: SigningAlgorithm::NAMES,
+        reasons: Reason::NAMES,
+        identity_levels: LevelOfConfidence::NAMES,
+        userinfo_claims: UserinfoClaim::ALL
+            .iter()
+            .map(|c| UserinfoClaimDescription {
+                name: c.as_str(),
+                uri: c.uri(),
+            })
+            .collect(),
+    })
+}
+
+/// Every `TokenError` code.
+#[wasm_bindgen(js_name = errorCodes, unchecked_return_type = "ErrorCode[]")]
+pub fn error_codes() -> JsResult<JsValue> {
+    to_js(ErrorCode::NAMES)
+}
+
+/// Every check an inspection can report, in order.
+#[wasm_bindgen(js_name = checkList, unchecked_return_type = "CheckDescription[]")]
+pub fn check_list() -> JsResult<JsValue> {
+    to_js(&check_descriptions())
 }
 
 /// Every token kind an inspection recognises.
 #[wasm_bindgen(js_name = tokenKinds, unchecked_return_type = "TokenKind[]")]
 pub fn token_kinds() -> JsResult<JsValue> {
-    let kinds: Vec<&str> = TokenKind::ALL.iter().map(|k| k.as_str()).collect();
-    to_js(&kinds)
+    to_js(TokenKind::NAMES)
 }
 
 /// The limits the core enforces.

@@ -55,8 +55,6 @@ export interface DidDocumentJson {
   assertionMethod: Array<{ id: string; type: string; controller: string; publicKeyJwk: Jwk; [member: string]: unknown }>;
   [member: string]: unknown;
 }
-/** One Login accepts only RSA for `private_key_jwt` and request objects. */
-export type SigningAlgorithm = "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512";
 /** An RSA private key as a JWK (`kty: "RSA"` with `d`, `p`, `q`, ...). */
 export interface PrivateJwk extends Jwk { d: string }
 "#;

@@ -3,8 +3,8 @@
 //! `vtr` and `claims` are JSON and so full of characters that must be encoded; hand-built
 //! URLs with raw `["Cl.Cm.P2"]` are a common cause of failed requests.
 
+use super::expected::non_empty;
 use super::form::encode_pairs;
-use super::non_empty;
 use super::vtr::Vtr;
 use crate::error::{Error, Result};
 use crate::json;
@@ -227,7 +227,7 @@ pub const KNOWN_SCOPES: [&str; 8] = [
 fn check_scope_words(scope: &str) -> Result<()> {
     for word in scope.split(' ') {
         if !KNOWN_SCOPES.contains(&word) {
-            let hint = crate::options::nearest_name(word, &KNOWN_SCOPES)
+            let hint = crate::lists::nearest_name(word, &KNOWN_SCOPES)
                 .map(|near| format!("; did you mean \"{near}\"?"))
                 .unwrap_or_default();
             let shown = if word.is_empty() {

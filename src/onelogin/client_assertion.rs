@@ -10,7 +10,7 @@
 //! the private key out of browsers.
 
 use super::authorize::AuthorizationRequest;
-use super::non_empty;
+use super::expected::non_empty;
 use crate::base64url;
 use crate::error::{Error, ErrorCode, Result};
 use crate::json;
@@ -30,67 +30,7 @@ pub const DEFAULT_LIFETIME: u64 = 300;
 /// The longest lifetime accepted, in seconds.
 pub const MAX_LIFETIME: u64 = 3600;
 
-/// The signature algorithm for client assertions and request objects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SigningAlgorithm {
-    /// RSASSA-PKCS1-v1_5 with SHA-256.
-    #[default]
-    Rs256,
-    /// RSASSA-PKCS1-v1_5 with SHA-384.
-    Rs384,
-    /// RSASSA-PKCS1-v1_5 with SHA-512.
-    Rs512,
-    /// RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt.
-    Ps256,
-    /// RSASSA-PSS with SHA-384, MGF1-SHA-384 and a 48-byte salt.
-    Ps384,
-    /// RSASSA-PSS with SHA-512, MGF1-SHA-512 and a 64-byte salt.
-    Ps512,
-}
-
-/// Every algorithm One Login's discovery lists for client assertions and request objects.
-pub const SIGNING_ALGORITHMS: [SigningAlgorithm; 6] = [
-    SigningAlgorithm::Rs256,
-    SigningAlgorithm::Rs384,
-    SigningAlgorithm::Rs512,
-    SigningAlgorithm::Ps256,
-    SigningAlgorithm::Ps384,
-    SigningAlgorithm::Ps512,
-];
-
-impl SigningAlgorithm {
-    /// The JOSE name.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            SigningAlgorithm::Rs256 => "RS256",
-            SigningAlgorithm::Rs384 => "RS384",
-            SigningAlgorithm::Rs512 => "RS512",
-            SigningAlgorithm::Ps256 => "PS256",
-            SigningAlgorithm::Ps384 => "PS384",
-            SigningAlgorithm::Ps512 => "PS512",
-        }
-    }
-
-    /// Parse `RS256`, `RS384`, `RS512`, `PS256`, `PS384` or `PS512`.
-    ///
-    /// # Errors
-    /// `ERR_JOSE_NOT_SUPPORTED` for anything else (One Login refuses EC client keys).
-    pub fn from_name(name: &str) -> Result<SigningAlgorithm> {
-        SIGNING_ALGORITHMS
-            .into_iter()
-            .find(|alg| alg.as_str() == name)
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorCode::NotSupported,
-                    format!(
-                        "cannot sign with {}: One Login accepts RS256, RS384, RS512, PS256, PS384 or PS512 here",
-                        crate::error::shown(name)
-                    ),
-                )
-            })
-    }
-}
-
+pub use crate::alg::SigningAlgorithm;
 /// An RSA private key (2048 bits or more) for signing.
 #[derive(Clone)]
 pub struct RsaSigningKey {

@@ -8,10 +8,10 @@
 
 use super::did::DidDocument;
 use super::environment::Environment;
+use super::expected::{expected_from_options, non_empty, required_string, Expected};
 use super::vtr::LevelOfConfidence;
-use super::{non_empty, required_string, Expected};
 use crate::alg::{Algorithm, Algorithms};
-use crate::checks::{fail_fast, input, CheckId, Run, Skip};
+use crate::checks::{fail_fast, CheckId, Input, Run, Skip};
 use crate::claims::{self};
 use crate::error::{Error, ErrorCode, Reason, Result};
 use crate::jws::{self, KeyInput, DEFAULT_MAX_TOKEN_SIZE};
@@ -38,6 +38,8 @@ pub struct CoreIdentityOptions {
     /// Allowed clock skew in seconds.
     pub clock_tolerance: f64,
 }
+
+expected_from_options!(CoreIdentityOptions);
 
 impl CoreIdentityOptions {
     /// Options for `environment`, expecting `P2` with the default clock tolerance.
@@ -106,7 +108,7 @@ pub struct Identity {
     #[cfg_attr(feature = "js", tsify(type = "string | null"))]
     pub birth_date: Option<String>,
     /// The `vot` reached (`P1`–`P3`), or `null` when it is not readable.
-    #[cfg_attr(feature = "js", tsify(type = "\"P1\" | \"P2\" | \"P3\" | null"))]
+    #[cfg_attr(feature = "js", tsify(type = "LevelOfConfidence | null"))]
     pub level_of_confidence: Option<&'static str>,
 }
 
@@ -236,13 +238,7 @@ pub fn verify_core_identity(
     did: &DidDocument,
     options: &CoreIdentityOptions,
 ) -> Result<CoreIdentityClaims> {
-    let expected = Expected::given(
-        &options.issuer,
-        &options.client_id,
-        options.now,
-        options.clock_tolerance,
-    );
-    expected.validate()?;
+    let expected = options.expected()?;
     non_empty("sub", &options.sub)?;
     if options.levels_of_confidence.is_empty() {
         return Err(Error::option(
@@ -314,7 +310,7 @@ pub(crate) fn steps(
         }
         None => {
             for id in [CheckId::DidController, CheckId::AssertionMethod] {
-                run.skip(id, Skip::MissingInput(input::DID_DOCUMENT));
+                run.skip(id, Skip::MissingInput(Input::DidDocument));
             }
             KeyInput::Missing
         }
@@ -324,7 +320,7 @@ pub(crate) fn steps(
     let checked = jwt::steps(run, token, keys, &verify_options)?;
     let c = checked.claims.as_ref();
     let sub = run.check_with(CheckId::Sub, c, |c| required_string(c, "sub"))?;
-    let no_sub = Skip::MissingInput(input::SUB);
+    let no_sub = Skip::MissingInput(Input::Sub);
     run.check_against(CheckId::Sub, sub, rules.sub, no_sub, |sub, expected| {
         if sub != expected {
             return Err(Error::claim_with_message(

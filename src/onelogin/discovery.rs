@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 /// The members of a discovery document the flow uses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Discovery {
     /// `issuer`, equal to the environment's.
@@ -25,6 +26,14 @@ pub struct Discovery {
     /// `token_endpoint_auth_signing_alg_values_supported`.
     pub token_endpoint_auth_signing_algs: Vec<String>,
 }
+
+// The name the package's types give the document.
+#[cfg(feature = "js")]
+#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+const DISCOVERY_NAME_TS: &str = r#"
+/** One Login's discovery document, as far as the flow uses it. */
+export type DiscoveryDocument = Discovery;
+"#;
 
 fn member(map: &Map<String, Value>, name: &str, required: bool) -> Result<Option<String>> {
     match map.get(name) {

@@ -7,11 +7,11 @@
 //! an access token).
 
 use super::environment::Environment;
+use super::expected::{expected_from_options, non_empty, required_string, Expected};
 use super::vtr::Vtr;
-use super::{non_empty, required_string, Expected};
 use crate::alg::{Algorithm, Algorithms};
 use crate::base64url;
-use crate::checks::{fail_fast, input, CheckId, Run, Skip};
+use crate::checks::{fail_fast, CheckId, Input, Run, Skip};
 use crate::claims::{self};
 use crate::error::{Error, Reason, Result};
 use crate::jwk::KeySet;
@@ -78,16 +78,9 @@ pub struct IdTokenOptions {
     pub clock_tolerance: f64,
 }
 
-impl IdTokenOptions {
-    fn expected(&self) -> Expected<'_> {
-        Expected::given(
-            &self.issuer,
-            &self.client_id,
-            self.now,
-            self.clock_tolerance,
-        )
-    }
+expected_from_options!(IdTokenOptions);
 
+impl IdTokenOptions {
     /// Options for `environment` with the default `vtr`, no `max_age`, no access token and the
     /// default clock tolerance.
     pub fn new(environment: &Environment, client_id: &str, nonce: NonceCheck, now: f64) -> Self {
@@ -155,9 +148,10 @@ pub fn verify_id_token(
     keys: &KeySet,
     options: &IdTokenOptions,
 ) -> Result<IdTokenClaims> {
+    let expected = options.expected()?;
     let checks = Checks::new(options)?;
     let rules = Rules {
-        expected: options.expected(),
+        expected,
         nonce: Some(&options.nonce),
         vot: checks.vot,
         max_age: options.max_age,
@@ -204,7 +198,7 @@ pub(crate) fn steps(
     if claims_and_aud.is_none() {
         run.skip(CheckId::Azp, Skip::Prerequisite);
     }
-    let no_client_id = Skip::MissingInput(input::CLIENT_ID);
+    let no_client_id = Skip::MissingInput(Input::ClientId);
     let client_id = rules.expected.client_id;
     run.check_against(
         CheckId::Azp,
@@ -217,7 +211,7 @@ pub(crate) fn steps(
     let nonce = match rules.nonce {
         Some(rule) => run.check_with(CheckId::Nonce, c, |c| check_nonce(c, rule))?,
         None => {
-            run.skip(CheckId::Nonce, Skip::MissingInput(input::NONCE));
+            run.skip(CheckId::Nonce, Skip::MissingInput(Input::Nonce));
             None
         }
     };
@@ -236,7 +230,7 @@ pub(crate) fn steps(
         claims::numeric_claim(c, "auth_time")
     })?;
     let (now, tolerance) = (rules.expected.now, rules.expected.clock_tolerance);
-    let not_requested = Skip::NotRequested(input::MAX_AGE);
+    let not_requested = Skip::NotRequested(Input::MaxAge);
     run.check_against(
         CheckId::AuthTime,
         auth_time,
@@ -258,7 +252,7 @@ pub(crate) fn steps(
         },
     )?;
     let hash = run.check_with(CheckId::AtHash, c, |c| claims::string_claim(c, "at_hash"))?;
-    let not_requested = Skip::NotRequested(input::ACCESS_TOKEN);
+    let not_requested = Skip::NotRequested(Input::AccessToken);
     run.check_against(
         CheckId::AtHash,
         hash,
@@ -329,7 +323,6 @@ struct Checks {
 
 impl Checks {
     fn new(options: &IdTokenOptions) -> Result<Checks> {
-        options.expected().validate()?;
         if let NonceCheck::Expected(nonce) = &options.nonce {
             non_empty("nonce", nonce)?;
         }

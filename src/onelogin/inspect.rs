@@ -11,11 +11,12 @@
 //! `unverified`, so a pass there only says what the token claims.
 
 use super::core_identity::{self, credential_subject, Identity};
+use super::did::DidDocument;
 use super::environment::Environment;
+use super::expected::{non_empty, Expected};
 use super::id_token::{self, NonceCheck};
 use super::logout::{self, is_logout_typ};
 use super::vtr::{LevelOfConfidence, Vtr};
-use super::{non_empty, DidDocument, Expected};
 use crate::alg::Algorithms;
 use crate::checks::{CheckResult, Run, Skip, Status};
 use crate::claims::{self, ClaimRules};
@@ -25,53 +26,24 @@ use crate::jws::{self, KeyInput, DEFAULT_MAX_TOKEN_SIZE};
 use crate::jwt::{self, VerifyOptions};
 use serde_json::{Map, Value};
 
-/// Declares [`TokenKind`] from one list, with its names and (for the npm package) the
-/// TypeScript union of them.
-macro_rules! token_kinds {
-    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $label:literal; )*) => {
-        /// What a token is, as far as One Login is concerned.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum TokenKind {
-            $( $(#[$doc])* $variant, )*
-        }
-
-        impl TokenKind {
-            /// Every kind, in declaration order.
-            pub const ALL: &'static [TokenKind] = &[ $( TokenKind::$variant, )* ];
-
-            /// The kind's name, e.g. `"id_token"`.
-            pub const fn as_str(self) -> &'static str {
-                match self { $( TokenKind::$variant => $name, )* }
-            }
-
-            /// The kind in words, e.g. `"ID token"`.
-            pub const fn label(self) -> &'static str {
-                match self { $( TokenKind::$variant => $label, )* }
-            }
-        }
-
-        /// The union of every token kind, generated from the list above.
-        #[cfg(feature = "js")]
-        #[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
-        const TOKEN_KIND_TS: &'static str = concat!(
-            "/** What a token is, as far as One Login is concerned. */\nexport type TokenKind =",
-            $( "\n  | \"", $name, "\"", )*
-            ";\n"
-        );
-    };
-}
-
-token_kinds! {
-    /// An OIDC ID token.
-    IdToken = "id_token", "ID token";
-    /// A core identity credential (`https://vocab.account.gov.uk/v1/coreIdentityJWT`).
-    CoreIdentity = "core_identity", "Core identity credential";
-    /// A back-channel logout token.
-    LogoutToken = "logout_token", "Back-channel logout token";
-    /// One Login's access token (a JWT in practice, though documented as opaque).
-    AccessToken = "access_token", "Access token";
-    /// Any other JWS.
-    Jwt = "jwt", "JWT (no One Login kind recognised)";
+crate::lists::named_list! {
+    /// What a token is, as far as One Login is concerned.
+    pub enum TokenKind as "TokenKind", "What a token is, as far as One Login is concerned." {
+        /// An OIDC ID token.
+        IdToken = "id_token" { label: "ID token" },
+        /// A core identity credential (`https://vocab.account.gov.uk/v1/coreIdentityJWT`).
+        CoreIdentity = "core_identity" { label: "Core identity credential" },
+        /// A back-channel logout token.
+        LogoutToken = "logout_token" { label: "Back-channel logout token" },
+        /// One Login's access token (a JWT in practice, though documented as opaque).
+        AccessToken = "access_token" { label: "Access token" },
+        /// Any other JWS.
+        Jwt = "jwt" { label: "JWT (no One Login kind recognised)" },
+    }
+    struct TokenKindFacts {
+        /// The kind in words, e.g. `"ID token"`.
+        label: &'static str,
+    }
 }
 
 impl TokenKind {
@@ -80,16 +52,15 @@ impl TokenKind {
     /// # Errors
     /// `ERR_INVALID_ARGUMENT` for any other name.
     pub fn from_name(name: &str) -> Result<TokenKind> {
-        TokenKind::ALL
-            .iter()
-            .copied()
-            .find(|k| k.as_str() == name)
-            .ok_or_else(|| {
-                Error::option(
-                    "kind",
-                    "\"kind\" must be id_token, core_identity, logout_token, access_token or jwt",
-                )
-            })
+        TokenKind::named(name).ok_or_else(|| {
+            Error::option(
+                "kind",
+                format!(
+                    "\"kind\" must be {}",
+                    crate::lists::in_words(TokenKind::NAMES)
+                ),
+            )
+        })
     }
 }
 

@@ -6,7 +6,7 @@
 //! caller's replay cache.
 
 use super::environment::Environment;
-use super::{required_string, Expected};
+use super::expected::{expected_from_options, required_string, Expected};
 use crate::alg::{Algorithm, Algorithms};
 use crate::checks::{fail_fast, CheckId, Run};
 use crate::claims::{self};
@@ -38,6 +38,8 @@ pub struct LogoutOptions {
     /// Allowed clock skew in seconds.
     pub clock_tolerance: f64,
 }
+
+expected_from_options!(LogoutOptions);
 
 impl LogoutOptions {
     /// Options for `environment` with the default clock tolerance.
@@ -78,14 +80,9 @@ pub fn verify_logout_token(
     keys: &KeySet,
     options: &LogoutOptions,
 ) -> Result<LogoutTokenClaims> {
-    let expected = Expected::given(
-        &options.issuer,
-        &options.client_id,
-        options.now,
-        options.clock_tolerance,
-    );
-    expected.validate()?;
-    let rules = Rules { expected };
+    let rules = Rules {
+        expected: options.expected()?,
+    };
     fail_fast(|run| steps(run, token, KeyInput::Keys(keys), &rules))
 }
 

@@ -6,16 +6,21 @@ use serde::Deserialize;
 
 /// What a logout URL carries. Every member is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LogoutUrlOptions {
     /// The ID token of the session (its signature is checked, its expiry is not).
+    #[cfg_attr(feature = "js", tsify(optional))]
     pub id_token_hint: Option<String>,
     /// Where One Login sends the user afterwards: a registered post-logout redirect URI. One
     /// Login ignores it without `id_token_hint`, so it requires one here.
+    #[cfg_attr(feature = "js", tsify(optional))]
     pub post_logout_redirect_uri: Option<String>,
     /// Echoed as `state` on the redirect.
+    #[cfg_attr(feature = "js", tsify(optional))]
     pub state: Option<String>,
     /// `en` or `cy` (One Login's logout page reads its language cookie instead; sent anyway).
+    #[cfg_attr(feature = "js", tsify(optional))]
     pub ui_locales: Option<String>,
 }
 

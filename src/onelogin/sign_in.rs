@@ -7,44 +7,14 @@ use super::client::{Authentication, ClientConfig};
 use super::client_assertion::{
     sign_request_object, RequestObjectOptions, RsaSigningKey, DEFAULT_LIFETIME,
 };
-use super::non_empty;
+use super::expected::non_empty;
 use super::vtr::{LevelOfConfidence, Vtr};
 use crate::error::{Error, Result};
 use crate::pkce;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// Where One Login's userinfo claim names live.
-pub const VOCAB: &str = "https://vocab.account.gov.uk/v1/";
-
-/// The userinfo claims a service may request, by their short names.
-pub const USERINFO_CLAIMS: [&str; 5] = [
-    "coreIdentityJWT",
-    "address",
-    "passport",
-    "drivingPermit",
-    "returnCode",
-];
-
-/// The full claim URI of a short name (`address`) or of a full URI given as is.
-///
-/// # Errors
-/// `ERR_INVALID_ARGUMENT` naming `claims` for anything One Login does not return in userinfo
-/// (it refuses the whole request with `invalid_request` "Request contains invalid claims").
-pub fn claim_uri(name: &str) -> Result<String> {
-    let short = name.strip_prefix(VOCAB).unwrap_or(name);
-    if USERINFO_CLAIMS.contains(&short) {
-        return Ok(format!("{VOCAB}{short}"));
-    }
-    Err(Error::option(
-        "claims",
-        format!(
-            "unknown claim {}: expected one of {} (or its full {VOCAB}… URI)",
-            crate::error::shown(name),
-            USERINFO_CLAIMS.join(", ")
-        ),
-    ))
-}
+pub use super::vocab::{claim_uri, VOCAB};
 
 /// A string or a list of strings (`scope`, `vtr`, as JavaScript callers write them).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -58,31 +28,41 @@ pub enum OneOrMany {
 
 /// What a sign-in may ask for. Every member is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SignInOptions {
     /// The registered redirect URI; defaults to the client's.
+    #[cfg_attr(feature = "js", tsify(optional))]
     pub redirect_uri: Option<String>,
     /// The vectors of trust: `'["Cl.Cm.P2"]'`, `"Cl.Cm"` or `["Cl.Cm.P2"]`. One Login's
     /// default is `Cl.Cm`.
+    #[cfg_attr(feature = "js", tsify(optional, type = "string | string[]"))]
     pub vtr: Option<OneOrMany>,
     /// Scopes, with or without `openid` (always sent). Default `openid`.
+    #[cfg_attr(feature = "js", tsify(optional, type = "string | string[]"))]
     pub scope: Option<OneOrMany>,
-    /// Userinfo claims by short name (`coreIdentityJWT`, `address`, `passport`,
-    /// `drivingPermit`, `returnCode`) or full URI. They need an identity level (P1–P3) in
-    /// `vtr`: One Login drops them otherwise.
+    /// Userinfo claims by short name (see [`UserinfoClaim`](super::vocab::UserinfoClaim)) or
+    /// full URI. They need an identity level (P1–P3) in `vtr`: One Login drops them otherwise.
+    #[cfg_attr(feature = "js", tsify(optional, type = "UserinfoClaimName[]"))]
     pub claims: Option<Vec<String>>,
     /// `ui_locales`: `en`, `cy` or both.
+    #[cfg_attr(feature = "js", tsify(optional))]
     pub ui_locales: Option<String>,
     /// `prompt`, e.g. `login`.
+    #[cfg_attr(feature = "js", tsify(optional))]
     pub prompt: Option<String>,
     /// `max_age` in seconds (only acted on if One Login enabled it for your client).
+    #[cfg_attr(feature = "js", tsify(optional))]
     pub max_age: Option<u64>,
     /// `id_token_hint`, for re-authentication (needs `requestObject: true`).
+    #[cfg_attr(feature = "js", tsify(optional))]
     pub id_token_hint: Option<String>,
     /// `query` (default) or `fragment`.
+    #[cfg_attr(feature = "js", tsify(optional, type = "\"query\" | \"fragment\""))]
     pub response_mode: Option<String>,
     /// Send the parameters as a signed request object (JAR).
     #[serde(default)]
+    #[cfg_attr(feature = "js", tsify(optional))]
     pub request_object: bool,
 }
 
@@ -123,9 +103,17 @@ pub struct Transaction {
     pub claims: Vec<String>,
     /// `fragment` when the callback carries its parameters in the fragment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(optional))]
+    #[cfg_attr(feature = "js", tsify(optional, type = "\"query\" | \"fragment\""))]
     pub response_mode: Option<String>,
 }
+
+// The name the package's types give the transaction.
+#[cfg(feature = "js")]
+#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+const TRANSACTION_NAME_TS: &str = r#"
+/** What to keep (in the session) between the redirect and the callback. Plain JSON. */
+export type SignInTransaction = Transaction;
+"#;
 
 /// The length of the `state`, `nonce` and PKCE verifier this package draws: 256 bits in
 /// base64url without padding.

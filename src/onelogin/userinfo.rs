@@ -10,22 +10,12 @@ use super::core_identity::{
     verify_core_identity, CoreIdentityClaims, CoreIdentityOptions, Identity,
 };
 use super::did::DidDocument;
-use super::sign_in::{Transaction, VOCAB};
+use super::sign_in::Transaction;
+use super::vocab::UserinfoClaim;
 use crate::error::{Error, ErrorCode, OAuthDetail, Reason, Result};
 use crate::json;
 use serde::Serialize;
 use serde_json::{Map, Value};
-
-/// The address claim's URI.
-pub const ADDRESS: &str = "https://vocab.account.gov.uk/v1/address";
-/// The passport claim's URI.
-pub const PASSPORT: &str = "https://vocab.account.gov.uk/v1/passport";
-/// The driving permit claim's URI.
-pub const DRIVING_PERMIT: &str = "https://vocab.account.gov.uk/v1/drivingPermit";
-/// The return code claim's URI.
-pub const RETURN_CODE: &str = "https://vocab.account.gov.uk/v1/returnCode";
-/// The core identity credential claim's URI.
-pub const CORE_IDENTITY_JWT: &str = "https://vocab.account.gov.uk/v1/coreIdentityJWT";
 
 fn userinfo_error(message: impl Into<String>) -> Error {
     Error::new(ErrorCode::OAuthUserinfoError, message.into())
@@ -135,6 +125,7 @@ pub fn check_userinfo_response(
 }
 
 /// One postal address (`https://vocab.account.gov.uk/v1/address`). Empty strings are absent.
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Address {
@@ -195,6 +186,7 @@ pub struct Address {
 }
 
 /// One passport (`https://vocab.account.gov.uk/v1/passport`).
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Passport {
@@ -217,6 +209,7 @@ pub struct Passport {
 }
 
 /// One driving licence (`https://vocab.account.gov.uk/v1/drivingPermit`).
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DrivingPermit {
@@ -250,6 +243,7 @@ pub struct DrivingPermit {
 
 /// One return code (`https://vocab.account.gov.uk/v1/returnCode`): an opaque letter whose
 /// meaning One Login gives to services on request.
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReturnCode {
     /// The code, e.g. `A`.
@@ -257,36 +251,58 @@ pub struct ReturnCode {
 }
 
 /// Typed views of every One Login userinfo claim; `None` when the claim was not sent.
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserinfoClaims {
     /// `sub`.
     pub sub: String,
     /// `email` (scope `email`).
+    #[cfg_attr(feature = "js", tsify(type = "string | null"))]
     pub email: Option<String>,
     /// `email_verified` (always true when sent).
+    #[cfg_attr(feature = "js", tsify(type = "boolean | null"))]
     pub email_verified: Option<bool>,
     /// `phone_number` (scope `phone`, only when SMS is the user's default second factor).
+    #[cfg_attr(feature = "js", tsify(type = "string | null"))]
     pub phone_number: Option<String>,
     /// `phone_number_verified` (false means "default method is not SMS").
+    #[cfg_attr(feature = "js", tsify(type = "boolean | null"))]
     pub phone_number_verified: Option<bool>,
     /// `wallet_subject_id` (or the older spelling `walletSubjectId`).
+    #[cfg_attr(feature = "js", tsify(type = "string | null"))]
     pub wallet_subject_id: Option<String>,
     /// The addresses.
+    #[cfg_attr(feature = "js", tsify(type = "Address[] | null"))]
     pub addresses: Option<Vec<Address>>,
     /// The passports.
+    #[cfg_attr(feature = "js", tsify(type = "Passport[] | null"))]
     pub passports: Option<Vec<Passport>>,
     /// The driving licences.
+    #[cfg_attr(feature = "js", tsify(type = "DrivingPermit[] | null"))]
     pub driving_permits: Option<Vec<DrivingPermit>>,
     /// The return codes.
+    #[cfg_attr(feature = "js", tsify(type = "ReturnCode[] | null"))]
     pub return_codes: Option<Vec<ReturnCode>>,
     /// The core identity credential, unverified (see [`identity_to_verify`]).
     #[serde(skip)]
     pub core_identity_jwt: Option<String>,
 }
 
+// The names the package's types give these views.
+#[cfg(feature = "js")]
+#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+const VIEW_NAMES_TS: &str = r#"
+/** Typed views of One Login's userinfo claims; `null` when not sent. */
+export type UserinfoViews = UserinfoClaims;
+/** One postal address of the `address` claim. */
+export type PostalAddress = Address;
+/** A verified identity: the person and every claim of the credential. */
+export type SignInIdentity = IdentityView;
+"#;
+
 fn malformed(claim: &'static str, detail: &str) -> Error {
-    let short = claim.strip_prefix(VOCAB).unwrap_or(claim);
+    let short = UserinfoClaim::short_name(claim);
     userinfo_error(format!(
         "the userinfo claim {short:?} is malformed: {detail}"
     ))
@@ -441,7 +457,7 @@ fn top_bool(userinfo: &Map<String, Value>, name: &'static str) -> Result<Option<
 /// # Errors
 /// `ERR_OAUTH_USERINFO_ERROR` naming the claim (reason `invalid`) when one is malformed.
 pub fn userinfo_claims(userinfo: &Map<String, Value>) -> Result<UserinfoClaims> {
-    let mut addresses = optional(userinfo, ADDRESS, address)?;
+    let mut addresses = optional(userinfo, UserinfoClaim::Address.uri(), address)?;
     if let Some(list) = addresses.as_mut() {
         mark_current(list);
     }
@@ -457,7 +473,7 @@ pub fn userinfo_claims(userinfo: &Map<String, Value>) -> Result<UserinfoClaims> 
         phone_number_verified: top_bool(userinfo, "phone_number_verified")?,
         wallet_subject_id,
         addresses,
-        passports: optional(userinfo, PASSPORT, |e| {
+        passports: optional(userinfo, UserinfoClaim::Passport.uri(), |e| {
             Ok(Passport {
                 document_number: e.required("documentNumber")?,
                 expiry_date: e
@@ -469,7 +485,7 @@ pub fn userinfo_claims(userinfo: &Map<String, Value>) -> Result<UserinfoClaims> 
                 valid_until: e.date("validUntil")?,
             })
         })?,
-        driving_permits: optional(userinfo, DRIVING_PERMIT, |e| {
+        driving_permits: optional(userinfo, UserinfoClaim::DrivingPermit.uri(), |e| {
             Ok(DrivingPermit {
                 personal_number: e.required("personalNumber")?,
                 expiry_date: e.date("expiryDate")?,
@@ -482,12 +498,12 @@ pub fn userinfo_claims(userinfo: &Map<String, Value>) -> Result<UserinfoClaims> 
                 valid_until: e.date("validUntil")?,
             })
         })?,
-        return_codes: optional(userinfo, RETURN_CODE, |e| {
+        return_codes: optional(userinfo, UserinfoClaim::ReturnCode.uri(), |e| {
             Ok(ReturnCode {
                 code: e.required("code")?,
             })
         })?,
-        core_identity_jwt: top_string(userinfo, CORE_IDENTITY_JWT)?,
+        core_identity_jwt: top_string(userinfo, UserinfoClaim::CoreIdentityJwt.uri())?,
     })
 }
 
@@ -510,7 +526,7 @@ pub fn identity_to_verify<'a>(
         return Err(userinfo_error(
             "a core identity credential arrived although this sign-in requested no identity level (P1-P3)",
         )
-        .with_claim(CORE_IDENTITY_JWT, Reason::CheckFailed));
+        .with_claim(UserinfoClaim::CoreIdentityJwt.uri(), Reason::CheckFailed));
     }
     Ok(Some(jwt))
 }
@@ -559,6 +575,7 @@ pub fn verify_sign_in_identity(
 
 /// A verified identity as the sign-in returns it: the person (see [`Identity`]) and every
 /// claim of the credential.
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IdentityView {
@@ -566,6 +583,7 @@ pub struct IdentityView {
     #[serde(flatten)]
     pub identity: Identity,
     /// Every claim of the credential.
+    #[cfg_attr(feature = "js", tsify(type = "CoreIdentityClaims"))]
     pub claims: Map<String, Value>,
 }
 

@@ -33,48 +33,37 @@ impl CredentialTrust {
     }
 }
 
-/// The identity level of confidence. The docs describe `P0`–`P2`; One Login also knows `P3`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum LevelOfConfidence {
-    /// `P0`: no identity.
-    P0,
-    /// `P1`: low confidence.
-    P1,
-    /// `P2`: medium confidence, the usual requirement.
-    P2,
-    /// `P3`: high confidence.
-    P3,
+crate::lists::named_list! {
+    /// The identity level of confidence. The docs describe `P0`–`P2`; One Login also knows `P3`.
+    #[derive(PartialOrd, Ord)]
+    pub enum LevelOfConfidence as "LevelOfConfidence", "An identity level of confidence (`vot` of a core identity credential; `P0`: none)." {
+        /// `P0`: no identity.
+        P0 = "P0",
+        /// `P1`: low confidence.
+        P1 = "P1",
+        /// `P2`: medium confidence, the usual requirement.
+        P2 = "P2",
+        /// `P3`: high confidence.
+        P3 = "P3",
+    }
 }
 
 impl LevelOfConfidence {
-    /// The `vot` string, e.g. `P2`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            LevelOfConfidence::P0 => "P0",
-            LevelOfConfidence::P1 => "P1",
-            LevelOfConfidence::P2 => "P2",
-            LevelOfConfidence::P3 => "P3",
-        }
-    }
-
-    /// Parse `P0`–`P3`.
+    /// Parse one of [`LevelOfConfidence::NAMES`].
     ///
     /// # Errors
     /// `ERR_INVALID_ARGUMENT` for anything else.
     pub fn from_name(name: &str) -> Result<LevelOfConfidence> {
-        match name {
-            "P0" => Ok(LevelOfConfidence::P0),
-            "P1" => Ok(LevelOfConfidence::P1),
-            "P2" => Ok(LevelOfConfidence::P2),
-            "P3" => Ok(LevelOfConfidence::P3),
-            other => Err(Error::option(
+        LevelOfConfidence::named(name).ok_or_else(|| {
+            Error::option(
                 "vtr",
                 format!(
-                    "unknown level of confidence {}: expected P0, P1, P2 or P3",
-                    crate::error::shown(other)
+                    "unknown level of confidence {}: expected {}",
+                    crate::error::shown(name),
+                    crate::lists::in_words(LevelOfConfidence::NAMES)
                 ),
-            )),
-        }
+            )
+        })
     }
 
     fn is_identity(self) -> bool {

@@ -11,7 +11,7 @@ import { createServer } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../package/chromium.mjs';
-import { stopProcessGroup } from '../../scripts/process-group.mjs';
+import { stopProcessGroup } from '../support/process-group.mjs';
 
 export const HOSTS = fileURLToPath(new URL('./', import.meta.url));
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -242,7 +242,7 @@ export const NODE_ENTRY = {
   CJS: [`${PKG}index.cjs`],
 };
 
-/** One host's figures, for the table scripts/hosts-report.mjs prints. */
+/** One host's figures, for the table tests/hosts/report.mjs prints. */
 export function record(host, figures) {
   appendFileSync(`${ROOT}tests/artifacts/hosts.jsonl`, `${JSON.stringify({ host, ...figures })}\n`);
 }

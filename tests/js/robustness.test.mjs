@@ -236,7 +236,7 @@ test(`every export, ${ITERATIONS} rounds of random arguments (seed ${SEED})`, { 
 });
 
 test('a non-string token never reaches the glue\'s string copier (the memory-corruption bug)', async () => {
-  // The raw glue too, not only the wrapper: the check lives in Rust (src/bindings.rs).
+  // The raw glue too, not only the wrapper: the check lives in Rust (`token_arg` in src/bindings/mod.rs).
   const { createRequire } = await import('node:module');
   const dir = createRequire(import.meta.url).resolve('govuk-one-login-tokens/package.json').replace(/package\.json$/, '');
   const glue = await import(new URL(`file://${dir}wasm/govuk_one_login_tokens.js`).href);

@@ -1,6 +1,7 @@
 // The published types match the runtime: every value the package exports is declared and every
-// declared value exists (in both module systems), and the generated unions of error codes,
-// check ids and token kinds equal the lists the core hands out at run time. The check is
+// declared value exists (in both module systems), and every list the core hands out at run time
+// (`lists()`: error codes, checks, inputs, token kinds, algorithms, signing algorithms, claim
+// failure reasons, identity levels, userinfo claims) equals its generated union. The check is
 // tsc itself: a file of type-level equalities, generated from the runtime, must compile.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,7 +26,37 @@ const equal = (name, a, b) =>
     `export const ${name}Missing: [Exclude<${b}, ${a}>] extends [never] ? true : Exclude<${b}, ${a}> = true;`,
   ].join('\n');
 
-test('index.d.ts declares exactly the runtime exports, codes, check ids and token kinds', () => {
+// Each list of `lists()` and the union it is typed with (a new list fails here until it has one).
+const UNIONS = {
+  errorCodes: 'ErrorCode',
+  checks: 'CheckId',
+  inputs: 'CheckInput',
+  tokenKinds: 'TokenKind',
+  algorithms: 'Algorithm',
+  signingAlgorithms: 'SigningAlgorithm',
+  reasons: 'ClaimFailureReason',
+  identityLevels: 'LevelOfConfidence',
+  userinfoClaims: 'UserinfoClaim',
+};
+// A list's entries by name: a string, or an object's `id` or `name`.
+const namesOf = (entries) => entries.map((e) => (typeof e === 'string' ? e : (e.id ?? e.name)));
+
+test('lists() hands out every list, each typed with its union', () => {
+  assert.deepEqual(Object.keys(esm.lists()).sort(), Object.keys(UNIONS).sort());
+  for (const [list, entries] of Object.entries(esm.lists())) {
+    const names = namesOf(entries);
+    assert.ok(names.length > 0 && names.every((n) => typeof n === 'string' && n !== ''), list);
+    assert.equal(new Set(names).size, names.length, `${list} has no repeated names`);
+  }
+  // The older single-list exports are the same lists.
+  assert.deepEqual(esm.errorCodes(), esm.lists().errorCodes);
+  assert.deepEqual(esm.checkList(), esm.lists().checks);
+  assert.deepEqual(esm.tokenKinds(), esm.lists().tokenKinds);
+  // A userinfo claim's URI is One Login's vocabulary and its short name.
+  for (const { name, uri } of esm.lists().userinfoClaims) assert.equal(uri, `https://vocab.account.gov.uk/v1/${name}`);
+});
+
+test('index.d.ts declares exactly the runtime exports and every list of lists()', () => {
   const esmNames = Object.keys(esm).sort();
   const cjsNames = Object.keys(cjs).filter((n) => n !== '__esModule').sort();
   // The CommonJS entry has every ESM export (`default` included).
@@ -34,12 +65,16 @@ test('index.d.ts declares exactly the runtime exports, codes, check ids and toke
   mkdirSync(dir, { recursive: true });
   const source = [
     "import * as pkg from 'govuk-one-login-tokens';",
-    "import type { ErrorCode, CheckId, TokenKind } from 'govuk-one-login-tokens';",
+    `import type { ${Object.values(UNIONS).join(', ')} } from 'govuk-one-login-tokens';`,
     `type RuntimeExports = ${union(esmNames)};`,
     equal('exportsMatch', 'keyof typeof pkg', 'RuntimeExports'),
-    equal('errorCodesMatch', 'ErrorCode', union(esm.errorCodes())),
-    equal('checkIdsMatch', 'CheckId', union(esm.checkList().map((c) => c.id))),
-    equal('tokenKindsMatch', 'TokenKind', union(esm.tokenKinds())),
+    // The entries' names as lists() is typed, list by list.
+    'type Lists = ReturnType<typeof pkg.lists>;',
+    'type NameOf<T> = T extends { id: infer I } ? I : T extends { name: infer N } ? N : T;',
+    ...Object.entries(UNIONS).flatMap(([list, name]) => [
+      equal(`${list}Match`, name, union(namesOf(esm.lists()[list]))),
+      equal(`${list}Typed`, `NameOf<Lists["${list}"][number]>`, name),
+    ]),
     '',
   ].join('\n');
   writeFileSync(path.join(dir, 'check.ts'), source);

@@ -52,7 +52,7 @@ fn inspection_outcome(inspection: Result<Inspection, Error>) -> Outcome {
         _ => None,
     });
     if let Some(input) = missing {
-        return Outcome::BadOption(Some(input.to_owned()));
+        return Outcome::BadOption(Some(input.as_str().to_owned()));
     }
     if inspection.verdict() == Verdict::Valid {
         return Outcome::Accepted;

@@ -5,9 +5,7 @@
 use crate::fixtures::*;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL, Engine};
 use govuk_one_login_tokens::onelogin::id_token::at_hash;
-use govuk_one_login_tokens::onelogin::userinfo::{
-    ADDRESS, CORE_IDENTITY_JWT, DRIVING_PERMIT, PASSPORT, RETURN_CODE,
-};
+use govuk_one_login_tokens::onelogin::UserinfoClaim;
 use govuk_one_login_tokens::onelogin::{
     build_logout_url, check_callback, check_token_response, check_userinfo_response,
     identity_to_verify, logout_token_from_body, parse_callback, parse_discovery,
@@ -22,6 +20,11 @@ use rsa::pkcs8::{EncodePrivateKey, LineEnding};
 use rsa::signature::Verifier;
 use serde_json::{json, Map, Value};
 
+const ADDRESS: &str = UserinfoClaim::Address.uri();
+const CORE_IDENTITY_JWT: &str = UserinfoClaim::CoreIdentityJwt.uri();
+const DRIVING_PERMIT: &str = UserinfoClaim::DrivingPermit.uri();
+const PASSPORT: &str = UserinfoClaim::Passport.uri();
+const RETURN_CODE: &str = UserinfoClaim::ReturnCode.uri();
 const AUTHORIZE: &str = "https://oidc.integration.account.gov.uk/authorize";
 const REDIRECT: &str = "https://rp.example/callback";
 const ISSUER: &str = "https://oidc.integration.account.gov.uk/";

@@ -1,7 +1,7 @@
 //! Inspection: each check's status, and agreement with the verifiers it shares its checks with.
 
 use crate::fixtures::*;
-use govuk_one_login_tokens::checks::{CheckResult, Skip, Status};
+use govuk_one_login_tokens::checks::{CheckResult, Input, Skip, Status};
 use govuk_one_login_tokens::onelogin::inspect::{
     detect_kind, inspect_token, InspectOptions, Inspection, TokenKind, Verdict,
 };
@@ -205,11 +205,11 @@ fn missing_inputs_skip_their_checks_and_never_pass() -> TestResult {
     let line = |id: &str| inspection.checks.iter().find(|c| c.id.as_str() == id);
     assert!(matches!(
         line("at_hash").map(|c| &c.status),
-        Some(Status::Skipped(Skip::NotRequested("accessToken")))
+        Some(Status::Skipped(Skip::NotRequested(Input::AccessToken)))
     ));
     assert!(matches!(
         line("signature").map(|c| &c.status),
-        Some(Status::Skipped(Skip::MissingInput("keys")))
+        Some(Status::Skipped(Skip::MissingInput(Input::Keys)))
     ));
     Ok(())
 }

@@ -18,6 +18,8 @@ import init, {
   TokenError,
   type ErrorCode,
   type ClaimFailureReason,
+  type LevelOfConfidence,
+  lists,
   type Algorithm,
   type DecodedJwt,
   type JwtHeader,
@@ -279,7 +281,7 @@ export function shouldNotCompile(token: string, keys: KeySet): void {
   keys.size = 3;
   // @ts-expect-error the method is always S256
   const method: Pkce['codeChallengeMethod'] = 'plain';
-  // @ts-expect-error a reason outside the three
+  // @ts-expect-error a reason outside the list
   const reason: ClaimFailureReason = 'mismatch';
   void code;
   void method;
@@ -326,6 +328,12 @@ export async function usesTheFlow(pem: string, redisClient: unknown): Promise<st
   }
   // @ts-expect-error responseMode is query or fragment
   oneLogin.startSignIn({ responseMode: 'form_post' });
+  // A claim by short name or full URI, from the one list; anything else is refused.
+  oneLogin.startSignIn({ vtr: 'Cl.Cm.P2', claims: ['https://vocab.account.gov.uk/v1/passport', lists().userinfoClaims[0]!.name] });
+  // @ts-expect-error not a One Login userinfo claim
+  oneLogin.startSignIn({ vtr: 'Cl.Cm.P2', claims: ['nickname'] });
+  const levels: LevelOfConfidence[] = lists().identityLevels;
+  void levels;
   return [url, current ?? '', level ?? '', info.email ?? '', logout, sub, String(sid), jti, String(signIn.returnCodes?.length), String(signedOutAt), String(ended), String(latest)];
 }
 

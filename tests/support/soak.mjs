@@ -24,7 +24,7 @@
 //     per jti, so entries expire (180 s time to live: about 9,000 live at once, under the
 //     10,000 bound); every 10th jti is replayed and must be refused.
 //
-// Usage: node --expose-gc scripts/soak.mjs [--ops N] (after scripts/pack.sh tests)
+// Usage: node --expose-gc tests/support/soak.mjs [--ops N] (after scripts/pack.sh tests)
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -46,7 +46,7 @@ const HEAP_LIMIT = 2 * 1024 * 1024;
 
 // The package exactly as installed for the tests (scripts/pack.sh tests), and the very glue
 // module it loaded, for the wasm memory.
-const testsDir = new URL('../tests/', import.meta.url);
+const testsDir = new URL('../', import.meta.url);
 const require = createRequire(testsDir);
 const pkgDir = require.resolve('govuk-one-login-tokens/package.json').replace(/package\.json$/, '');
 const pkg = await import(pathToFileURL(`${pkgDir}node.mjs`).href);
