@@ -29,6 +29,7 @@ const API = [
   'initSync',
   'inspectToken',
   'limits',
+  'lists',
   'pkceChallenge',
   'pkceMatches',
   'randomNonce',

@@ -229,7 +229,7 @@ export async function useOneLogin(token: string, jwksText: string, did: DidDocum
   const s2: CoreIdentityResult = oneLogin.verifyCoreIdentitySync(token, { sub: 's', now: 1 });
   const s3: LogoutTokenClaims = oneLogin.verifyLogoutTokenSync(token, { clockTolerance: 0 });
   const login: string = oneLogin.authorizationUrl({ redirectUri: 'r', state: 's', nonce: 'n', codeChallenge: 'c' });
-  const ca: string = oneLogin.clientAssertion({ privateKey: pem, alg: 'RS256' });
+  const ca: string = OneLoginClient.create({ environment: 'integration', clientId: 'c', privateKey: pem }).clientAssertion({ alg: 'RS256' });
   const cid: string = oneLogin.clientId;
   oneLogin.dispose();
 
