@@ -299,10 +299,7 @@ export class OneLoginClient {
 
 // --- The flow's stores and results (its options, transaction and claim views are generated) ---
 
-/**
- * `candidate` when it is a safe path to return to after a sign-in (one leading `/`, no `//host`,
- * backslash, whitespace or control character, at most 2048 characters), else `undefined`.
- */
+/** `candidate` if a safe path to return to after a sign-in (one leading `/`, no `//host`, `\\`, space or control character, at most 2048 characters). */
 export function safeReturnTo(candidate: unknown): string | undefined;
 
 /**
@@ -322,18 +319,14 @@ export interface Store {
 export class MemoryStore implements Store {
   constructor(options?: { maxEntries?: number; clock?: () => number });
   readonly size: number;
-  remember(jti: string, ttlSeconds: number): Promise<boolean>;
-  recordSignOut(sub: string, atSeconds: number, ttlSeconds: number): Promise<boolean>;
-  signedOutAt(sub: string): Promise<number | null>;
 }
+export interface MemoryStore extends Store {}
 
 /** Shared by every instance of a service through Redis (node-redis 4+ or ioredis): `SET NX EX` and one Lua script, atomic. */
 export class RedisStore implements Store {
   constructor(client: unknown, options?: { prefix?: string });
-  remember(jti: string, ttlSeconds: number): Promise<boolean>;
-  recordSignOut(sub: string, atSeconds: number, ttlSeconds: number): Promise<boolean>;
-  signedOutAt(sub: string): Promise<number | null>;
 }
+export interface RedisStore extends Store {}
 
 /** An authorization callback: the URL (or path and query), its query, or its parameters. */
 type CallbackInput = string | URL | URLSearchParams | { code?: string; state?: string; error?: string; error_description?: string };
