@@ -173,3 +173,23 @@ test('the Express example: the identity page steps up to Cl.Cm.P2 with the claim
   assert.equal(page.status, 200, page.text);
   assert.match(page.text, /Identity checked \(P2\)/);
 });
+
+test('the Express example in a real browser (Playwright, Chromium): sign in through the kit, see the user, sign out', async () => {
+  const { launchChromium } = await import('../package/chromium.mjs');
+  const browserProcess = await launchChromium();
+  try {
+    const page = await browserProcess.newPage();
+    // /account -> /sign-in -> the kit's /authorize (302 straight back) -> the callback -> /account
+    const response = await page.goto(`${base}/account`);
+    assert.equal(response.status(), 200);
+    assert.equal(new URL(page.url()).pathname, '/account');
+    assert.match(await page.textContent('body'), /Signed in as test@example\.com/);
+    // The header's sign-out link ends the session, goes through One Login's (the kit's) logout
+    // and comes back to the post-logout page, signed out.
+    await Promise.all([page.waitForURL(`${base}/`), page.click('a.govuk-header__link[href="/sign-out"]')]);
+    assert.match(await page.textContent('body'), /Sign in/);
+    assert.ok(op.requests.some((r) => r.path === new URL(op.environment.endSessionUrl).pathname), 'the browser went through the logout endpoint');
+  } finally {
+    await browserProcess.close();
+  }
+});
