@@ -49,6 +49,7 @@ pub mod limits;
 mod lists;
 pub mod onelogin;
 pub mod options;
+mod passthrough;
 pub mod pkce;
 mod portable;
 

@@ -8,10 +8,9 @@
 //! anything it sends, and far below what would cost a service memory.
 
 use crate::error::{Error, ErrorCode};
-use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
 
 /// A token (ID, logout, core identity, access token), in UTF-8 bytes.
-pub const MAX_TOKEN_SIZE: usize = DEFAULT_MAX_TOKEN_SIZE;
+pub const MAX_TOKEN_SIZE: usize = 64 * 1024;
 
 /// A back-channel logout request body (`logout_token=<token>`): a token and room for the name
 /// and a few other parameters.

@@ -27,20 +27,11 @@ use crate::onelogin::{
 };
 #[cfg(feature = "flow")]
 use crate::onelogin::{ClientAssertionOptions, RequestObjectOptions, SigningAlgorithm};
-use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;
 
-/// A member the JavaScript wrapper reads itself (a key document or a private key); accepted
-/// here so that it is not an unknown option.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Passthrough;
-
-impl<'de> Deserialize<'de> for Passthrough {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        IgnoredAny::deserialize(deserializer).map(|_| Passthrough)
-    }
-}
+pub use crate::passthrough::Passthrough;
 
 /// `environment`: `"integration"`, `"production"`, or an object describing any other (see
 /// [`EnvironmentSpec`]).

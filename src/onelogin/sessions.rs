@@ -16,7 +16,7 @@ use super::vtr::{LevelOfConfidence, VectorOfTrust, Vtr};
 use crate::claims;
 use crate::error::{Error, Result};
 #[cfg(feature = "flow")]
-use crate::options::Passthrough;
+use crate::passthrough::Passthrough;
 #[cfg(feature = "flow")]
 use serde::{Deserialize, Serialize};
 
