@@ -14,8 +14,8 @@ use crate::json::{self, JsonError};
 use crate::jwk::{Jwk, KeySet};
 use serde_json::{Map, Value};
 
-/// Default cap on the whole token, in bytes (the one cap, `crate::limits`). One Login's largest tokens (a core identity
-/// credential with several names) are a few kilobytes.
+/// Default cap on the whole token, in bytes (the one cap, `crate::limits`). One Login's largest
+/// tokens (a core identity credential with several names) are a few kilobytes.
 pub const DEFAULT_MAX_TOKEN_SIZE: usize = crate::limits::MAX_TOKEN_SIZE;
 
 /// A compact JWS split into its three base64url segments, not yet decoded.
