@@ -26,6 +26,8 @@ import { request, HttpFailure } from './http.js';
 import { MemoryStore } from './store.js';
 import { withAsyncSignatures } from './async-signatures.js';
 import { answering } from './host-crypto.js';
+// keys: the sign-in/logout outcome messages (diagnostics.js)
+import { instrumentSignIn } from './diagnostics.js';
 
 /** Used when a document says nothing about caching (One Login sends max-age itself). */
 export const DEFAULT_MAX_AGE_SECONDS = 600;
@@ -577,3 +579,6 @@ export class OneLoginClient {
     this.#discovery.dispose();
   }
 }
+
+// keys: each sign-in and logout step publishes its outcome on govuk-one-login-tokens:sign-in.
+instrumentSignIn(OneLoginClient);

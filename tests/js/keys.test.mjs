@@ -1,0 +1,92 @@
+// The service's own keys and observability (issue 19): the diagnostics channels during real
+// sign-ins against the test OP (one message per HTTP exchange and per sign-in step, no secret in
+// any message, nothing published without subscribers).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import diagnostics from 'node:diagnostics_channel';
+import { OneLoginClient } from 'govuk-one-login-tokens';
+import { startTestOp } from '../support/test-op.mjs';
+
+const CLIENT_ID = 'keys-client';
+const REDIRECT_URI = 'https://rp.example/callback';
+
+let op;
+let current;
+
+before(async () => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  current = { privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }), publicKey };
+  op = await startTestOp({ clientId: CLIENT_ID, clientPublicJwk: publicKey.export({ format: 'jwk' }), redirectUris: [REDIRECT_URI] });
+});
+after(async () => {
+  await op.close();
+});
+
+function client(extra = {}) {
+  return OneLoginClient.create({
+    environment: op.environment,
+    clientId: CLIENT_ID,
+    userAgent: 'keys-tests/1.0',
+    redirectUri: REDIRECT_URI,
+    privateKey: current.privatePem,
+    timeoutMs: 1500,
+    ...extra,
+  });
+}
+
+const lastAssertion = () => new URLSearchParams(op.requests.filter((r) => r.path === '/token').at(-1).body).get('client_assertion');
+
+test('diagnostics: one http message per exchange and one per sign-in step, none carrying a secret', async () => {
+  const messages = { http: [], signIn: [] };
+  const onHttp = (m) => messages.http.push(m);
+  const onSignIn = (m) => messages.signIn.push(m);
+  diagnostics.subscribe('govuk-one-login-tokens:http', onHttp);
+  diagnostics.subscribe('govuk-one-login-tokens:sign-in', onSignIn);
+  const secrets = [];
+  let c;
+  try {
+    c = client();
+    const { url, transaction } = await c.startSignIn({ requestObject: true });
+    // The transaction's secrets (state, nonce, code verifier), not the URLs it also records.
+    const transactionSecrets = Object.values(transaction).filter((v) => typeof v === 'string' && v.length >= 8 && !/^https?:\/\//.test(v));
+    assert.ok(transactionSecrets.length >= 3, Object.keys(transaction).join());
+    secrets.push(...transactionSecrets, new URL(url).searchParams.get('request'));
+    const callback = await op.authorize(url);
+    secrets.push(new URL(callback).searchParams.get('code'));
+    const signedIn = await c.completeSignIn(callback, transaction);
+    secrets.push(signedIn.idToken, signedIn.accessToken, signedIn.sub, lastAssertion(), current.privatePem);
+    // Refusals: a replayed code, a state mismatch, an unknown option.
+    await assert.rejects(c.completeSignIn(callback, transaction));
+    const otherState = new URL(callback);
+    otherState.searchParams.set('state', 'another-state-value');
+    await assert.rejects(c.completeSignIn(otherState.href, transaction));
+    assert.throws(() => c.startSignIn({ redirectUrl: REDIRECT_URI }));
+  } finally {
+    diagnostics.unsubscribe('govuk-one-login-tokens:http', onHttp);
+    diagnostics.unsubscribe('govuk-one-login-tokens:sign-in', onSignIn);
+  }
+  const tokenExchange = messages.http.find((m) => m.url.endsWith('/token'));
+  assert.deepEqual(Object.keys(tokenExchange).sort(), ['durationMs', 'method', 'status', 'url']);
+  assert.equal(tokenExchange.method, 'POST');
+  assert.equal(tokenExchange.status, 200);
+  assert.ok(messages.http.some((m) => m.url.endsWith('/userinfo')));
+  const outcomes = messages.signIn.map((m) => `${m.operation}:${m.outcome}:${m.code ?? ''}`);
+  assert.ok(outcomes.includes('startSignIn:ok:'), outcomes.join());
+  assert.ok(outcomes.includes('completeSignIn:ok:'), outcomes.join());
+  assert.ok(outcomes.includes('completeSignIn:error:ERR_OAUTH_STATE_MISMATCH'), outcomes.join());
+  assert.ok(outcomes.includes('completeSignIn:error:ERR_OAUTH_TOKEN_ERROR'), outcomes.join());
+  assert.ok(outcomes.includes('startSignIn:error:ERR_INVALID_ARGUMENT'), outcomes.join());
+  const text = JSON.stringify(messages);
+  for (const secret of secrets) {
+    assert.ok(typeof secret === 'string' && secret.length >= 8);
+    for (const piece of [secret, secret.slice(0, 16), secret.slice(-16)]) assert.ok(!text.includes(piece), `a message carries a secret: ${piece}`);
+  }
+  // Nothing is published (or measured) without subscribers.
+  const before = messages.http.length;
+  const quiet = client();
+  await quiet.discovery();
+  assert.equal(messages.http.length, before);
+  quiet.dispose();
+  c.dispose();
+});
