@@ -201,6 +201,22 @@ pub fn claims_request(uris: &[String]) -> Value {
     Value::Object(request)
 }
 
+/// Scopes One Login has removed from its contract, with why: `offline_access` asked for a
+/// refresh token, and One Login removed refresh tokens (and this scope) from its
+/// documentation on 25 March 2024. A sign-in never asks for them.
+pub const REMOVED_SCOPES: [(&str, &str); 1] = [(
+    "offline_access",
+    "One Login removed refresh tokens and the offline_access scope in March 2024 (changelog, 25 Mar 2024): a sign-in lasts as long as your own session, so drop \"offline_access\" and sign the user in again when you need fresh tokens",
+)];
+
+/// A sign-in asks for no scope One Login has removed ([`REMOVED_SCOPES`]).
+fn refuse_removed_scope(item: &str) -> Result<()> {
+    match REMOVED_SCOPES.iter().find(|(name, _)| *name == item) {
+        Some((_, why)) => Err(Error::option("scope", *why)),
+        None => Ok(()),
+    }
+}
+
 fn scope_of(scope: Option<&OneOrMany>) -> Result<String> {
     let items: Vec<&str> = match scope {
         None => Vec::new(),
@@ -218,6 +234,7 @@ fn scope_of(scope: Option<&OneOrMany>) -> Result<String> {
                 ),
             ));
         }
+        refuse_removed_scope(item)?;
         if !scopes.contains(&item) {
             scopes.push(item);
         }
