@@ -238,7 +238,7 @@ export class OneLoginClient {
   /**
    * @param {object} options `{ environment, clientId, redirectUri?, privateKey? | clientSecret?,
    *   clientAssertionAlg?, clientAssertionAudience?, kid?, clockTolerance?, store?, sessionLifetime?, fetch?,
-   *   clock?, userAgent?, timeoutMs?, cooldownMs? }`: every member is checked by name in the core.
+   *   clock?, userAgent? | serviceName? + serviceUrl?, timeoutMs?, cooldownMs?, requestObject? }`: every member is checked by name in the core.
    */
   static create(options) {
     if (options === null || typeof options !== 'object') throw argument('options', 'OneLoginClient.create options must be an object');

@@ -733,6 +733,45 @@ options_struct! {
         pub timeout_ms: Option<f64>,
         /// Shortest gap between two fetches of one document, in milliseconds (default 30000).
         pub cooldown_ms: Option<f64>,
+        /// keys: every sign-in sends a request object unless it says `requestObject: false`
+        /// (needs `privateKey`).
+        pub request_object: Option<bool>,
+        /// keys: your platform and version (`my-service/1.2`): the User-Agent becomes
+        /// `my-service/1.2 (serviceUrl) govuk-one-login-tokens/<version>`, One Login's suggested form.
+        pub service_name: Option<String>,
+        /// keys: your service's https URL, for the User-Agent (needs `serviceName`).
+        pub service_url: Option<String>,
+    }
+}
+
+/// This library's product token, last in every User-Agent (the package's `DEFAULT_USER_AGENT`).
+pub const LIBRARY_USER_AGENT: &str = concat!("govuk-one-login-tokens/", env!("CARGO_PKG_VERSION"));
+
+/// The User-Agent: `userAgent` as given, or One Login's suggested form built from
+/// `serviceName` and `serviceUrl` ([`crate::onelogin::user_agent::service_user_agent`]), or
+/// `None` (the package's own). Never both forms at once.
+fn user_agent_of(
+    user_agent: Option<String>,
+    service_name: Option<String>,
+    service_url: Option<String>,
+) -> Result<Option<String>> {
+    let user_agent = non_empty_option("userAgent", user_agent)?;
+    match (user_agent, service_name, service_url) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(Error::option(
+            "userAgent",
+            "pass \"userAgent\", or \"serviceName\" (and \"serviceUrl\"), not both",
+        )),
+        (given, None, None) => Ok(given),
+        (None, None, Some(_)) => Err(Error::option(
+            "serviceName",
+            "option \"serviceUrl\" needs \"serviceName\" (your platform/version)",
+        )),
+        (None, Some(name), url) => crate::onelogin::user_agent::service_user_agent(
+            &name,
+            url.as_deref(),
+            LIBRARY_USER_AGENT,
+        )
+        .map(Some),
     }
 }
 
@@ -837,7 +876,16 @@ impl OneLoginClientOptions {
                 .map_err(|e| e.for_option("sessionLifetime"))?,
             None => crate::onelogin::sessions::DEFAULT_SESSION_LIFETIME,
         };
+        // keys: a request object is signed with the private key, so the default needs one.
+        let request_object = self.request_object.unwrap_or(false);
+        if request_object && !matches!(authentication, Authentication::PrivateKeyJwt(_)) {
+            return Err(Error::option(
+                "requestObject",
+                "option \"requestObject\" signs every sign-in's request object with \"privateKey\": pass \"privateKey\" too",
+            ));
+        }
         Ok(ClientConfig {
+            request_object,
             client_id,
             session_lifetime,
             environment,
@@ -845,7 +893,7 @@ impl OneLoginClientOptions {
             authentication,
             clock_tolerance,
             http: HttpSettings {
-                user_agent: non_empty_option("userAgent", self.user_agent)?,
+                user_agent: user_agent_of(self.user_agent, self.service_name, self.service_url)?,
                 timeout_ms: milliseconds("timeoutMs", self.timeout_ms, 1.0, DEFAULT_TIMEOUT_MS)?,
                 cooldown_ms: milliseconds(
                     "cooldownMs",

@@ -74,6 +74,9 @@ pub struct ClientConfig {
     pub session_lifetime: f64,
     /// Request settings for the I/O layer.
     pub http: HttpSettings,
+    /// keys: whether a sign-in sends a request object when it does not say (clients registered
+    /// with JAR required); needs the private key.
+    pub request_object: bool,
 }
 
 /// What a verification through the client may set for one call: the time and the skew.

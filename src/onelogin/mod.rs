@@ -31,6 +31,7 @@ pub mod sessions;
 pub mod sign_in;
 #[cfg(feature = "flow")]
 pub mod token_endpoint;
+pub mod user_agent;
 #[cfg(feature = "flow")]
 pub mod userinfo;
 pub mod vocab;

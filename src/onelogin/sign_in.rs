@@ -60,10 +60,10 @@ pub struct SignInOptions {
     /// `query` (default) or `fragment`.
     #[cfg_attr(feature = "js", tsify(optional, type = "\"query\" | \"fragment\""))]
     pub response_mode: Option<String>,
-    /// Send the parameters as a signed request object (JAR).
-    #[serde(default)]
+    /// Send the parameters as a signed request object (JAR); default: the client's
+    /// `requestObject` (itself `false` unless given).
     #[cfg_attr(feature = "js", tsify(optional))]
-    pub request_object: bool,
+    pub request_object: Option<bool>,
 }
 
 /// What the service keeps between the redirect and the callback (plain JSON, for a session).
@@ -331,7 +331,7 @@ pub fn start_sign_in(
         response_mode: options.response_mode.clone(),
         id_token_hint: options.id_token_hint.clone(),
     };
-    let url = if options.request_object {
+    let url = if options.request_object.unwrap_or(client.request_object) {
         let (key, now) = signer.ok_or_else(|| {
             Error::option(
                 "requestObject",

@@ -90,3 +90,26 @@ test('diagnostics: one http message per exchange and one per sign-in step, none 
   quiet.dispose();
   c.dispose();
 });
+
+test('One Login\'s current contract: offline_access refused, requestObject by default, the suggested User-Agent', async () => {
+  const c = client();
+  assert.throws(() => c.startSignIn({ scope: 'openid offline_access' }), (error) => error.code === 'ERR_INVALID_ARGUMENT' && error.option === 'scope' && /March 2024/.test(error.message));
+  const jar = client({ requestObject: true });
+  assert.ok(new URL(jar.startSignIn({}).url).searchParams.has('request'));
+  assert.ok(!new URL(jar.startSignIn({ requestObject: false }).url).searchParams.has('request'));
+  assert.ok(!new URL(c.startSignIn({}).url).searchParams.has('request'));
+  // The default signs with the private key: a client without one is refused at create().
+  assert.throws(
+    () => OneLoginClient.create({ environment: op.environment, clientId: CLIENT_ID, clientSecret: 'a-client-secret', requestObject: true }),
+    (error) => error.code === 'ERR_INVALID_ARGUMENT' && error.option === 'requestObject',
+  );
+  const from = op.requests.length;
+  const named = client({ userAgent: undefined, serviceName: 'my-service/1.2', serviceUrl: 'https://my-service.gov.uk' });
+  await named.discovery();
+  const ua = op.requests.slice(from).find((r) => r.path.includes('openid-configuration'))?.headers?.['user-agent'];
+  assert.match(ua ?? '', /^my-service\/1\.2 \(https:\/\/my-service\.gov\.uk\) govuk-one-login-tokens\/\d+\.\d+\.\d+$/);
+  assert.throws(() => client({ userAgent: undefined, serviceName: 'my service' }), (error) => error.option === 'serviceName');
+  assert.throws(() => client({ serviceName: 'my-service' }), (error) => error.option === 'userAgent');
+  assert.throws(() => client({ userAgent: undefined, serviceUrl: 'https://my-service.gov.uk' }), (error) => error.option === 'serviceName');
+  for (const x of [c, jar, named]) x.dispose();
+});
