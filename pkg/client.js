@@ -13,6 +13,7 @@ import {
   clientCheckUserinfoOptions,
   clientCheckUserinfo,
   clientAssertion,
+  clientPublicJwks,
   logoutTokenFromBody,
   isSignedOut as isSignedOutRule,
   signOutRecordTtl,
@@ -405,6 +406,15 @@ export class OneLoginClient {
    */
   startSignIn(options) {
     return clientStartSignIn(this.#config, options, this.#now());
+  }
+
+  /**
+   * keys: the JWKS to publish at your JWKS URL, `{ keys }`: the signing key's public JWK (`kid`
+   * the client's `kid`, else the key's own, else its RFC 7638 thumbprint), then
+   * `additionalPublicKeys`. Async, so a key held elsewhere can answer later.
+   */
+  async publicJwks() {
+    return clientPublicJwks(this.#config);
   }
 
   /** The discovery document, fetched and cached like the JWKS; its issuer must be this environment's. */

@@ -733,6 +733,10 @@ options_struct! {
         pub timeout_ms: Option<f64>,
         /// Shortest gap between two fetches of one document, in milliseconds (default 30000).
         pub cooldown_ms: Option<f64>,
+        /// keys: public keys published beside the signing key's in `publicJwks()` (a rotation):
+        /// public JWKs or SPKI PEMs (needs `privateKey`).
+        #[cfg_attr(feature = "js", tsify(type = "Array<string | JsonWebKey>"))]
+        pub additional_public_keys: Option<Vec<serde_json::Value>>,
         /// keys: every sign-in sends a request object unless it says `requestObject: false`
         /// (needs `privateKey`).
         pub request_object: Option<bool>,
@@ -884,7 +888,30 @@ impl OneLoginClientOptions {
                 "option \"requestObject\" signs every sign-in's request object with \"privateKey\": pass \"privateKey\" too",
             ));
         }
+        // keys: listed beside the signing key's public key, so they need one; each is text
+        // (an SPKI PEM, or a JWK's JSON), parsed and checked with the key (`public_jwks`).
+        let additional_public_keys = match self.additional_public_keys {
+            None => Vec::new(),
+            Some(_) if !matches!(authentication, Authentication::PrivateKeyJwt(_)) => {
+                return Err(Error::option(
+                    "additionalPublicKeys",
+                    "option \"additionalPublicKeys\" lists keys beside the signing key's: pass \"privateKey\" too",
+                ))
+            }
+            Some(keys) => keys
+                .into_iter()
+                .map(|key| match key {
+                    serde_json::Value::String(text) => Ok(text),
+                    serde_json::Value::Object(jwk) => Ok(serde_json::Value::Object(jwk).to_string()),
+                    _ => Err(Error::option(
+                        "additionalPublicKeys",
+                        "option \"additionalPublicKeys\" must be an array of public JWKs or SPKI PEMs",
+                    )),
+                })
+                .collect::<Result<Vec<String>>>()?,
+        };
         Ok(ClientConfig {
+            additional_public_keys,
             request_object,
             client_id,
             session_lifetime,

@@ -346,10 +346,12 @@ fn sign_jwt(
     if let Some(typ) = typ {
         header.insert("typ".into(), typ.into());
     }
-    if let Some(kid) = kid.or(key.kid()) {
-        non_empty("kid", kid)?;
-        header.insert("kid".into(), kid.into());
-    }
+    // Every assertion and request object names its key: One Login requires it when it reads
+    // the service's keys from a JWKS URL (and ignores it for a static key). The default is the
+    // key's published kid: the JWK's own, else the RFC 7638 thumbprint.
+    let kid = kid.unwrap_or(key.service_public_key().kid());
+    non_empty("kid", kid)?;
+    header.insert("kid".into(), kid.into());
     let signing_input = format!(
         "{}.{}",
         base64url::encode(Value::Object(header).to_string().as_bytes()),

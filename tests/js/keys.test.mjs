@@ -16,7 +16,7 @@ let current;
 
 before(async () => {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  current = { privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }), publicKey };
+  current = { privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }), privateJwk: privateKey.export({ format: 'jwk' }), publicKey };
   op = await startTestOp({ clientId: CLIENT_ID, clientPublicJwk: publicKey.export({ format: 'jwk' }), redirectUris: [REDIRECT_URI] });
 });
 after(async () => {
@@ -112,4 +112,46 @@ test('One Login\'s current contract: offline_access refused, requestObject by de
   assert.throws(() => client({ serviceName: 'my-service' }), (error) => error.option === 'userAgent');
   assert.throws(() => client({ userAgent: undefined, serviceUrl: 'https://my-service.gov.uk' }), (error) => error.option === 'serviceName');
   for (const x of [c, jar, named]) x.dispose();
+});
+
+test('publicJwks(): the public JWK with the RFC 7638 thumbprint as kid, never a private member; every assertion and request object carries it', async () => {
+  const { createHash } = await import('node:crypto');
+  const { publicKey: nextPublic } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const nextPem = nextPublic.export({ type: 'spki', format: 'pem' });
+  const c = client({ additionalPublicKeys: [nextPem] });
+  const { keys } = await c.publicJwks();
+  assert.equal(keys.length, 2);
+  for (const key of keys) {
+    assert.deepEqual(Object.keys(key).sort(), ['alg', 'e', 'kid', 'kty', 'n', 'use']);
+    assert.equal(key.use, 'sig');
+    assert.equal(key.alg, 'RS256');
+  }
+  // The thumbprint Node computes for the same key (its JWK export, hashed per RFC 7638).
+  const { n, e } = current.publicKey.export({ format: 'jwk' });
+  const thumbprint = createHash('sha256').update(JSON.stringify({ e, kty: 'RSA', n })).digest('base64url');
+  assert.equal(keys[0].kid, thumbprint);
+  assert.equal(keys[0].n, n);
+  assert.equal(keys[1].n, nextPublic.export({ format: 'jwk' }).n);
+  assert.notEqual(keys[1].kid, keys[0].kid);
+  // A sign-in: the request object and the client assertion name the published kid.
+  const header = (jwt) => JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url'));
+  const { url, transaction } = c.startSignIn({ requestObject: true });
+  assert.equal(header(new URL(url).searchParams.get('request')).kid, thumbprint);
+  const signedIn = await c.completeSignIn(await op.authorize(url), transaction);
+  assert.equal(signedIn.sub, op.sub);
+  assert.equal(header(lastAssertion()).kid, thumbprint);
+  c.dispose();
+  // The same key twice, a private key among the public ones, a non-array, a client without a key: refused at create().
+  const currentPublicPem = current.publicKey.export({ type: 'spki', format: 'pem' });
+  for (const bad of [[currentPublicPem], [current.privatePem], currentPublicPem, [current.privateJwk], [42]]) {
+    assert.throws(
+      () => client({ additionalPublicKeys: bad }),
+      (error) => error.code === 'ERR_INVALID_ARGUMENT' && error.option === 'additionalPublicKeys',
+      JSON.stringify(bad).slice(0, 60),
+    );
+  }
+  assert.throws(
+    () => OneLoginClient.create({ environment: op.environment, clientId: CLIENT_ID, clientSecret: 'a-client-secret', additionalPublicKeys: [nextPem] }),
+    (error) => error.option === 'additionalPublicKeys',
+  );
 });
