@@ -4,6 +4,7 @@
 // could not be fetched), 2 usage error (help on stderr).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { generateServiceKeyPair } from './keys.js';
 import {
   decodeJwt,
   verifyIdToken,
@@ -13,6 +14,7 @@ import {
   pkceChallenge,
   signClientAssertion,
   getEnvironment,
+  SigningKey,
   TokenError,
 } from './node.mjs';
 import { fetchDocument } from './fetch.js';
@@ -28,6 +30,10 @@ Commands:
   verify-logout-token    verify a logout token     (--client-id)
   pkce [VERIFIER]        a new PKCE pair, or the S256 challenge of VERIFIER
   sign-client-assertion  sign a private_key_jwt    (--private-key, --client-id)
+  keygen                 a new RSA 2048 key pair for private_key_jwt: writes private_key.pem
+                         (PKCS#8, mode 0600) and public_key.pem (SPKI) into --dir (default
+                         the current directory), never over existing files; prints the
+                         public JWKS to publish (--alg, --kid)
   logout-url             One Login's logout URL    (--environment; --id-token-hint with
                          --post-logout-redirect-uri; --state, --ui-locales)
 
@@ -47,7 +53,9 @@ Flags:
   --audience AUD         client assertion aud (default: the environment's token URL)
   --alg ALG              client assertion algorithm: RS256 (default), RS384, RS512, PS256,
                          PS384 or PS512
-  --kid KID              client assertion kid header
+  --kid KID              client assertion kid header (keygen: the JWKS kid; default the
+                         RFC 7638 thumbprint)
+  --dir DIR              where keygen writes the key pair
   --user-agent UA        User-Agent for fetched URLs
   --id-token-hint T      the session's ID token (logout-url)
   --post-logout-redirect-uri URI  a registered post-logout redirect URI (logout-url)
@@ -80,6 +88,7 @@ const FLAGS = {
   alg: { type: 'string' },
   kid: { type: 'string' },
   'user-agent': { type: 'string' },
+  dir: { type: 'string' },
   'id-token-hint': { type: 'string' },
   'post-logout-redirect-uri': { type: 'string' },
   state: { type: 'string' },
@@ -206,6 +215,26 @@ const COMMANDS = {
     const now = seconds(flags, 'now');
     if (now !== undefined) options.now = now;
     return { clientAssertion: signClientAssertion(options) };
+  },
+
+  async keygen(flags, positionals) {
+    if (positionals.length > 0) throw new UsageError('keygen takes no argument (use --dir DIR)');
+    const written = await generateServiceKeyPair({ dir: flags.dir ?? '.' }).catch((error) => {
+      if (error.code === 'EEXIST' || error.code === 'ENOENT' || error.code === 'EACCES') throw new UsageError(error.message);
+      throw error;
+    });
+    const key = new SigningKey(written.privateKeyPem);
+    try {
+      const jwk = key.publicJwk(flags.alg);
+      if (flags.kid !== undefined) jwk.kid = flags.kid;
+      process.stderr.write(
+        `wrote ${written.privateKeyPath} (private: keep it secret, mode 0600) and ${written.publicKeyPath}\n` +
+          'publish the JWKS below at your JWKS URL (or register public_key.pem with One Login)\n',
+      );
+      return { keys: [jwk] };
+    } finally {
+      key.free();
+    }
   },
 
   async 'logout-url'(flags, positionals) {

@@ -13,6 +13,7 @@ import {
   clientCheckUserinfoOptions,
   clientCheckUserinfo,
   clientAssertion,
+  clientPublicJwks,
   logoutTokenFromBody,
   isSignedOut as isSignedOutRule,
   signOutRecordTtl,
@@ -26,6 +27,8 @@ import { request, HttpFailure } from './http.js';
 import { MemoryStore } from './store.js';
 import { withAsyncSignatures } from './async-signatures.js';
 import { answering } from './host-crypto.js';
+// keys: the sign-in/logout outcome messages (diagnostics.js)
+import { instrumentSignIn } from './diagnostics.js';
 
 /** Used when a document says nothing about caching (One Login sends max-age itself). */
 export const DEFAULT_MAX_AGE_SECONDS = 600;
@@ -236,7 +239,7 @@ export class OneLoginClient {
   /**
    * @param {object} options `{ environment, clientId, redirectUri?, privateKey? | clientSecret?,
    *   clientAssertionAlg?, clientAssertionAudience?, kid?, clockTolerance?, store?, sessionLifetime?, fetch?,
-   *   clock?, userAgent?, timeoutMs?, cooldownMs? }`: every member is checked by name in the core.
+   *   clock?, userAgent? | serviceName? + serviceUrl?, timeoutMs?, cooldownMs?, requestObject? }`: every member is checked by name in the core.
    */
   static create(options) {
     if (options === null || typeof options !== 'object') throw argument('options', 'OneLoginClient.create options must be an object');
@@ -403,6 +406,15 @@ export class OneLoginClient {
    */
   startSignIn(options) {
     return clientStartSignIn(this.#config, options, this.#now());
+  }
+
+  /**
+   * keys: the JWKS to publish at your JWKS URL, `{ keys }`: the signing key's public JWK (`kid`
+   * the client's `kid`, else the key's own, else its RFC 7638 thumbprint), then
+   * `additionalPublicKeys`. Async, so a key held elsewhere can answer later.
+   */
+  async publicJwks() {
+    return clientPublicJwks(this.#config);
   }
 
   /** The discovery document, fetched and cached like the JWKS; its issuer must be this environment's. */
@@ -577,3 +589,6 @@ export class OneLoginClient {
     this.#discovery.dispose();
   }
 }
+
+// keys: each sign-in and logout step publishes its outcome on govuk-one-login-tokens:sign-in.
+instrumentSignIn(OneLoginClient);

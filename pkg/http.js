@@ -11,6 +11,7 @@
 // Only WHATWG APIs (fetch, Headers, AbortController, ReadableStream, TextDecoder), so it runs on
 // Node 18+, Deno, Bun, browsers and Workers alike.
 import { VERSION } from './version.js';
+import { httpStarted, publishHttp } from './diagnostics.js';
 
 /** One Login answers 403 to requests without a User-Agent. */
 export const DEFAULT_USER_AGENT = `govuk-one-login-tokens/${VERSION}`;
@@ -76,7 +77,28 @@ function checkMaxBytes(maxBytes) {
  * @returns {Promise<{ status: number, headers: Headers, text: string }>}
  * @throws {HttpFailure}
  */
-export async function request(
+export async function request(url, options = {}) {
+  // diagnostics: one message per exchange on govuk-one-login-tokens:http, when subscribed.
+  const started = httpStarted();
+  if (started === undefined) return exchange(url, options);
+  const method = String(options.method ?? 'GET').toUpperCase();
+  let where;
+  try {
+    where = printableUrl(new URL(String(url)).href);
+  } catch {
+    return exchange(url, options);
+  }
+  try {
+    const response = await exchange(url, options);
+    publishHttp(started, { method, url: where, status: response.status });
+    return response;
+  } catch (failure) {
+    publishHttp(started, { method, url: where, failure: failure instanceof HttpFailure ? failure : { kind: 'network' } });
+    throw failure;
+  }
+}
+
+async function exchange(
   url,
   {
     method = 'GET',

@@ -14,7 +14,7 @@
 import type {
   ClaimFailureReason, CoreIdentityResult, DidDocument, DidDocumentJson,
   DiscoveryDocument, EnvironmentInput, ErrorCode, IdTokenClaims, Jwks, JwtPayload,
-  KeySet, LogoutTokenClaims, LogoutUrlOptions, PrivateJwk, SignInIdentity, SignInOptions,
+  KeySet, LogoutTokenClaims, LogoutUrlOptions, PrivateJwk, PublicJwk, SignInIdentity, SignInOptions,
   SignInTransaction, SigningAlgorithm, SigningKey, UserinfoViews,
 } from './wasm/govuk_one_login_tokens.js';
 import type * as Generated from './wasm/govuk_one_login_tokens.js';
@@ -276,6 +276,8 @@ export class OneLoginClient {
   clientAssertion(params?: Omit<Generated.SignClientAssertionOptions, 'clientId' | 'privateKey' | 'environment'>): string;
   /** Free the cached documents; the next verification fetches again. */
   dispose(): void;
+  /** keys: the JWKS to publish at your JWKS URL: the signing key's public JWK, then `additionalPublicKeys`. */
+  publicJwks(): Promise<{ keys: PublicJwk[] }>;
   /** A new sign-in: redirect to `url`, keep `transaction`. @throws {TokenError} `ERR_INVALID_ARGUMENT` */
   startSignIn(options?: SignInOptions): { url: string; transaction: SignInTransaction };
   /**

@@ -11,6 +11,12 @@ import { setHostCrypto } from './wasm/govuk_one_login_tokens.js';
 import { loadSynchronouslyFrom } from './ready.js';
 import { setHostVerifier, portableArithmetic } from './host-crypto.js';
 import { nodeVerify } from './node-crypto.js';
+// keys: observability (diagnostics.js): node:diagnostics_channel exists in Node, Deno and Bun,
+// which all load this file; browsers and Workers never do.
+import { channel as diagnosticsChannel } from 'node:diagnostics_channel';
+import { setDiagnosticsChannel } from './diagnostics.js';
+
+setDiagnosticsChannel(diagnosticsChannel);
 
 // Randomness (PKCE, state, nonce) comes from crypto.getRandomValues. Node 18 has no global
 // `crypto` by default (Node >= 19 does); give it Node's own Web Crypto object, as Node 19+ would.

@@ -724,6 +724,49 @@ options_struct! {
         pub timeout_ms: Option<f64>,
         /// Shortest gap between two fetches of one document, in milliseconds (default 30000).
         pub cooldown_ms: Option<f64>,
+        /// keys: public keys published beside the signing key's in `publicJwks()` (a rotation):
+        /// public JWKs or SPKI PEMs (needs `privateKey`).
+        #[cfg_attr(feature = "js", tsify(type = "Array<string | JsonWebKey>"))]
+        pub additional_public_keys: Option<Vec<serde_json::Value>>,
+        /// keys: every sign-in sends a request object unless it says `requestObject: false`
+        /// (needs `privateKey`).
+        pub request_object: Option<bool>,
+        /// keys: your platform and version (`my-service/1.2`): the User-Agent becomes
+        /// `my-service/1.2 (serviceUrl) govuk-one-login-tokens/<version>`, One Login's suggested form.
+        pub service_name: Option<String>,
+        /// keys: your service's https URL, for the User-Agent (needs `serviceName`).
+        pub service_url: Option<String>,
+    }
+}
+
+/// This library's product token, last in every User-Agent (the package's `DEFAULT_USER_AGENT`).
+pub const LIBRARY_USER_AGENT: &str = concat!("govuk-one-login-tokens/", env!("CARGO_PKG_VERSION"));
+
+/// The User-Agent: `userAgent` as given, or One Login's suggested form built from
+/// `serviceName` and `serviceUrl` ([`crate::onelogin::user_agent::service_user_agent`]), or
+/// `None` (the package's own). Never both forms at once.
+fn user_agent_of(
+    user_agent: Option<String>,
+    service_name: Option<String>,
+    service_url: Option<String>,
+) -> Result<Option<String>> {
+    let user_agent = non_empty_option("userAgent", user_agent)?;
+    match (user_agent, service_name, service_url) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(Error::option(
+            "userAgent",
+            "pass \"userAgent\", or \"serviceName\" (and \"serviceUrl\"), not both",
+        )),
+        (given, None, None) => Ok(given),
+        (None, None, Some(_)) => Err(Error::option(
+            "serviceName",
+            "option \"serviceUrl\" needs \"serviceName\" (your platform/version)",
+        )),
+        (None, Some(name), url) => crate::onelogin::user_agent::service_user_agent(
+            &name,
+            url.as_deref(),
+            LIBRARY_USER_AGENT,
+        )
+        .map(Some),
     }
 }
 
@@ -828,7 +871,39 @@ impl OneLoginClientOptions {
                 .map_err(|e| e.for_option("sessionLifetime"))?,
             None => crate::onelogin::sessions::DEFAULT_SESSION_LIFETIME,
         };
+        // keys: a request object is signed with the private key, so the default needs one.
+        let request_object = self.request_object.unwrap_or(false);
+        if request_object && !matches!(authentication, Authentication::PrivateKeyJwt(_)) {
+            return Err(Error::option(
+                "requestObject",
+                "option \"requestObject\" signs every sign-in's request object with \"privateKey\": pass \"privateKey\" too",
+            ));
+        }
+        // keys: listed beside the signing key's public key, so they need one; each is text
+        // (an SPKI PEM, or a JWK's JSON), parsed and checked with the key (`public_jwks`).
+        let additional_public_keys = match self.additional_public_keys {
+            None => Vec::new(),
+            Some(_) if !matches!(authentication, Authentication::PrivateKeyJwt(_)) => {
+                return Err(Error::option(
+                    "additionalPublicKeys",
+                    "option \"additionalPublicKeys\" lists keys beside the signing key's: pass \"privateKey\" too",
+                ))
+            }
+            Some(keys) => keys
+                .into_iter()
+                .map(|key| match key {
+                    serde_json::Value::String(text) => Ok(text),
+                    serde_json::Value::Object(jwk) => Ok(serde_json::Value::Object(jwk).to_string()),
+                    _ => Err(Error::option(
+                        "additionalPublicKeys",
+                        "option \"additionalPublicKeys\" must be an array of public JWKs or SPKI PEMs",
+                    )),
+                })
+                .collect::<Result<Vec<String>>>()?,
+        };
         Ok(ClientConfig {
+            additional_public_keys,
+            request_object,
             client_id,
             session_lifetime,
             environment,
@@ -836,7 +911,7 @@ impl OneLoginClientOptions {
             authentication,
             clock_tolerance,
             http: HttpSettings {
-                user_agent: non_empty_option("userAgent", self.user_agent)?,
+                user_agent: user_agent_of(self.user_agent, self.service_name, self.service_url)?,
                 timeout_ms: milliseconds("timeoutMs", self.timeout_ms, 1.0, DEFAULT_TIMEOUT_MS)?,
                 cooldown_ms: milliseconds(
                     "cooldownMs",

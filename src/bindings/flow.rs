@@ -28,10 +28,25 @@ pub fn client_config_with_key(options: JsValue, key: &JsSigningKey) -> JsResult<
     if !matches!(inner.authentication, Authentication::PrivateKeyJwt(_)) {
         return Err(Error::option("privateKey", "this client has no \"privateKey\"").into());
     }
+    // keys: the service's JWKS is checked once here (a bad or repeated key fails create()).
+    inner.public_jwks(&key.inner)?;
     Ok(JsClientConfig {
         inner,
         key: Some(key.inner.clone()),
     })
+}
+
+/// keys: the service's JWKS `{ keys }` to publish (`client.publicJwks()`).
+#[wasm_bindgen(js_name = clientPublicJwks, skip_typescript)]
+pub fn client_public_jwks(config: &JsClientConfig) -> JsResult<JsValue> {
+    let Some(key) = config.key.as_ref() else {
+        return Err(Error::option(
+            "privateKey",
+            "this client has no \"privateKey\": its JWKS lists the signing key's public half",
+        )
+        .into());
+    };
+    to_js(&config.inner.public_jwks(key)?)
 }
 
 /// Whole seconds, for what is signed.

@@ -2,9 +2,9 @@
 //! objects.
 
 use super::options::from_js;
-use super::{json_text, now_seconds, JsResult};
-use crate::error::ErrorCode;
-use crate::onelogin::{self, RsaSigningKey};
+use super::{json_text, now_seconds, to_js, JsResult};
+use crate::error::{Error, ErrorCode};
+use crate::onelogin::{self, RsaSigningKey, SigningAlgorithm};
 use crate::options::{SignClientAssertionOptions, SignRequestObjectOptions};
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
@@ -40,6 +40,32 @@ impl JsSigningKey {
     pub fn kid(&self) -> Option<String> {
         self.inner.kid().map(str::to_owned)
     }
+
+    /// The public JWK to publish: `kty`, `n`, `e`, `kid` (the JWK's own, else the RFC 7638
+    /// thumbprint), `alg` (default RS256) and `use: "sig"`. Never a private member.
+    #[wasm_bindgen(js_name = publicJwk, unchecked_return_type = "PublicJwk")]
+    pub fn public_jwk(&self, alg: Option<String>) -> JsResult<JsValue> {
+        let alg = signing_alg(alg.as_deref())?;
+        to_js(&self.inner.service_public_key().to_jwk(alg))
+    }
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const PUBLIC_JWK_TS: &str = r#"
+/** One of the service's public keys as published in its JWKS (never a private member). */
+export interface PublicJwk {
+  kty: "RSA"; n: string; e: string;
+  /** The key's own kid, else its RFC 7638 thumbprint. */
+  kid: string;
+  alg: "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512";
+  use: "sig";
+}
+"#;
+
+fn signing_alg(name: Option<&str>) -> Result<SigningAlgorithm, Error> {
+    name.map_or(Ok(SigningAlgorithm::default()), |name| {
+        SigningAlgorithm::from_name(name).map_err(|e| e.with_option("clientAssertionAlg"))
+    })
 }
 
 /// Sign a `private_key_jwt` client assertion for the token endpoint.

@@ -74,6 +74,12 @@ pub struct ClientConfig {
     pub session_lifetime: f64,
     /// Request settings for the I/O layer.
     pub http: HttpSettings,
+    /// keys: public keys (SPKI PEMs or JWK texts) listed after the signing key's in the
+    /// service's JWKS, for a rotation.
+    pub additional_public_keys: Vec<String>,
+    /// keys: whether a sign-in sends a request object when it does not say (clients registered
+    /// with JAR required); needs the private key.
+    pub request_object: bool,
 }
 
 /// What a verification through the client may set for one call: the time and the skew.
@@ -236,6 +242,51 @@ impl ClientConfig {
 
 #[cfg(feature = "flow")]
 pub use self::flow::{CheckedUserinfo, Completion};
+
+#[cfg(feature = "flow")]
+impl ClientConfig {
+    /// The service's JWKS `{ keys }`: `key`'s public JWK (its `kid` the client's `kid`, else the
+    /// key's own, else the RFC 7638 thumbprint; `alg` the client assertions'), then
+    /// `additionalPublicKeys`.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` naming `additionalPublicKeys` for a key that is not a public RSA
+    /// JWK or SPKI PEM the key policy accepts, or a key or `kid` listed twice.
+    pub fn public_jwks(&self, key: &crate::onelogin::RsaSigningKey) -> Result<serde_json::Value> {
+        use crate::onelogin::{ServicePublicKey, SigningAlgorithm};
+        let (alg, kid) = match &self.authentication {
+            Authentication::PrivateKeyJwt(settings) => (
+                settings
+                    .alg
+                    .as_deref()
+                    .map(SigningAlgorithm::from_name)
+                    .transpose()?,
+                settings.kid.clone(),
+            ),
+            _ => (None, None),
+        };
+        let public = key.service_public_key();
+        let signing = match kid {
+            Some(kid) => ServicePublicKey::new(public.rsa().clone(), Some(kid))?,
+            None => public.clone(),
+        };
+        let additional = self
+            .additional_public_keys
+            .iter()
+            .enumerate()
+            .map(|(index, text)| {
+                ServicePublicKey::from_jwk_or_pem(text).map_err(|e| {
+                    Error::option(
+                        "additionalPublicKeys",
+                        format!("additionalPublicKeys[{index}]: {}", e.message()),
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        crate::onelogin::service_jwks(&signing, alg.unwrap_or_default(), &additional)
+            .map_err(|e| Error::option("additionalPublicKeys", e.message().to_owned()))
+    }
+}
 
 #[cfg(feature = "flow")]
 mod flow {

@@ -11,6 +11,7 @@
 
 use super::authorize::AuthorizationRequest;
 use super::expected::non_empty;
+use super::service_keys::ServicePublicKey;
 use crate::base64url;
 use crate::error::{Error, ErrorCode, Result};
 use crate::json;
@@ -36,6 +37,8 @@ pub use crate::alg::SigningAlgorithm;
 pub struct RsaSigningKey {
     key: RsaPrivateKey,
     kid: Option<String>,
+    /// The public half, published under `kid` or, without one, the RFC 7638 thumbprint.
+    public: ServicePublicKey,
 }
 
 impl std::fmt::Debug for RsaSigningKey {
@@ -146,7 +149,9 @@ impl RsaSigningKey {
                 format!("RSA key of {bits} bits is below the {MIN_RSA_BITS}-bit minimum"),
             ));
         }
-        Ok(RsaSigningKey { key, kid })
+        let public = ServicePublicKey::new(key.to_public_key(), kid.clone())
+            .map_err(|e| Error::option("privateKey", format!("its public key: {}", e.message())))?;
+        Ok(RsaSigningKey { key, kid, public })
     }
 
     /// The modulus size in bits.
@@ -157,6 +162,11 @@ impl RsaSigningKey {
     /// The `kid` from the JWK, if it had one.
     pub fn kid(&self) -> Option<&str> {
         self.kid.as_deref()
+    }
+
+    /// The public half, published under the JWK's own `kid`, else the RFC 7638 thumbprint.
+    pub fn service_public_key(&self) -> &ServicePublicKey {
+        &self.public
     }
 
     /// The public half (to publish in your JWKS or register with One Login).
@@ -336,10 +346,12 @@ fn sign_jwt(
     if let Some(typ) = typ {
         header.insert("typ".into(), typ.into());
     }
-    if let Some(kid) = kid.or(key.kid()) {
-        non_empty("kid", kid)?;
-        header.insert("kid".into(), kid.into());
-    }
+    // Every assertion and request object names its key: One Login requires it when it reads
+    // the service's keys from a JWKS URL (and ignores it for a static key). The default is the
+    // key's published kid: the JWK's own, else the RFC 7638 thumbprint.
+    let kid = kid.unwrap_or(key.service_public_key().kid());
+    non_empty("kid", kid)?;
+    header.insert("kid".into(), kid.into());
     let signing_input = format!(
         "{}.{}",
         base64url::encode(Value::Object(header).to_string().as_bytes()),

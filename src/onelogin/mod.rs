@@ -24,11 +24,14 @@ pub mod id_token;
 pub mod inspect;
 pub mod logout;
 pub mod logout_url;
+#[cfg(feature = "flow")]
+pub mod service_keys;
 pub mod sessions;
 #[cfg(feature = "flow")]
 pub mod sign_in;
 #[cfg(feature = "flow")]
 pub mod token_endpoint;
+pub mod user_agent;
 #[cfg(feature = "flow")]
 pub mod userinfo;
 pub mod vocab;
@@ -55,6 +58,8 @@ pub use environment::{CustomEnvironment, Environment, EnvironmentSpec, Environme
 pub use id_token::{verify_id_token, IdTokenClaims, IdTokenOptions, NonceCheck};
 pub use logout::{verify_logout_token, LogoutOptions, LogoutTokenClaims};
 pub use logout_url::{build_logout_url, LogoutUrlOptions};
+#[cfg(feature = "flow")]
+pub use service_keys::{service_jwks, ServicePublicKey};
 pub use sessions::{
     check_session_lifetime, is_signed_out, safe_return_to, sign_out_record_ttl, SessionRules,
 };

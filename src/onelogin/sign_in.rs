@@ -60,10 +60,10 @@ pub struct SignInOptions {
     /// `query` (default) or `fragment`.
     #[cfg_attr(feature = "js", tsify(optional, type = "\"query\" | \"fragment\""))]
     pub response_mode: Option<String>,
-    /// Send the parameters as a signed request object (JAR).
-    #[serde(default)]
+    /// Send the parameters as a signed request object (JAR); default: the client's
+    /// `requestObject` (itself `false` unless given).
     #[cfg_attr(feature = "js", tsify(optional))]
-    pub request_object: bool,
+    pub request_object: Option<bool>,
 }
 
 /// What the service keeps between the redirect and the callback (plain JSON, for a session).
@@ -201,6 +201,22 @@ pub fn claims_request(uris: &[String]) -> Value {
     Value::Object(request)
 }
 
+/// Scopes One Login has removed from its contract, with why: `offline_access` asked for a
+/// refresh token, and One Login removed refresh tokens (and this scope) from its
+/// documentation on 25 March 2024. A sign-in never asks for them.
+pub const REMOVED_SCOPES: [(&str, &str); 1] = [(
+    "offline_access",
+    "One Login removed refresh tokens and the offline_access scope in March 2024 (changelog, 25 Mar 2024): a sign-in lasts as long as your own session, so drop \"offline_access\" and sign the user in again when you need fresh tokens",
+)];
+
+/// A sign-in asks for no scope One Login has removed ([`REMOVED_SCOPES`]).
+fn refuse_removed_scope(item: &str) -> Result<()> {
+    match REMOVED_SCOPES.iter().find(|(name, _)| *name == item) {
+        Some((_, why)) => Err(Error::option("scope", *why)),
+        None => Ok(()),
+    }
+}
+
 fn scope_of(scope: Option<&OneOrMany>) -> Result<String> {
     let items: Vec<&str> = match scope {
         None => Vec::new(),
@@ -218,6 +234,7 @@ fn scope_of(scope: Option<&OneOrMany>) -> Result<String> {
                 ),
             ));
         }
+        refuse_removed_scope(item)?;
         if !scopes.contains(&item) {
             scopes.push(item);
         }
@@ -314,7 +331,7 @@ pub fn start_sign_in(
         response_mode: options.response_mode.clone(),
         id_token_hint: options.id_token_hint.clone(),
     };
-    let url = if options.request_object {
+    let url = if options.request_object.unwrap_or(client.request_object) {
         let (key, now) = signer.ok_or_else(|| {
             Error::option(
                 "requestObject",

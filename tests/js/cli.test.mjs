@@ -203,3 +203,47 @@ test('logout-url: the environment\'s end_session_endpoint, the hint rule and the
   assert.match(long.stderr, /2048/);
   assert.equal((await cli(['logout-url'])).status, 2);
 });
+test('keygen: private_key.pem (PKCS#8, 0600) and public_key.pem (SPKI), the JWKS on stdout, never an overwrite; the pair signs in', async () => {
+  const { statSync, readdirSync } = await import('node:fs');
+  const { OneLoginClient } = await import('govuk-one-login-tokens');
+  const { startTestOp } = await import('../support/test-op.mjs');
+  const keyDir = mkdtempSync(`${tmpdir()}/ol-keygen-`);
+  try {
+    const made = await cli(['keygen', '--dir', keyDir]);
+    assert.equal(made.status, 0, made.stderr);
+    assert.deepEqual(readdirSync(keyDir).sort(), ['private_key.pem', 'public_key.pem']);
+    assert.equal(statSync(`${keyDir}/private_key.pem`).mode & 0o777, 0o600);
+    const privatePem = readFileSync(`${keyDir}/private_key.pem`, 'utf8');
+    const publicPem = readFileSync(`${keyDir}/public_key.pem`, 'utf8');
+    assert.match(privatePem, /^-----BEGIN PRIVATE KEY-----\n/);
+    assert.match(publicPem, /^-----BEGIN PUBLIC KEY-----\n/);
+    const [jwk] = made.json.keys;
+    assert.equal(made.json.keys.length, 1);
+    assert.deepEqual(Object.keys(jwk).sort(), ['alg', 'e', 'kid', 'kty', 'n', 'use']);
+    assert.equal(jwk.n, createPublicKey(publicPem).export({ format: 'jwk' }).n);
+    // Refused: either file already there; nothing is changed.
+    const again = await cli(['keygen', '--dir', keyDir]);
+    assert.equal(again.status, 2);
+    assert.match(again.stderr, /already exists/);
+    assert.equal(readFileSync(`${keyDir}/private_key.pem`, 'utf8'), privatePem);
+    rmSync(`${keyDir}/private_key.pem`);
+    const onlyPublic = await cli(['keygen', '--dir', keyDir]);
+    assert.equal(onlyPublic.status, 2);
+    assert.equal(readFileSync(`${keyDir}/public_key.pem`, 'utf8'), publicPem);
+    assert.deepEqual(readdirSync(keyDir), ['public_key.pem']);
+    writeFileSync(`${keyDir}/private_key.pem`, privatePem);
+    // A sign-in with the generated pair: the test OP registers the printed JWK.
+    const op = await startTestOp({ clientId: 'keygen-client', clientPublicJwk: jwk, redirectUris: ['https://rp.example/cb'] });
+    try {
+      const client = OneLoginClient.create({ environment: op.environment, clientId: 'keygen-client', redirectUri: 'https://rp.example/cb', privateKey: privatePem });
+      const { url, transaction } = client.startSignIn({ requestObject: true });
+      const signedIn = await client.completeSignIn(await op.authorize(url), transaction);
+      assert.equal(signedIn.sub, op.sub);
+      client.dispose();
+    } finally {
+      await op.close();
+    }
+  } finally {
+    rmSync(keyDir, { recursive: true, force: true });
+  }
+});

@@ -194,6 +194,11 @@ fn sign_in_refuses_what_one_login_would_refuse_or_ignore() {
         ),
         (client(false), json!({"scope": ["openid,email"]}), "scope"),
         (
+            client(false),
+            json!({"scope": "openid offline_access"}),
+            "scope",
+        ),
+        (
             ClientConfig {
                 redirect_uri: None,
                 ..client(false)
@@ -219,6 +224,19 @@ fn sign_in_refuses_what_one_login_would_refuse_or_ignore() {
     assert!(
         err.as_ref().is_some_and(|e| e.message().contains("4096")),
         "{err:?}"
+    );
+    // offline_access: One Login removed refresh tokens in March 2024, and the message says so.
+    let err = start_sign_in(
+        &client(false),
+        &options(json!({"scope": ["offline_access"]})),
+        None,
+    )
+    .err()
+    .map(|e| e.message().to_owned())
+    .unwrap_or_default();
+    assert!(
+        err.contains("refresh tokens") && err.contains("March 2024"),
+        "{err}"
     );
     // Unknown option members are refused by name.
     let unknown = serde_json::from_value::<SignInOptions>(json!({"redirectUrl": "x"}));
