@@ -27,7 +27,7 @@ import { request, HttpFailure } from './http.js';
 import { MemoryStore } from './store.js';
 import { withAsyncSignatures } from './async-signatures.js';
 import { answering } from './host-crypto.js';
-// keys: the sign-in/logout outcome messages (diagnostics.js)
+// the sign-in/logout outcome messages (diagnostics.js)
 import { instrumentSignIn } from './diagnostics.js';
 
 /** Used when a document says nothing about caching (One Login sends max-age itself). */
@@ -590,5 +590,5 @@ export class OneLoginClient {
   }
 }
 
-// keys: each sign-in and logout step publishes its outcome on govuk-one-login-tokens:sign-in.
+// each sign-in and logout step publishes its outcome on govuk-one-login-tokens:sign-in.
 instrumentSignIn(OneLoginClient);

@@ -276,7 +276,7 @@ export class OneLoginClient {
   clientAssertion(params?: Omit<Generated.SignClientAssertionOptions, 'clientId' | 'privateKey' | 'environment'>): string;
   /** Free the cached documents; the next verification fetches again. */
   dispose(): void;
-  /** keys: the JWKS to publish at your JWKS URL: the signing key's public JWK, then `additionalPublicKeys`. */
+  /** The JWKS to publish at your JWKS URL: the signing key's public JWK, then `additionalPublicKeys`. */
   publicJwks(): Promise<{ keys: PublicJwk[] }>;
   /** A new sign-in: redirect to `url`, keep `transaction`. @throws {TokenError} `ERR_INVALID_ARGUMENT` */
   startSignIn(options?: SignInOptions): { url: string; transaction: SignInTransaction };
@@ -318,16 +318,11 @@ export interface Store {
 }
 
 /** In-process and expiring (jtis bounded by `maxEntries`): right for one instance only. */
-export class MemoryStore implements Store {
-  constructor(options?: { maxEntries?: number; clock?: () => number });
-  readonly size: number;
-}
+export class MemoryStore implements Store { constructor(options?: { maxEntries?: number; clock?: () => number }); readonly size: number }
 export interface MemoryStore extends Store {}
 
 /** Shared by every instance of a service through Redis (node-redis 4+ or ioredis): `SET NX EX` and one Lua script, atomic. */
-export class RedisStore implements Store {
-  constructor(client: unknown, options?: { prefix?: string });
-}
+export class RedisStore implements Store { constructor(client: unknown, options?: { prefix?: string }) }
 export interface RedisStore extends Store {}
 
 /** An authorization callback: the URL (or path and query), its query, or its parameters. */

@@ -11,7 +11,7 @@ import { setHostCrypto } from './wasm/govuk_one_login_tokens.js';
 import { loadSynchronouslyFrom } from './ready.js';
 import { setHostVerifier, portableArithmetic } from './host-crypto.js';
 import { nodeVerify } from './node-crypto.js';
-// keys: observability (diagnostics.js): node:diagnostics_channel exists in Node, Deno and Bun,
+// observability (diagnostics.js): node:diagnostics_channel exists in Node, Deno and Bun,
 // which all load this file; browsers and Workers never do.
 import { channel as diagnosticsChannel } from 'node:diagnostics_channel';
 import { setDiagnosticsChannel } from './diagnostics.js';

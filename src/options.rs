@@ -724,17 +724,17 @@ options_struct! {
         pub timeout_ms: Option<f64>,
         /// Shortest gap between two fetches of one document, in milliseconds (default 30000).
         pub cooldown_ms: Option<f64>,
-        /// keys: public keys published beside the signing key's in `publicJwks()` (a rotation):
+        /// public keys published beside the signing key's in `publicJwks()` (a rotation):
         /// public JWKs or SPKI PEMs (needs `privateKey`).
         #[cfg_attr(feature = "js", tsify(type = "Array<string | JsonWebKey>"))]
         pub additional_public_keys: Option<Vec<serde_json::Value>>,
-        /// keys: every sign-in sends a request object unless it says `requestObject: false`
+        /// every sign-in sends a request object unless it says `requestObject: false`
         /// (needs `privateKey`).
         pub request_object: Option<bool>,
-        /// keys: your platform and version (`my-service/1.2`): the User-Agent becomes
+        /// your platform and version (`my-service/1.2`): the User-Agent becomes
         /// `my-service/1.2 (serviceUrl) govuk-one-login-tokens/<version>`, One Login's suggested form.
         pub service_name: Option<String>,
-        /// keys: your service's https URL, for the User-Agent (needs `serviceName`).
+        /// your service's https URL, for the User-Agent (needs `serviceName`).
         pub service_url: Option<String>,
     }
 }
@@ -871,7 +871,7 @@ impl OneLoginClientOptions {
                 .map_err(|e| e.for_option("sessionLifetime"))?,
             None => crate::onelogin::sessions::DEFAULT_SESSION_LIFETIME,
         };
-        // keys: a request object is signed with the private key, so the default needs one.
+        // a request object is signed with the private key, so the default needs one.
         let request_object = self.request_object.unwrap_or(false);
         if request_object && !matches!(authentication, Authentication::PrivateKeyJwt(_)) {
             return Err(Error::option(
@@ -879,7 +879,7 @@ impl OneLoginClientOptions {
                 "option \"requestObject\" signs every sign-in's request object with \"privateKey\": pass \"privateKey\" too",
             ));
         }
-        // keys: listed beside the signing key's public key, so they need one; each is text
+        // listed beside the signing key's public key, so they need one; each is text
         // (an SPKI PEM, or a JWK's JSON), parsed and checked with the key (`public_jwks`).
         let additional_public_keys = match self.additional_public_keys {
             None => Vec::new(),

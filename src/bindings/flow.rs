@@ -28,7 +28,7 @@ pub fn client_config_with_key(options: JsValue, key: &JsSigningKey) -> JsResult<
     if !matches!(inner.authentication, Authentication::PrivateKeyJwt(_)) {
         return Err(Error::option("privateKey", "this client has no \"privateKey\"").into());
     }
-    // keys: the service's JWKS is checked once here (a bad or repeated key fails create()).
+    // the service's JWKS is checked once here (a bad or repeated key fails create()).
     inner.public_jwks(&key.inner)?;
     Ok(JsClientConfig {
         inner,
@@ -36,7 +36,7 @@ pub fn client_config_with_key(options: JsValue, key: &JsSigningKey) -> JsResult<
     })
 }
 
-/// keys: the service's JWKS `{ keys }` to publish (`client.publicJwks()`).
+/// the service's JWKS `{ keys }` to publish (`client.publicJwks()`).
 #[wasm_bindgen(js_name = clientPublicJwks, skip_typescript)]
 pub fn client_public_jwks(config: &JsClientConfig) -> JsResult<JsValue> {
     let Some(key) = config.key.as_ref() else {
