@@ -409,7 +409,7 @@ export class OneLoginClient {
   }
 
   /**
-   * keys: the JWKS to publish at your JWKS URL, `{ keys }`: the signing key's public JWK (`kid`
+   * The JWKS to publish at your JWKS URL, `{ keys }`: the signing key's public JWK (`kid`
    * the client's `kid`, else the key's own, else its RFC 7638 thumbprint), then
    * `additionalPublicKeys`. Async, so a key held elsewhere can answer later.
    */

@@ -724,17 +724,17 @@ options_struct! {
         pub timeout_ms: Option<f64>,
         /// Shortest gap between two fetches of one document, in milliseconds (default 30000).
         pub cooldown_ms: Option<f64>,
-        /// public keys published beside the signing key's in `publicJwks()` (a rotation):
+        /// Public keys published beside the signing key's in `publicJwks()` (a rotation):
         /// public JWKs or SPKI PEMs (needs `privateKey`).
         #[cfg_attr(feature = "js", tsify(type = "Array<string | JsonWebKey>"))]
         pub additional_public_keys: Option<Vec<serde_json::Value>>,
-        /// every sign-in sends a request object unless it says `requestObject: false`
+        /// Every sign-in sends a request object unless it says `requestObject: false`
         /// (needs `privateKey`).
         pub request_object: Option<bool>,
-        /// your platform and version (`my-service/1.2`): the User-Agent becomes
+        /// Your platform and version (`my-service/1.2`): the User-Agent becomes
         /// `my-service/1.2 (serviceUrl) govuk-one-login-tokens/<version>`, One Login's suggested form.
         pub service_name: Option<String>,
-        /// your service's https URL, for the User-Agent (needs `serviceName`).
+        /// Your service's https URL, for the User-Agent (needs `serviceName`).
         pub service_url: Option<String>,
     }
 }
