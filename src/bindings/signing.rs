@@ -2,7 +2,7 @@
 //! objects.
 
 use super::options::from_js;
-use super::{json_text, now_seconds, to_js, JsResult};
+use super::{json_text, now_seconds, string_arg, to_js, JsResult};
 use crate::error::{Error, ErrorCode};
 use crate::onelogin::{self, RsaSigningKey, SigningAlgorithm};
 use crate::options::{SignClientAssertionOptions, SignRequestObjectOptions};
@@ -44,7 +44,16 @@ impl JsSigningKey {
     /// The public JWK to publish: `kty`, `n`, `e`, `kid` (the JWK's own, else the RFC 7638
     /// thumbprint), `alg` (default RS256) and `use: "sig"`. Never a private member.
     #[wasm_bindgen(js_name = publicJwk, unchecked_return_type = "PublicJwk")]
-    pub fn public_jwk(&self, alg: Option<String>) -> JsResult<JsValue> {
+    pub fn public_jwk(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SigningAlgorithm | undefined")] alg: JsValue,
+    ) -> JsResult<JsValue> {
+        // A JsValue, never `Option<String>`: the glue's string copier must not see a non-string.
+        let alg = if alg.is_undefined() || alg.is_null() {
+            None
+        } else {
+            Some(string_arg(&alg, "alg")?)
+        };
         let alg = signing_alg(alg.as_deref())?;
         to_js(&self.inner.service_public_key().to_jwk(alg))
     }
