@@ -18,6 +18,7 @@ import { invalidArgument } from './errors.js';
 import { withAsyncSignatures } from './async-signatures.js';
 import { answering } from './host-crypto.js';
 import { refuseOversizedToken, refuseOversizedDocument } from './limits.js';
+import { decodeJwtFast } from './prepared.js';
 
 // What a document option is, in the size refusal's message (a SigningKey is not capped here).
 const DOCUMENT_NAMES = new Map([
@@ -97,6 +98,9 @@ export function inspectToken(token, options) {
 
 /** Decode a JWT without verifying it: `{ header, payload, signature }`. */
 export function decodeJwt(token, options) {
+  // The common call (a string, no options) crosses once (prepared.js).
+  const fast = decodeJwtFast(token, options);
+  if (fast !== undefined) return fast;
   refuseOversizedToken(token, tokenCap(options));
   return rawDecodeJwt(token, options);
 }

@@ -9,11 +9,13 @@
 mod client;
 #[cfg(feature = "flow")]
 mod flow;
+mod host_keys;
 mod inspect;
 mod jose;
 mod lists;
 mod onelogin;
 mod options;
+mod prepared;
 mod sessions;
 #[cfg(feature = "flow")]
 mod signing;
@@ -39,7 +41,7 @@ extern "C" {
 #[wasm_bindgen(raw_module = "../host-crypto.js")]
 extern "C" {
     #[wasm_bindgen(js_name = hostVerify, catch)]
-    fn host_verify(jwk: &str, alg: &str, message: &[u8], signature: &[u8]) -> JsResult<JsValue>;
+    fn host_verify(key: u32, alg: &str, message: &[u8], signature: &[u8]) -> JsResult<JsValue>;
 }
 
 type JsResult<T> = Result<T, JsValue>;
@@ -88,9 +90,10 @@ impl SignatureBackend for HostCrypto {
         if !HOST_CRYPTO.load(Ordering::Relaxed) {
             return None;
         }
-        // A host that throws or answers anything but a boolean has not decided; the built-in
-        // arithmetic does.
-        host_verify(key.canonical_jwk(), alg.as_str(), message, signature)
+        // The key crosses as its number (host_keys.rs). A host that throws or answers anything
+        // but a boolean has not decided; the built-in arithmetic does.
+        let number = host_keys::key_number(key.canonical_jwk())?;
+        host_verify(number, alg.as_str(), message, signature)
             .ok()
             .and_then(|v| v.as_bool())
     }
