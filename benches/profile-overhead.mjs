@@ -2,13 +2,43 @@
 // `node benches/profile-overhead.mjs` after `bash scripts/build.sh`. Runs the package from pkg/
 // (not packed) so it can swap the host verifier for one that answers "valid" at once, leaving
 // only the library's own work: copying strings in, option reading, checks, the result out.
-// Prints µs per call for each variant, measured side by side in interleaved rounds.
+// Prints CPU µs per call for each variant, measured side by side in interleaved rounds.
 import './../pkg/node-setup.js';
 import * as ours from '../pkg/index.js';
 import { setHostVerifier } from '../pkg/host-crypto.js';
 import { nodeVerify } from '../pkg/node-crypto.js';
 import { makeFixtures } from './fixtures.mjs';
-import { compare, ISSUER, CLIENT_ID, NONCE } from './lib.mjs';
+import { ISSUER, CLIENT_ID, NONCE, median } from './lib.mjs';
+
+// CPU time of this process (user + system), not wall time: the machine is shared, and a
+// descheduled process's wall clock keeps running while its CPU clock does not.
+const cpuUs = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+
+/** Interleaved rounds (order rotated), median CPU µs per call of each row. */
+function compare(rows, tokens, { rounds, roundMs }) {
+  const samples = rows.map(() => []);
+  let next = 0;
+  for (const r of rows) for (let k = 0; k < 50; k++) r.fn(tokens[k % tokens.length]);
+  for (let round = 0; round < rounds; round++) {
+    for (let j = 0; j < rows.length; j++) {
+      const i = (j + round) % rows.length;
+      const fn = rows[i].fn;
+      let calls = 0;
+      const t0 = cpuUs();
+      let spent = 0;
+      while (spent < roundMs * 1000) {
+        for (let k = 0; k < 20; k++) fn(tokens[next++ % tokens.length]);
+        calls += 20;
+        spent = cpuUs() - t0;
+      }
+      samples[i].push(spent / calls);
+    }
+  }
+  return rows.map((r, i) => ({ name: r.name, us: median(samples[i]) }));
+}
 
 const fixtures = makeFixtures();
 const now = fixtures.now;
@@ -42,7 +72,7 @@ for (const f of fixtures.algs) {
       { name: 'prepared verifier (instant signature)', fn: withVerifier(instant, (t) => prepared(t, perCall)) },
     );
   }
-  const result = await compare(rows, f.tokens, params);
+  const result = compare(rows, f.tokens, params);
   console.log(`\n${f.label}`);
   for (const r of result) console.log(`  ${r.name.padEnd(48)} ${r.us.toFixed(2).padStart(8)} µs`);
   keySet.free();

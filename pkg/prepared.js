@@ -12,12 +12,32 @@ import {
   PreparedIdTokenVerifier,
   PreparedLogoutTokenVerifier,
   decodeJwtText,
+  inputBuffer,
+  wasmMemory,
 } from './wasm/govuk_one_login_tokens.js';
 import { KeySet, requireLive } from './classes.js';
 import { invalidArgument } from './errors.js';
 import { withAsyncSignatures } from './async-signatures.js';
 import { answering } from './host-crypto.js';
 import { caps, refuseOversizedToken, refuseOversizedDocument } from './limits.js';
+
+const encoder = new TextEncoder();
+let inputView;
+
+/**
+ * Write `token` as UTF-8 into the core's input buffer (src/bindings/prepared.rs) with the host's
+ * native encoder; returns its length in bytes, or `undefined` when it does not fit (the slow path
+ * then refuses it by the cap). The view is made again after wasm memory has grown (which detaches
+ * the old one).
+ */
+function writeInput(token) {
+  if (inputView === undefined || inputView.byteLength === 0) {
+    const [address, size] = inputBuffer();
+    inputView = new Uint8Array(wasmMemory().buffer, address, size);
+  }
+  const { read, written } = encoder.encodeInto(token, inputView);
+  return read === token.length ? written : undefined;
+}
 
 /**
  * The verifier's key set: a live `KeySet` is used as is (re-checked on every call: its owner may
@@ -73,10 +93,14 @@ function idTokenRunner(fnName, options) {
   return (token, perCall) => {
     refuseOversizedToken(token, maxTokenSize);
     const call = typeof token === 'string' ? fastCall(perCall) : undefined;
+    // The per-call values and the key set are read before the token is written: nothing runs
+    // between the write and the core's copy of it.
+    const keySet = keys();
+    const length = call === undefined ? undefined : writeInput(token);
     const text =
-      call === undefined
-        ? prepared.verifyValues(token, keys(), perCall)
-        : prepared.verify(token, keys(), call.nonce, call.accessToken);
+      length === undefined
+        ? prepared.verifyValues(token, keySet, perCall)
+        : prepared.verify(length, keySet, call.nonce, call.accessToken);
     return JSON.parse(text);
   };
 }
@@ -87,7 +111,9 @@ function logoutTokenRunner(fnName, options) {
   const maxTokenSize = caps().maxTokenSize;
   return (token) => {
     refuseOversizedToken(token, maxTokenSize);
-    const text = typeof token === 'string' ? prepared.verify(token, keys()) : prepared.verifyValue(token, keys());
+    const keySet = keys();
+    const length = typeof token === 'string' ? writeInput(token) : undefined;
+    const text = length === undefined ? prepared.verifyValue(token, keySet) : prepared.verify(length, keySet);
     return JSON.parse(text);
   };
 }
@@ -141,5 +167,6 @@ export function createLogoutTokenVerifierAsync(options) {
 export function decodeJwtFast(token, options) {
   if (options !== undefined || typeof token !== 'string') return undefined;
   refuseOversizedToken(token);
-  return JSON.parse(decodeJwtText(token));
+  const length = writeInput(token);
+  return length === undefined ? undefined : JSON.parse(decodeJwtText(length));
 }

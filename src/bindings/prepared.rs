@@ -4,9 +4,12 @@
 //! core has already validated (the host parses it once), not re-serialised. Every check of the
 //! token still runs on every call: only the options are prepared, never a verdict.
 //!
-//! The fast methods take `&str` and are called only by `pkg/prepared.js`, which has checked
-//! that each is a string within its cap; anything else goes to the `...Values` method, which
-//! reads the arguments as `JsValue`s and refuses them as the one-shot verifiers do.
+//! The fast methods are called only by `pkg/prepared.js`, which has checked that each argument
+//! is a string within its cap; anything else goes to the `...Values` method, which reads the
+//! arguments as `JsValue`s and refuses them as the one-shot verifiers do. The token itself
+//! reaches the fast methods through the input buffer below: the host encodes it straight into
+//! wasm memory (`TextEncoder.encodeInto`, native), which costs a fraction of the glue's
+//! character-by-character copy, and the core copies it out before looking at it.
 
 use super::jose::JsKeySet;
 use super::options::from_js;
@@ -16,7 +19,45 @@ use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
 use crate::onelogin::{self, IdTokenOptions, LogoutOptions, NonceCheck};
 use crate::options::{VerifyIdTokenOptions, VerifyLogoutTokenOptions};
 use serde::{Deserialize, Deserializer};
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
+
+/// The input buffer's size: the default token cap. A token that does not fit takes the slow
+/// path, where the cap refuses it.
+const INPUT_CAPACITY: usize = DEFAULT_MAX_TOKEN_SIZE;
+
+thread_local! {
+    /// Where the host writes a token for a fast call; allocated once, never resized, so its
+    /// address stays valid for the host's view of it.
+    static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The input buffer's address in wasm memory (allocated on first use) and its size.
+#[wasm_bindgen(js_name = inputBuffer, skip_typescript)]
+pub fn input_buffer() -> Vec<u32> {
+    INPUT.with(|input| {
+        let mut input = input.borrow_mut();
+        if input.len() != INPUT_CAPACITY {
+            *input = vec![0; INPUT_CAPACITY];
+        }
+        // wasm32 addresses and this size fit in 32 bits.
+        vec![input.as_ptr() as usize as u32, INPUT_CAPACITY as u32]
+    })
+}
+
+/// The module's memory, for the host's view of the input buffer.
+#[wasm_bindgen(js_name = wasmMemory, skip_typescript)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// The token the host wrote into the input buffer (its first `len` bytes), copied out first so
+/// nothing the host does afterwards can change what is being checked.
+fn take_input(len: usize) -> Result<String, Error> {
+    let bytes = INPUT.with(|input| input.borrow().get(..len).map(<[u8]>::to_vec));
+    let text = bytes.and_then(|bytes| String::from_utf8(bytes).ok());
+    text.ok_or_else(|| Error::option("token", "token must be a string"))
+}
 
 /// The options that belong to one call, refused at creation with where they go.
 const PER_CALL: [&str; 2] = ["nonce", "accessToken"];
@@ -96,16 +137,18 @@ impl JsPreparedIdTokenVerifier {
         Ok(onelogin::verify_id_token(token, &keys.inner, &options)?.payload_json)
     }
 
-    /// Verify with a string token, a string or `null` nonce and an optional string access
-    /// token (checked by the wrapper); returns the validated payload text.
+    /// Verify the token of `token_len` bytes in the input buffer with a string or `null`
+    /// nonce and an optional string access token (checked by the wrapper); returns the
+    /// validated payload text.
     pub fn verify(
         &self,
-        token: &str,
+        token_len: usize,
         keys: &JsKeySet,
         nonce: Option<String>,
         access_token: Option<String>,
     ) -> JsResult<String> {
-        self.run(token, keys, NonceCheck::from_nullable(nonce), access_token)
+        let token = take_input(token_len)?;
+        self.run(&token, keys, NonceCheck::from_nullable(nonce), access_token)
     }
 
     /// The same with the arguments as given: every wrong type or member is refused by name.
@@ -152,9 +195,10 @@ impl JsPreparedLogoutTokenVerifier {
         Ok(onelogin::verify_logout_token(token, &keys.inner, &options)?.payload_json)
     }
 
-    /// Verify a string token (checked by the wrapper); returns the validated payload text.
-    pub fn verify(&self, token: &str, keys: &JsKeySet) -> JsResult<String> {
-        self.run(token, keys)
+    /// Verify the token of `token_len` bytes in the input buffer; returns the validated payload
+    /// text.
+    pub fn verify(&self, token_len: usize, keys: &JsKeySet) -> JsResult<String> {
+        self.run(&take_input(token_len)?, keys)
     }
 
     /// The same with the token as given: a wrong type is refused.
@@ -165,12 +209,14 @@ impl JsPreparedLogoutTokenVerifier {
     }
 }
 
-/// `decodeJwt` in one crossing: a string token (checked by the wrapper) in, the validated
-/// `{ header, payload, signature }` as JSON text out (header and payload exactly as signed).
+/// `decodeJwt` in one crossing: the token of `token_len` bytes in the input buffer in, the
+/// validated `{ header, payload, signature }` as JSON text out (header and payload exactly as
+/// signed).
 #[wasm_bindgen(js_name = decodeJwtText, skip_typescript)]
-pub fn decode_jwt_text(token: &str) -> JsResult<String> {
+pub fn decode_jwt_text(token_len: usize) -> JsResult<String> {
+    let token = take_input(token_len)?;
     Ok(crate::dangerous::decode_to_json(
-        token,
+        &token,
         DEFAULT_MAX_TOKEN_SIZE,
     )?)
 }
