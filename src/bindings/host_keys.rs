@@ -26,7 +26,11 @@ pub(super) fn key_number(canonical_jwk: &str) -> Option<u32> {
     REGISTRY.with(|registry| {
         let mut registry = registry.try_borrow_mut().ok()?;
         let wanted = canonical_jwk.as_bytes();
-        if let Some((number, _)) = registry.keys.iter().find(|(_, t)| same(t.as_bytes(), wanted)) {
+        if let Some((number, _)) = registry
+            .keys
+            .iter()
+            .find(|(_, t)| same(t.as_bytes(), wanted))
+        {
             return Some(*number);
         }
         let number = registry.next;
