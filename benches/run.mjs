@@ -373,7 +373,8 @@ function printGoals() {
   console.log('\nIssue 21 targets, from this run (ratio = the peer\'s time ÷ ours, above 1 = ours faster; "/ raw" = ours ÷ the raw signature check)');
   const w = Math.max(...rows.map((r) => r.label.length));
   const vw = Math.max(...rows.map((r) => r.value.length));
-  console.log(`  ${'target'.padEnd(w)}  ${'measured'.padEnd(vw)}  ${'goal'.padEnd(22)}  met`);
-  for (const r of rows) console.log(`  ${r.label.padEnd(w)}  ${r.value.padEnd(vw)}  ${r.goal.padEnd(22)}  ${r.met ? 'met' : 'not met'}`);
+  const gw = Math.max(...rows.map((r) => r.goal.length));
+  console.log(`  ${'target'.padEnd(w)}  ${'measured'.padEnd(vw)}  ${'goal'.padEnd(gw)}  met`);
+  for (const r of rows) console.log(`  ${r.label.padEnd(w)}  ${r.value.padEnd(vw)}  ${r.goal.padEnd(gw)}  ${r.met ? 'met' : 'not met'}`);
   console.log('  (n/a: that host did not run in this run, e.g. BENCH_HOSTS left it out)');
 }

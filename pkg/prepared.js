@@ -30,7 +30,7 @@ let inputView;
  * then refuses it by the cap). The view is made again after wasm memory has grown (which detaches
  * the old one).
  */
-function writeInput(token) {
+export function writeInput(token) {
   if (inputView === undefined || inputView.byteLength === 0) {
     const [address, size] = inputBuffer();
     inputView = new Uint8Array(wasmMemory().buffer, address, size);

@@ -17,7 +17,7 @@ use super::{now_seconds, token_arg, JsResult};
 use crate::error::Error;
 use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
 use crate::onelogin::{self, IdTokenOptions, LogoutOptions, NonceCheck};
-use crate::options::{VerifyIdTokenOptions, VerifyLogoutTokenOptions};
+use crate::options::{VerifyIdTokenOptions, VerifyJwtOptions, VerifyLogoutTokenOptions};
 use serde::{Deserialize, Deserializer};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -219,4 +219,44 @@ pub fn decode_jwt_text(token_len: usize) -> JsResult<String> {
         &token,
         DEFAULT_MAX_TOKEN_SIZE,
     )?)
+}
+
+// The one-shot verifiers' fast path (pkg/api.js): the same as `verifyIdTokenWithKeySet`,
+// `verifyJwtWithKeySet` and `verifyLogoutTokenWithKeySet`, with a string token the wrapper has
+// written into the input buffer. The token is copied out before the options are read, so an
+// option getter that verifies another token cannot change it.
+
+/// `verifyIdTokenWithKeySet` with the token in the input buffer.
+#[wasm_bindgen(js_name = verifyIdTokenInput, skip_typescript)]
+pub fn verify_id_token_input(
+    token_len: usize,
+    keys: &JsKeySet,
+    options: JsValue,
+) -> JsResult<JsValue> {
+    let token = take_input(token_len)?;
+    let options = from_js::<VerifyIdTokenOptions>(Some(options))?.resolve(now_seconds)?;
+    let verified = onelogin::verify_id_token(&token, &keys.inner, &options)?;
+    js_sys::JSON::parse(&verified.payload_json)
+}
+
+/// `verifyJwtWithKeySet` with the token in the input buffer.
+#[wasm_bindgen(js_name = verifyJwtInput, skip_typescript)]
+pub fn verify_jwt_input(token_len: usize, keys: &JsKeySet, options: JsValue) -> JsResult<JsValue> {
+    let token = take_input(token_len)?;
+    let options = from_js::<VerifyJwtOptions>(Some(options))?.resolve(now_seconds)?;
+    let verified = crate::jwt::verify(&token, &keys.inner, &options)?;
+    js_sys::JSON::parse(&verified.payload_json)
+}
+
+/// `verifyLogoutTokenWithKeySet` with the token in the input buffer.
+#[wasm_bindgen(js_name = verifyLogoutTokenInput, skip_typescript)]
+pub fn verify_logout_token_input(
+    token_len: usize,
+    keys: &JsKeySet,
+    options: JsValue,
+) -> JsResult<JsValue> {
+    let token = take_input(token_len)?;
+    let options = from_js::<VerifyLogoutTokenOptions>(Some(options))?.resolve(now_seconds)?;
+    let verified = onelogin::verify_logout_token(&token, &keys.inner, &options)?;
+    js_sys::JSON::parse(&verified.payload_json)
 }
