@@ -94,18 +94,14 @@ pub fn detect_kind(
             "it has an aud and response_type or redirect_uri (authorization parameters)",
         );
     }
-    let claim = |name: &str| claims.and_then(|c| c.get(name)).and_then(Value::as_str);
-    if has("aud")
-        && has("jti")
-        && claim("iss").is_some()
-        && claim("iss") == claim("sub")
-        && !["nonce", "at_hash", "vot", "scope", "client_id"]
-            .iter()
-            .any(|c| has(c))
-    {
+    // A client assertion carries only these claims (the signer's, and a tolerated nbf).
+    const ASSERTION_CLAIMS: [&str; 7] = ["iss", "sub", "aud", "jti", "iat", "exp", "nbf"];
+    let only_assertion_claims =
+        claims.is_some_and(|c| c.keys().all(|k| ASSERTION_CLAIMS.contains(&k.as_str())));
+    if only_assertion_claims && ["iss", "sub", "aud", "jti"].iter().all(|c| has(c)) {
         return (
             TokenKind::ClientAssertion,
-            "its iss equals its sub, with an aud and a jti and no One Login token claims",
+            "it has iss, sub, aud and jti and no other claim than iat, exp and nbf",
         );
     }
     if has("aud")
