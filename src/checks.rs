@@ -216,7 +216,7 @@ pub struct CheckView<'a> {
         feature = "js",
         tsify(
             optional,
-            type = "\"prerequisite\" | \"missing_input\" | \"not_requested\""
+            type = "\"prerequisite\" | \"missing_input\" | \"not_requested\" | \"unsupported\""
         )
     )]
     pub skipped: Option<&'static str>,

@@ -127,7 +127,6 @@ impl ServiceKeys {
 
 /// An RSA SPKI PEM as a public JWK (`kty`, `n`, `e`).
 fn spki_pem_to_jwk(pem: &str) -> Result<Map<String, Value>> {
-    use base64::Engine;
     if pem.contains("PRIVATE KEY") {
         return Err(Error::jwk(
             "a private key where a public key belongs: give the SPKI PEM (BEGIN PUBLIC KEY) or the JWKS",
@@ -140,10 +139,18 @@ fn spki_pem_to_jwk(pem: &str) -> Result<Map<String, Value>> {
         .strip_prefix("-----BEGIN PUBLIC KEY-----")
         .and_then(|rest| rest.strip_suffix("-----END PUBLIC KEY-----"))
         .ok_or_else(not_spki)?;
-    let body: String = body.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    let der = base64::engine::general_purpose::STANDARD
-        .decode(body)
-        .map_err(|_| not_spki())?;
+    // The PEM's base64 read as base64url (the same alphabet but two characters, and padding).
+    let body: String = body
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && *c != '=')
+        .map(|c| match c {
+            '+' => '-',
+            '/' => '_',
+            '-' | '_' => '!',
+            c => c,
+        })
+        .collect();
+    let der = base64url::decode(&body).map_err(|_| not_spki())?;
     // SubjectPublicKeyInfo ::= SEQUENCE { SEQUENCE { OID rsaEncryption, NULL }, BIT STRING
     // { RSAPublicKey ::= SEQUENCE { INTEGER n, INTEGER e } } }
     const RSA_ENCRYPTION: [u8; 9] = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
@@ -313,6 +320,43 @@ pub(crate) fn steps(run: &mut Run, token: &str, rules: &Rules<'_>) -> Result<()>
     claim_steps(run, claims.as_ref(), rules, request)
 }
 
+/// A rule on the claims. Every claim check goes through this one signature, so the browser
+/// build carries one copy of the check machinery for all of them.
+type ClaimRule<'r> = &'r dyn Fn(&Map<String, Value>) -> Result<()>;
+
+fn claim_check(
+    run: &mut Run,
+    id: CheckId,
+    claims: Option<&Map<String, Value>>,
+    rule: ClaimRule<'_>,
+) -> Result<()> {
+    run.check_with(id, claims, rule).map(drop)
+}
+
+/// A rule comparing the claims with a value the caller gives: skipped, asking for `input`,
+/// without it.
+fn claim_check_against<E: Copy>(
+    run: &mut Run,
+    id: CheckId,
+    claims: Option<&Map<String, Value>>,
+    expected: Option<E>,
+    input: Input,
+    rule: &dyn Fn(&Map<String, Value>, E) -> Result<()>,
+) -> Result<()> {
+    match (claims, expected) {
+        (Some(_), None) => {
+            run.skip(id, Skip::MissingInput(input));
+            Ok(())
+        }
+        (_, Some(expected)) => claim_check(run, id, claims, &|c| rule(c, expected)),
+        (None, None) => claim_check(run, id, claims, &|_| Ok(())),
+    }
+}
+
+fn mismatch(claim: &'static str, message: String) -> Error {
+    Error::claim_with_message(claim, Reason::CheckFailed, message)
+}
+
 fn claim_steps(
     run: &mut Run,
     claims: Option<&Map<String, Value>>,
@@ -333,77 +377,59 @@ fn claim_steps(
     } else {
         &["iss", "sub", "aud", "exp", "jti"]
     };
-    run.check_with(CheckId::Required, claims, |c| {
-        match required.iter().find(|name| !c.contains_key(**name)) {
-            Some(name) => Err(Error::claim(*name, Reason::Missing)),
-            None => Ok(()),
-        }
+    claim_check(run, CheckId::Required, claims, &|c| match required
+        .iter()
+        .find(|name| !c.contains_key(**name))
+    {
+        Some(name) => Err(Error::claim(*name, Reason::Missing)),
+        None => Ok(()),
     })?;
-    let client_id_missing = Skip::MissingInput(Input::ClientId);
-    let iss = run.check_with(CheckId::Iss, claims, |c| string_claim(c, "iss"))?;
-    run.check_against(
+    // A claim that must equal the client ID.
+    let is_client_id = |claim: &'static str| {
+        move |c: &Map<String, Value>, client_id: &str| match string_claim(c, claim)? {
+            Some(value) if value != client_id => Err(mismatch(
+                claim,
+                format!("\"{claim}\" must be the client ID"),
+            )),
+            _ => Ok(()),
+        }
+    };
+    let (client_id, by_client_id) = (rules.client_id, Input::ClientId);
+    claim_check_against(
+        run,
         CheckId::Iss,
-        iss,
-        rules.client_id,
-        client_id_missing,
-        |iss, client_id| {
-            if iss == Some(client_id) {
-                Ok(())
-            } else {
-                Err(Error::claim_with_message(
-                    "iss",
-                    Reason::CheckFailed,
-                    "\"iss\" must be the client ID",
-                ))
-            }
-        },
+        claims,
+        client_id,
+        by_client_id,
+        &is_client_id("iss"),
     )?;
     if request {
-        let claimed = run.check_with(CheckId::ClientIdClaim, claims, |c| {
-            string_claim(c, "client_id")
-        })?;
-        run.check_against(
+        let rule = is_client_id("client_id");
+        claim_check_against(
+            run,
             CheckId::ClientIdClaim,
-            claimed,
-            rules.client_id,
-            client_id_missing,
-            |claimed, client_id| {
-                if claimed.is_none_or(|claimed| claimed == client_id) {
-                    Ok(())
-                } else {
-                    Err(Error::claim_with_message(
-                        "client_id",
-                        Reason::CheckFailed,
-                        "\"client_id\" must be the client ID",
-                    ))
-                }
-            },
+            claims,
+            client_id,
+            by_client_id,
+            &rule,
         )?;
-        run.check_with(CheckId::SubNotClientId, claims, |c| {
+        claim_check(run, CheckId::SubNotClientId, claims, &|c| {
             let sub = string_claim(c, "sub")?;
             if sub.is_some() && sub == string_claim(c, "client_id")? {
-                return Err(Error::claim_with_message(
-                    "sub",
-                    Reason::CheckFailed,
-                    "\"sub\" must not be the client ID in a request object",
-                ));
+                return Err(mismatch("sub", "\"sub\" must not be the client ID".into()));
             }
             Ok(())
         })?;
     } else {
-        run.check_with(CheckId::SubIsIss, claims, |c| {
+        claim_check(run, CheckId::SubIsIss, claims, &|c| {
             let sub = string_claim(c, "sub")?;
             if sub.is_none() || sub != string_claim(c, "iss")? {
-                return Err(Error::claim_with_message(
-                    "sub",
-                    Reason::CheckFailed,
-                    "\"sub\" must equal \"iss\": both are the client ID",
-                ));
+                return Err(mismatch("sub", "\"sub\" must equal \"iss\"".into()));
             }
             Ok(())
         })?;
     }
-    let audiences = run.check_with(CheckId::EndpointAud, claims, audience_claim)?;
+    // The endpoint the JWT is sent to: the authorize URL exactly, or the token URL or issuer.
     let endpoints = rules.environment.map(|e| {
         if request {
             vec![e.authorize_url()]
@@ -411,59 +437,52 @@ fn claim_steps(
             vec![e.token_url(), e.issuer()]
         }
     });
-    run.check_against(
-        CheckId::EndpointAud,
-        audiences,
-        endpoints,
-        Skip::MissingInput(Input::Issuer),
-        |audiences, endpoints| {
-            if audiences.is_some_and(|aud| aud.iter().any(|a| endpoints.contains(a))) {
-                Ok(())
-            } else {
-                Err(Error::claim_with_message(
-                    "aud",
-                    Reason::CheckFailed,
-                    format!("\"aud\" must be {}", endpoints.join(" or ")),
-                ))
-            }
-        },
-    )?;
+    let rule = |c: &Map<String, Value>, endpoints: &[&str]| match audience_claim(c)? {
+        Some(aud) if !aud.iter().any(|a| endpoints.contains(a)) => Err(mismatch(
+            "aud",
+            format!("\"aud\" must be {}", endpoints.join(" or ")),
+        )),
+        _ => Ok(()),
+    };
+    let aud = CheckId::EndpointAud;
+    claim_check_against(run, aud, claims, endpoints.as_deref(), Input::Issuer, &rule)?;
     if request {
-        run.check_with(CheckId::ResponseType, claims, |c| {
-            match string_claim(c, "response_type")? {
-                Some(rt) if rt != "code" => Err(Error::claim_with_message(
-                    "response_type",
-                    Reason::CheckFailed,
-                    "\"response_type\" must be code",
-                )),
+        // Each authorization parameter with a fixed rule: (claim, check, the rule in words).
+        let parameters: [(CheckId, &'static str, fn(&str) -> bool, &'static str); 2] = [
+            (
+                CheckId::ResponseType,
+                "response_type",
+                |v| v == "code",
+                "must be code",
+            ),
+            (
+                CheckId::Scope,
+                "scope",
+                |v| v.split(' ').any(|s| s == "openid"),
+                "must include openid",
+            ),
+        ];
+        for (id, claim, keeps, rule) in parameters {
+            claim_check(run, id, claims, &|c| match string_claim(c, claim)? {
+                Some(value) if !keeps(value) => Err(mismatch(claim, format!("\"{claim}\" {rule}"))),
                 _ => Ok(()),
-            }
-        })?;
-        run.check_with(CheckId::Scope, claims, |c| {
-            match string_claim(c, "scope")? {
-                Some(scope) if !scope.split(' ').any(|s| s == "openid") => {
-                    Err(Error::claim_with_message(
-                        "scope",
-                        Reason::CheckFailed,
-                        "\"scope\" must include openid",
-                    ))
-                }
-                _ => Ok(()),
-            }
-        })?;
-        run.check_with(CheckId::NoNestedRequest, claims, |c| {
-            match ["request", "request_uri"]
+            })?;
+        }
+        claim_check(
+            run,
+            CheckId::NoNestedRequest,
+            claims,
+            &|c| match ["request", "request_uri"]
                 .into_iter()
                 .find(|n| c.contains_key(*n))
             {
-                Some(name) => Err(Error::claim_with_message(
+                Some(name) => Err(mismatch(
                     name,
-                    Reason::Invalid,
                     format!("a request object must not carry \"{name}\""),
                 )),
                 None => Ok(()),
-            }
-        })?;
+            },
+        )?;
     }
     claims::time_steps(
         run,
@@ -473,31 +492,23 @@ fn claim_steps(
             ..ClaimRules::at(rules.now)
         },
     )?;
-    run.check_with(CheckId::ClientLifetime, claims, |c| {
+    claim_check(run, CheckId::ClientLifetime, claims, &|c| {
         let time = |name| numeric_claim(c, name).ok().flatten();
         match (time("iat"), time("exp")) {
-            (Some(iat), Some(exp)) if !(exp > iat && exp - iat <= MAX_LIFETIME as f64) => {
-                Err(Error::claim_with_message(
-                    "exp",
-                    Reason::CheckFailed,
-                    format!("\"exp\" is {} s after \"iat\"", exp - iat),
-                ))
-            }
+            (Some(iat), Some(exp)) if !(exp > iat && exp - iat <= MAX_LIFETIME as f64) => Err(
+                mismatch("exp", format!("\"exp\" is {} s after \"iat\"", exp - iat)),
+            ),
             _ => Ok(()),
         }
     })?;
     if !request {
-        run.check_with(CheckId::ClientJti, claims, |c| match c.get("jti") {
-            Some(Value::String(jti)) if jti.is_empty() => Err(Error::claim_with_message(
-                "jti",
-                Reason::Invalid,
-                "\"jti\" must not be empty",
-            )),
-            None | Some(Value::String(_)) => Ok(()),
+        claim_check(run, CheckId::ClientJti, claims, &|c| match c.get("jti") {
+            None => Ok(()),
+            Some(Value::String(jti)) if !jti.is_empty() => Ok(()),
             Some(_) => Err(Error::claim_with_message(
                 "jti",
                 Reason::Invalid,
-                "\"jti\" claim must be a string",
+                "\"jti\" must be a non-empty string",
             )),
         })?;
     }
