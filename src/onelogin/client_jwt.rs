@@ -324,6 +324,12 @@ pub(crate) fn steps(run: &mut Run, token: &str, rules: &Rules<'_>) -> Result<()>
 /// build carries one copy of the check machinery for all of them.
 type ClaimRule<'r> = &'r dyn Fn(&Map<String, Value>) -> Result<()>;
 
+/// A rule comparing the claims with a value the caller gives.
+type ClaimRuleAgainst<'r, E> = &'r dyn Fn(&Map<String, Value>, E) -> Result<()>;
+
+/// An authorization parameter with a fixed rule: its check, the claim, the rule and it in words.
+type ParameterRule = (CheckId, &'static str, fn(&str) -> bool, &'static str);
+
 fn claim_check(
     run: &mut Run,
     id: CheckId,
@@ -341,7 +347,7 @@ fn claim_check_against<E: Copy>(
     claims: Option<&Map<String, Value>>,
     expected: Option<E>,
     input: Input,
-    rule: &dyn Fn(&Map<String, Value>, E) -> Result<()>,
+    rule: ClaimRuleAgainst<'_, E>,
 ) -> Result<()> {
     match (claims, expected) {
         (Some(_), None) => {
@@ -448,7 +454,7 @@ fn claim_steps(
     claim_check_against(run, aud, claims, endpoints.as_deref(), Input::Issuer, &rule)?;
     if request {
         // Each authorization parameter with a fixed rule: (claim, check, the rule in words).
-        let parameters: [(CheckId, &'static str, fn(&str) -> bool, &'static str); 2] = [
+        let parameters: [ParameterRule; 2] = [
             (
                 CheckId::ResponseType,
                 "response_type",
