@@ -10,3 +10,4 @@ mod id_token;
 mod inspect;
 mod logout;
 mod security;
+mod signers;
