@@ -421,3 +421,49 @@ test('create() refuses a CryptoKeyPair or a signer that cannot sign for the clie
   assert.equal(headerOf(await renamed.clientAssertion({})).kid, 'service-key-7');
   for (const c of [named, renamed]) c.dispose();
 });
+
+// examples/kms-signer.mjs: a KMS-shaped signer (a local stand-in with AWS KMS's calls), end to end.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
+const PACKED = fileURLToPath(new URL('../node_modules/govuk-one-login-tokens', import.meta.url));
+
+test('examples/kms-signer.mjs: a sign-in whose assertion and request object a KMS stand-in signs, accepted by the OP reading publicJwks()', async () => {
+  // The example imports the package by name: examples/node_modules points at the packed copy.
+  const link = `${EXAMPLES}node_modules/govuk-one-login-tokens`;
+  if (!existsSync(link)) {
+    mkdirSync(`${EXAMPLES}node_modules`, { recursive: true });
+    symlinkSync(PACKED, link, 'dir');
+  }
+  const { LocalKms, oneLoginWithKms } = await import(new URL('../../examples/kms-signer.mjs', import.meta.url));
+  const kms = new LocalKms();
+  const { KeyMetadata } = await kms.createKey({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' });
+  const c = await oneLoginWithKms({ kms, keyId: KeyMetadata.KeyId, environment: jwksOp.environment, clientId: CLIENT_ID, redirectUri: REDIRECT_URI, requestObject: true });
+  served = c;
+  await forgetClientKeys();
+  const signedIn = await jwksSignIn(c, {});
+  assert.equal(signedIn.sub, jwksOp.sub);
+  // Two signatures, both the KMS's: the request object and the client assertion.
+  assert.equal(kms.signatures, 2);
+  const { keys } = await c.publicJwks();
+  assert.equal(headerOf(lastJwksAssertion()).kid, keys[0].kid);
+  // A re-authentication's request object (it embeds the ID token) is signed by the KMS too.
+  const again = await c.startSignIn({ idTokenHint: signedIn.idToken, prompt: 'login' });
+  assert.equal(headerOf(new URL(again.url).searchParams.get('request')).kid, keys[0].kid);
+  assert.equal(kms.signatures, 3);
+  c.dispose();
+  // Run as a user would: it prints the JWKS to publish and a sign-in URL with a request object.
+  const child = spawn(process.execPath, [`${EXAMPLES}kms-signer.mjs`], {
+    env: { ...process.env, ONE_LOGIN_ENVIRONMENT: JSON.stringify(jwksOp.environment), ONE_LOGIN_CLIENT_ID: CLIENT_ID, ONE_LOGIN_REDIRECT_URI: REDIRECT_URI },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  assert.equal(code, 0);
+  const [jwks, url] = out.trim().split('\n');
+  assert.equal(JSON.parse(jwks).keys.length, 1);
+  assert.ok(new URL(url).searchParams.has('request'));
+});
