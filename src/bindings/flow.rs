@@ -28,7 +28,7 @@ pub fn client_config_with_key(options: JsValue, key: &JsSigningKey) -> JsResult<
     if !matches!(inner.authentication, Authentication::PrivateKeyJwt(_)) {
         return Err(Error::option("privateKey", "this client has no \"privateKey\"").into());
     }
-    let key = ClientKey::Held(key.inner.clone());
+    let key = ClientKey::Held(Box::new(key.inner.clone()));
     // the service's JWKS is checked once here (a bad or repeated key fails create()).
     inner.public_jwks(key.public())?;
     Ok(JsClientConfig {
@@ -65,11 +65,20 @@ pub fn client_set_external_public_key(
     config: &mut JsClientConfig,
     public_jwk: JsValue,
 ) -> JsResult<()> {
-    if config.key.is_some() || !matches!(config.inner.authentication, Authentication::PrivateKeyJwt(_)) {
+    if config.key.is_some()
+        || !matches!(
+            config.inner.authentication,
+            Authentication::PrivateKeyJwt(_)
+        )
+    {
         return Err(Error::option("privateKey", "this client's key is already set").into());
     }
-    let text = json_text(&public_jwk, "the signer's public key", ErrorCode::InvalidArgument)
-        .map_err(|e| e.with_option("privateKey.publicJwk"))?;
+    let text = json_text(
+        &public_jwk,
+        "the signer's public key",
+        ErrorCode::InvalidArgument,
+    )
+    .map_err(|e| e.with_option("privateKey.publicJwk"))?;
     let public = config.inner.external_public_key(&text)?;
     config.inner.public_jwks(&public)?;
     config.key = Some(ClientKey::External(public));
@@ -438,7 +447,9 @@ impl JsCompletion {
         let code = string_arg(&code, "code")?;
         let public = external_public(config)?;
         Ok(JsUnsignedJwt {
-            inner: self.inner.client_assertion_input(&config.inner, &code, public)?,
+            inner: self
+                .inner
+                .client_assertion_input(&config.inner, &code, public)?,
         })
     }
 

@@ -250,8 +250,8 @@ pub use self::flow::{CheckedUserinfo, Completion};
 #[cfg(feature = "flow")]
 #[derive(Debug, Clone)]
 pub enum ClientKey {
-    /// A private key this crate signs with.
-    Held(crate::onelogin::RsaSigningKey),
+    /// A private key this crate signs with (boxed: it is four times the size of a public key).
+    Held(Box<crate::onelogin::RsaSigningKey>),
     /// The public half of a key that signs elsewhere.
     External(crate::onelogin::ServicePublicKey),
 }
@@ -366,10 +366,10 @@ mod flow {
     use crate::onelogin::client_assertion::{
         client_assertion_input, ClientAssertionOptions, RsaSigningKey,
     };
-    use crate::onelogin::service_keys::{ServicePublicKey, SignedJwt, UnsignedJwt};
     use crate::onelogin::core_identity::CoreIdentityClaims;
     use crate::onelogin::did::DidDocument;
     use crate::onelogin::id_token::IdTokenClaims;
+    use crate::onelogin::service_keys::{ServicePublicKey, SignedJwt, UnsignedJwt};
     use crate::onelogin::sign_in::Transaction;
     use crate::onelogin::token_endpoint::{
         token_request_body, verify_token_response, ClientAuthentication, FlowContext, TokenResponse,
@@ -567,7 +567,11 @@ mod flow {
         ///
         /// # Errors
         /// Those of [`token_request_body`].
-        pub fn token_request_body_signed(&self, code: &str, assertion: &SignedJwt) -> Result<String> {
+        pub fn token_request_body_signed(
+            &self,
+            code: &str,
+            assertion: &SignedJwt,
+        ) -> Result<String> {
             token_request_body(
                 code,
                 &self.transaction,

@@ -41,9 +41,9 @@ pub use authorize::{build_authorization_url, build_request_object_url, Authoriza
 pub use back_channel::{logout_token_from_body, replay_ttl_seconds};
 #[cfg(feature = "flow")]
 pub use callback::{check_callback, parse_callback, CallbackParams};
+pub use client::{Authentication, ClientConfig, SignInMinimum};
 #[cfg(feature = "flow")]
 pub use client::{ClientKey, Completion};
-pub use client::{Authentication, ClientConfig, SignInMinimum};
 #[cfg(feature = "flow")]
 pub use client_assertion::{
     client_assertion_input, request_object_input, sign_client_assertion, sign_request_object,
@@ -69,7 +69,9 @@ pub use sessions::{
     SessionHolds, SessionRequirement,
 };
 #[cfg(feature = "flow")]
-pub use sign_in::{prepare_sign_in, start_sign_in, PreparedSignIn, SignIn, SignInOptions, Transaction};
+pub use sign_in::{
+    prepare_sign_in, start_sign_in, PreparedSignIn, SignIn, SignInOptions, Transaction,
+};
 #[cfg(feature = "flow")]
 pub use token_endpoint::{
     check_access_token, check_token_response, token_request_body, verify_token_response,

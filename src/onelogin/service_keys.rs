@@ -12,10 +12,10 @@
 
 use super::client_assertion::SigningAlgorithm;
 use crate::base64url;
+use crate::error::SignerFailureReason;
 use crate::error::{Error, ErrorCode, Result};
 use crate::json;
 use crate::jwk::Jwk;
-use crate::error::SignerFailureReason;
 use rsa::pkcs8::DecodePublicKey;
 use rsa::signature::Verifier;
 use rsa::traits::PublicKeyParts;

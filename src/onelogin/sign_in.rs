@@ -7,8 +7,8 @@ use super::client::{Authentication, ClientConfig};
 use super::client_assertion::{
     request_object_input, RequestObjectOptions, RsaSigningKey, DEFAULT_LIFETIME,
 };
-use super::service_keys::{ServicePublicKey, SignedJwt, UnsignedJwt};
 use super::expected::non_empty;
+use super::service_keys::{ServicePublicKey, SignedJwt, UnsignedJwt};
 use super::vtr::{LevelOfConfidence, Vtr};
 use crate::error::{Error, Result};
 use crate::pkce;

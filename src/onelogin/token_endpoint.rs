@@ -3,10 +3,10 @@
 //! against the sign-in's transaction.
 
 use super::client_assertion::{sign_client_assertion, ClientAssertionOptions, RsaSigningKey};
-use super::service_keys::SignedJwt;
 use super::expected::non_empty;
 use super::form::encode_pairs;
 use super::id_token::{verify_id_token, IdTokenClaims, IdTokenOptions, NonceCheck};
+use super::service_keys::SignedJwt;
 use super::sign_in::{refuse_identity_with_secret, Transaction};
 use crate::error::{Error, ErrorCode, OAuthDetail, Result};
 use crate::json;
