@@ -36,6 +36,8 @@ export const DEFAULT_MAX_AGE_SECONDS = 600;
 export const MAX_MAX_AGE_SECONDS = 86_400;
 
 const argument = (option, message) => invalidArgument(option, message);
+/** signers: the adapters' synchronous check of sign-in options (one symbol across bundles). */
+export const PROBE_SIGN_IN = Symbol.for('govuk-one-login-tokens.probeSignIn');
 const CREATE = Symbol('OneLoginClient.create');
 
 /** One remote document (a JWKS or a DID document), parsed once and replaced on refresh. */
@@ -397,6 +399,15 @@ export class OneLoginClient {
    * `{ redirectUri, vtr, scope, claims, uiLocales, prompt, maxAge, idTokenHint, responseMode,
    * requestObject }`.
    */
+  /**
+   * signers: the transaction a sign-in with `options` would keep, synchronously for every key (an
+   * external key's without a request object): the Express adapter checks its options at start-up.
+   */
+  [PROBE_SIGN_IN](options) {
+    const unsigned = this.#external === undefined || options === null || typeof options !== 'object' ? options : { ...options, requestObject: false };
+    return clientStartSignIn(this.#config, unsigned, this.#now()).transaction;
+  }
+
   startSignIn(options) {
     // signers: with a CryptoKeyPair or a signer, a promise (the request object's signature is)
     if (this.#external !== undefined) return startSignInExternal(this.#config, this.#external, options, this.#now(), this.#http.timeoutMs);
