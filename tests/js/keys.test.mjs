@@ -467,3 +467,49 @@ test('examples/kms-signer.mjs: a sign-in whose assertion and request object a KM
   assert.equal(JSON.parse(jwks).keys.length, 1);
   assert.ok(new URL(url).searchParams.has('request'));
 });
+
+// The Express adapter with a signer: its start-up check is synchronous for every key, and a whole
+// sign-in through its routes has the request object and the client assertion signed outside.
+import express from 'express';
+import session from 'express-session';
+import { oneLoginExpress } from 'govuk-one-login-tokens/express';
+
+test('the Express adapter signs in with a signer: request object and assertion signed outside, accepted by the OP', async () => {
+  const c = jwksClient({ privateKey: nodeSigner(pairs.b), requestObject: true });
+  served = c;
+  await forgetClientKeys();
+  const app = express();
+  app.use(session({ secret: 'keys-test-session-secret', resave: false, saveUninitialized: false }));
+  const { router, requireSignIn } = oneLoginExpress(c, { signInOptions: { scope: ['openid', 'email'] } });
+  app.use(router);
+  app.get('/account', requireSignIn(), (req, res) => res.send(`signed in as ${req.oneLogin.sub}`));
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  try {
+    let cookie = '';
+    const get = async (url) => {
+      const reply = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+      const set = reply.headers.get('set-cookie');
+      if (set) cookie = set.split(';')[0];
+      return reply;
+    };
+    const toSignIn = await get(`${base}/account`);
+    assert.equal(toSignIn.status, 302);
+    const start = await get(new URL(toSignIn.headers.get('location'), base).href);
+    assert.equal(start.status, 302);
+    const authorize = start.headers.get('location');
+    const jar = new URL(authorize).searchParams.get('request');
+    assert.equal(headerOf(jar).kid, (await c.publicJwks()).keys[0].kid);
+    const callback = new URL(await jwksOp.authorize(authorize));
+    const before = tokenRequests().length;
+    const done = await get(`${base}${callback.pathname}${callback.search}`);
+    assert.equal(done.status, 302, await done.text());
+    assert.equal(tokenRequests().length, before + 1);
+    const account = await get(new URL(done.headers.get('location'), base).href);
+    assert.equal(await account.text(), `signed in as ${jwksOp.sub}`);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+    c.dispose();
+  }
+});
