@@ -114,7 +114,8 @@ async function signWithin(external, data, timeoutMs) {
   const deadline = new Promise((_, reject) => {
     timer = setTimeout(
       () => reject(signerFailed(`the signer did not answer within ${timeoutMs} ms (the client's timeoutMs): nothing was sent`, 'timeout')),
-      timeoutMs,
+      // setTimeout fires at once past 2^31-1 ms (about 24.8 days); timeoutMs may be larger.
+      Math.min(timeoutMs, 2 ** 31 - 1),
     );
   });
   const signing = Promise.resolve()

@@ -513,3 +513,25 @@ test('the Express adapter signs in with a signer: request object and assertion s
     c.dispose();
   }
 });
+
+test('a CryptoKeyPair whose public key cannot be exported, or is not its private key\'s: refused at first use, nothing sent', async () => {
+  const pair = await webCryptoPair('RSASSA-PKCS1-v1_5');
+  const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  const jwk = await webcrypto.subtle.exportKey('jwk', pair.publicKey);
+  // An imported public key can be non-extractable: the JWKS cannot be made from it.
+  const hidden = await webcrypto.subtle.importKey('jwk', jwk, algorithm, false, ['verify']);
+  const c = jwksClient({ privateKey: { privateKey: pair.privateKey, publicKey: hidden } });
+  await assert.rejects(c.publicJwks(), (error) => error.code === 'ERR_INVALID_ARGUMENT' && error.option === 'privateKey' && /extractable/.test(error.message));
+  await assert.rejects(c.startSignIn({}), (error) => error.code === 'ERR_INVALID_ARGUMENT');
+  c.dispose();
+  // Another pair's public key: the first signature does not verify under it.
+  const other = await webCryptoPair('RSASSA-PKCS1-v1_5');
+  const mixed = jwksClient({ privateKey: { privateKey: pair.privateKey, publicKey: other.publicKey } });
+  served = mixed;
+  const { url, transaction } = await mixed.startSignIn({});
+  const before = tokenRequests().length;
+  await assert.rejects(mixed.completeSignIn(await jwksOp.authorize(url), transaction), (error) => error.code === 'ERR_SIGNER_FAILED' && error.reason === 'bad_signature');
+  await assert.rejects(mixed.startSignIn({ requestObject: true }), (error) => error.code === 'ERR_SIGNER_FAILED' && error.reason === 'bad_signature');
+  assert.equal(tokenRequests().length, before);
+  mixed.dispose();
+});
