@@ -234,3 +234,74 @@ fn webcrypto_keys_must_match_the_algorithm_size_and_usage() -> TestResult {
     }
     Ok(())
 }
+
+/// A `private_key_jwt` client at integration signing PS256, as `OneLoginClient.create` resolves it.
+fn ps256_client(
+) -> Result<govuk_one_login_tokens::onelogin::ClientConfig, Box<dyn std::error::Error>> {
+    let options = json!({"environment": "integration", "clientId": CLIENT_ID, "redirectUri": "https://rp.example/cb", "privateKey": {}, "clientAssertionAlg": "PS256", "requestObject": true});
+    Ok(
+        serde_json::from_value::<govuk_one_login_tokens::options::OneLoginClientOptions>(options)?
+            .resolve()?,
+    )
+}
+
+#[test]
+fn a_prepared_sign_in_takes_only_its_own_request_object_signed() -> TestResult {
+    use govuk_one_login_tokens::onelogin::{prepare_sign_in, SignInOptions};
+    let client = ps256_client()?;
+    let public = public_key()?;
+    let pss = |input: &str| {
+        rsa::pss::BlindedSigningKey::<Sha256>::new(RsaKey::shared().private.clone())
+            .sign_with_rng(&mut rand_core::OsRng, input.as_bytes())
+            .to_vec()
+    };
+    // The client's default sends a request object, signed with its alg and the key's kid.
+    let prepared = prepare_sign_in(
+        &client,
+        &SignInOptions::default(),
+        Some((&public, NOW_SECS)),
+    )?;
+    let unsigned = prepared
+        .request_object()
+        .ok_or("a request object is due")?
+        .clone();
+    assert_eq!(unsigned.alg(), SigningAlgorithm::Ps256);
+    let header_segment = unsigned
+        .signing_input()
+        .split('.')
+        .next()
+        .unwrap_or_default();
+    let header_bytes = base64::Engine::decode(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        header_segment,
+    )
+    .map_err(|e| e.to_string())?;
+    let header: Value = serde_json::from_slice(&header_bytes)?;
+    assert_eq!(header, json!({"alg": "PS256", "kid": "kms-key-1"}));
+    // Another sign-in's request object, even validly signed, is not this one's.
+    let other = prepare_sign_in(
+        &client,
+        &SignInOptions::default(),
+        Some((&public, NOW_SECS)),
+    )?;
+    let other_unsigned = other.request_object().ok_or("a request object is due")?;
+    let foreign = other_unsigned.assemble(&pss(other_unsigned.signing_input()))?;
+    assert_eq!(
+        error_code(prepared.clone().finish(Some(foreign))),
+        Some(ErrorCode::InvalidArgument)
+    );
+    assert_eq!(
+        error_code(prepared.clone().finish(None)),
+        Some(ErrorCode::InvalidArgument)
+    );
+    // Its own, checked: the URL carries it.
+    let own = unsigned.assemble(&pss(unsigned.signing_input()))?;
+    let signed_in = prepared.finish(Some(own.clone()))?;
+    assert!(signed_in.url.contains(&format!("request={}", own.as_str())));
+    // Without a key there is no request object to prepare.
+    assert_eq!(
+        error_code(prepare_sign_in(&client, &SignInOptions::default(), None)),
+        Some(ErrorCode::InvalidArgument)
+    );
+    Ok(())
+}
