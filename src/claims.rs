@@ -89,7 +89,6 @@ pub(crate) fn steps(
     claims: Option<&Map<String, Value>>,
     rules: &ClaimRules,
 ) -> Result<()> {
-    let (now, tolerance) = (rules.now, rules.clock_tolerance);
     run.check_with(CheckId::Required, claims, |c| required(c, rules))?;
 
     let iss = run.check_with(CheckId::Iss, claims, |c| string_claim(c, "iss"))?;
@@ -131,6 +130,20 @@ pub(crate) fn steps(
         },
     )?;
 
+    time_steps(run, claims, rules)
+}
+
+/// The time claims: `iat` type, `nbf`, `exp`, then `iat` not in the future (as jose orders
+/// them), with `rules`' time and tolerance.
+///
+/// # Errors
+/// The first failure, when `run` fails fast.
+pub(crate) fn time_steps(
+    run: &mut Run,
+    claims: Option<&Map<String, Value>>,
+    rules: &ClaimRules,
+) -> Result<()> {
+    let (now, tolerance) = (rules.now, rules.clock_tolerance);
     // The `iat` type is checked here and its time after `exp`, as jose orders them.
     let iat = run.check_with(CheckId::Iat, claims, |c| numeric_claim(c, "iat"))?;
     run.check_with(CheckId::Nbf, claims, |c| {

@@ -221,6 +221,12 @@ impl Error {
         }
     }
 
+    /// The same error with `explanation` added to its message (what One Login would answer).
+    pub(crate) fn explained(mut self, explanation: &str) -> Self {
+        self.message = format!("{}. {explanation}", self.message).into();
+        self
+    }
+
     /// The token has expired (`ERR_JWT_EXPIRED`, claim `exp`, reason `check_failed`).
     pub fn expired() -> Self {
         Error {

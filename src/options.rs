@@ -652,6 +652,10 @@ options_struct! {
         /// The DID document, as an object or JSON text.
         #[cfg_attr(feature = "js", tsify(type = "string | object"))]
         pub did_document: Option<JsonInput>,
+        /// Your service's public keys, for its client assertions and request objects: its
+        /// JWKS, one public JWK (an object or JSON text) or an SPKI PEM.
+        #[cfg_attr(feature = "js", tsify(type = "string | object"))]
+        pub service_keys: Option<JsonInput>,
         /// Gives the expected issuers.
         #[cfg_attr(feature = "js", tsify(type = "EnvironmentInput"))]
         pub environment: Option<EnvironmentInput>,
@@ -1079,6 +1083,8 @@ pub struct KeyDocuments {
     pub jwks: Option<String>,
     /// The DID document.
     pub did_document: Option<String>,
+    /// The service's public keys.
+    pub service_keys: Option<String>,
 }
 
 impl KeyDocuments {
@@ -1098,6 +1104,19 @@ impl KeyDocuments {
             did.map_err(|e| e.with_option("didDocument"))?,
         ))
     }
+
+    /// Parse the service's public keys.
+    ///
+    /// # Errors
+    /// As [`ServiceKeys::parse`](crate::onelogin::client_jwt::ServiceKeys::parse), naming
+    /// `serviceKeys`.
+    pub fn parse_service_keys(&self) -> Result<Option<crate::onelogin::client_jwt::ServiceKeys>> {
+        self.service_keys
+            .as_deref()
+            .map(crate::onelogin::client_jwt::ServiceKeys::parse)
+            .transpose()
+            .map_err(|e| e.with_option("serviceKeys"))
+    }
 }
 
 impl InspectTokenOptions {
@@ -1116,11 +1135,13 @@ impl InspectTokenOptions {
         let documents = KeyDocuments {
             jwks: self.jwks.map(|j| j.0),
             did_document: self.did_document.map(|d| d.0),
+            service_keys: self.service_keys.map(|k| k.0),
         };
         let options = InspectOptions {
             kind,
             keys: None,
             did: None,
+            service_keys: None,
             environment: environment(self.environment.as_ref())?,
             issuer: self.issuer,
             client_id: self.client_id,

@@ -28,8 +28,8 @@ use sha2::{Sha256, Sha384, Sha512};
 /// The default lifetime of an assertion or request object: the docs recommend five minutes.
 pub const DEFAULT_LIFETIME: u64 = 300;
 
-/// The longest lifetime accepted, in seconds.
-pub const MAX_LIFETIME: u64 = 3600;
+/// The longest lifetime accepted, in seconds (the inspector's rule too).
+pub use super::client_jwt::MAX_LIFETIME;
 
 pub use crate::alg::SigningAlgorithm;
 /// An RSA private key (2048 bits or more) for signing.

@@ -13,6 +13,7 @@ pub mod callback;
 pub mod client;
 #[cfg(feature = "flow")]
 pub mod client_assertion;
+pub mod client_jwt;
 pub mod core_identity;
 pub mod did;
 pub mod discovery;

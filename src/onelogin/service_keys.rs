@@ -12,8 +12,7 @@
 
 use super::client_assertion::SigningAlgorithm;
 use crate::base64url;
-use crate::error::SignerFailureReason;
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result, SignerFailureReason};
 use crate::json;
 use crate::jwk::Jwk;
 use rsa::pkcs8::DecodePublicKey;
@@ -23,8 +22,7 @@ use rsa::{BigUint, RsaPublicKey};
 use serde_json::{Map, Value};
 use sha2::{Sha256, Sha384, Sha512};
 
-/// The private members of an RSA JWK: never in a published key.
-pub const PRIVATE_RSA_MEMBERS: [&str; 7] = ["d", "p", "q", "dp", "dq", "qi", "oth"];
+pub use super::client_jwt::PRIVATE_RSA_MEMBERS;
 
 /// The public half of one of the service's RSA keys, with the `kid` it is published under.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,23 +73,9 @@ impl ServicePublicKey {
     /// # Errors
     /// As [`ServicePublicKey::from_jwk`].
     pub fn from_jwk_map(map: &Map<String, Value>) -> Result<ServicePublicKey> {
-        if map.get("kty").and_then(Value::as_str) != Some("RSA") {
-            return Err(Error::new(
-                ErrorCode::NotSupported,
-                "One Login takes only RSA keys for client assertions and request objects: the JWK must have \"kty\": \"RSA\"",
-            ));
-        }
-        if PRIVATE_RSA_MEMBERS.iter().any(|m| map.contains_key(*m)) {
-            return Err(Error::jwk(
-                "private key material in a public key: give only kty, n, e (and kid, alg, use)",
-            ));
-        }
-        if map.get("use").is_some_and(|u| u.as_str() != Some("sig")) {
-            return Err(Error::jwk(
-                "a signing key's \"use\" must be \"sig\" (or absent)",
-            ));
-        }
-        // The crate's JWK parser checks the key itself (size, modulus, exponent, ROCA).
+        // The service's key rules (RSA, public, for signing, an alg One Login accepts), then
+        // the crate's JWK parser's key policy (size, modulus, exponent, ROCA).
+        let alg = super::client_jwt::service_jwk_rules(map)?;
         let parsed = Jwk::from_map(map)?;
         let member = |name: &str| {
             map.get(name)
@@ -102,7 +86,6 @@ impl ServicePublicKey {
         };
         let key = RsaPublicKey::new(member("n")?, member("e")?)
             .map_err(|_| Error::jwk("not a usable RSA public key"))?;
-        let alg = parsed.alg().map(SigningAlgorithm::from_name).transpose()?;
         let mut service = ServicePublicKey::new(key, parsed.kid().map(str::to_owned))?;
         service.alg = alg;
         Ok(service)
@@ -495,6 +478,7 @@ impl WebCryptoSigning {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
