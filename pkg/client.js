@@ -6,8 +6,6 @@
 // (on the WebCrypto path, each round reads it afresh), and the old instance is freed when the
 // next document replaces it.
 import {
-  ClientConfig,
-  clientConfigWithKey,
   clientStartSignIn,
   clientBeginCompletion,
   clientCheckUserinfoOptions,
@@ -20,7 +18,7 @@ import {
   checkAccessToken,
 } from './wasm/govuk_one_login_tokens.js';
 import { refuseOversizedLogoutBody, refuseOversizedCallback } from './limits.js';
-import { KeySet, DidDocument, SigningKey } from './classes.js';
+import { KeySet, DidDocument } from './classes.js';
 import { TokenError, invalidArgument, createTokenError } from './errors.js';
 import { fetchDocument } from './fetch.js';
 import { request, HttpFailure } from './http.js';
@@ -29,6 +27,8 @@ import { withAsyncSignatures } from './async-signatures.js';
 import { answering } from './host-crypto.js';
 // the sign-in/logout outcome messages (diagnostics.js)
 import { instrumentSignIn } from './diagnostics.js';
+// signers: the key in any of its forms; a CryptoKeyPair's or a signer's signatures (client-keys.js)
+import { clientConfigOf, startSignInExternal, clientAssertionExternal, tokenRequestBodyExternal } from './client-keys.js';
 
 /** Used when a document says nothing about caching (One Login sends max-age itself). */
 export const DEFAULT_MAX_AGE_SECONDS = 600;
@@ -36,6 +36,8 @@ export const DEFAULT_MAX_AGE_SECONDS = 600;
 export const MAX_MAX_AGE_SECONDS = 86_400;
 
 const argument = (option, message) => invalidArgument(option, message);
+/** signers: the adapters' synchronous check of sign-in options (one symbol across bundles). */
+export const PROBE_SIGN_IN = Symbol.for('govuk-one-login-tokens.probeSignIn');
 const CREATE = Symbol('OneLoginClient.create');
 
 /** One remote document (a JWKS or a DID document), parsed once and replaced on refresh. */
@@ -199,6 +201,7 @@ export class OneLoginClient {
   #cooldownMs;
   #http;
   #store;
+  #external; // signers: a key that signs outside the core (CryptoKeyPair, { publicJwk, sign })
 
   /** Use `OneLoginClient.create(...)`. */
   constructor(token, parts) {
@@ -209,6 +212,7 @@ export class OneLoginClient {
     this.#cooldownMs = parts.http.cooldownMs;
     this.#http = parts.http;
     this.#store = parts.store;
+    this.#external = parts.external;
     const common = { http: parts.http, clock: parts.clock, cooldownMs: parts.http.cooldownMs };
     const config = parts.config;
     this.#jwks = new RemoteDocument({ url: this.#endpoints.jwksUrl, what: 'JWKS', parse: (t) => new KeySet(t), ...common });
@@ -243,20 +247,8 @@ export class OneLoginClient {
    */
   static create(options) {
     if (options === null || typeof options !== 'object') throw argument('options', 'OneLoginClient.create options must be an object');
-    const privateKey = own(options, 'privateKey');
-    let key;
-    let config;
-    if (privateKey === undefined) {
-      config = new ClientConfig(options);
-    } else {
-      key = privateKey instanceof SigningKey ? privateKey : new SigningKey(privateKey);
-      try {
-        config = clientConfigWithKey(options, key);
-      } finally {
-        // The configuration holds its own copy of the key.
-        if (key !== privateKey) key.free();
-      }
-    }
+    // signers: a PEM, JWK, SigningKey, CryptoKeyPair or { publicJwk, sign } (client-keys.js)
+    const { config, external } = clientConfigOf(options);
     const fetchFn = own(options, 'fetch');
     const clock = own(options, 'clock');
     if (fetchFn !== undefined && typeof fetchFn !== 'function') throw argument('fetch', 'option "fetch" must be a function');
@@ -275,6 +267,7 @@ export class OneLoginClient {
     };
     return new OneLoginClient(CREATE, {
       config,
+      external,
       endpoints: Object.freeze(config.endpoints),
       http,
       clock: clock ?? Date.now,
@@ -388,6 +381,8 @@ export class OneLoginClient {
 
   /** A client assertion for the token endpoint: `{ alg?, now?, lifetime?, jti?, kid?, audience? }`. */
   clientAssertion(params) {
+    // signers: an external key's assertion is asynchronous (the signature is)
+    if (this.#external !== undefined) return clientAssertionExternal(this.#config, this.#external, params, this.#now(), this.#http.timeoutMs);
     return clientAssertion(this.#config, params, this.#now());
   }
 
@@ -404,7 +399,18 @@ export class OneLoginClient {
    * `{ redirectUri, vtr, scope, claims, uiLocales, prompt, maxAge, idTokenHint, responseMode,
    * requestObject }`.
    */
+  /**
+   * signers: the transaction a sign-in with `options` would keep, synchronously for every key (an
+   * external key's without a request object): the Express adapter checks its options at start-up.
+   */
+  [PROBE_SIGN_IN](options) {
+    const unsigned = this.#external === undefined || options === null || typeof options !== 'object' ? options : { ...options, requestObject: false };
+    return clientStartSignIn(this.#config, unsigned, this.#now()).transaction;
+  }
+
   startSignIn(options) {
+    // signers: with a CryptoKeyPair or a signer, a promise (the request object's signature is)
+    if (this.#external !== undefined) return startSignInExternal(this.#config, this.#external, options, this.#now(), this.#http.timeoutMs);
     return clientStartSignIn(this.#config, options, this.#now());
   }
 
@@ -414,6 +420,7 @@ export class OneLoginClient {
    * `additionalPublicKeys`. Async, so a key held elsewhere can answer later.
    */
   async publicJwks() {
+    await this.#external?.ready; // signers: a CryptoKeyPair's public key, exported
     return clientPublicJwks(this.#config);
   }
 
@@ -442,7 +449,11 @@ export class OneLoginClient {
 
   /** The token step of a completion: `{ claims, idToken, accessToken, expiresIn }`. */
   async #exchange(completion, code) {
-    const body = completion.tokenRequestBody(this.#config, code);
+    // signers: an external key's assertion, its signature checked by the core before anything is sent
+    const body =
+      this.#external === undefined
+        ? completion.tokenRequestBody(this.#config, code)
+        : await tokenRequestBodyExternal(completion, this.#config, this.#external, code, this.#http.timeoutMs);
     // The discovery document is read (and its issuer checked) before a code is sent anywhere.
     await this.#discovery.ensureFresh();
     const response = await this.#send(

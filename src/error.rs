@@ -61,6 +61,30 @@ crate::lists::named_list! {
         /// build, which leaves them out: they need a private key or a client secret, which never
         /// belong in a browser. Call them where your server code runs.
         ServerOnly = "ERR_SERVER_ONLY",
+        /// The client's external signer (a WebCrypto `CryptoKeyPair`, or a `{ publicJwk, sign }`
+        /// signer for a KMS or an HSM) failed to sign a client assertion or request object:
+        /// `reason` says how (`threw`, `timeout`, `not_bytes`, `wrong_length`, `bad_signature`).
+        /// Nothing was sent.
+        SignerFailed = "ERR_SIGNER_FAILED",
+    }
+}
+
+crate::lists::named_list! {
+    /// Why an external signer's answer was refused (`TokenError.reason` of `ERR_SIGNER_FAILED`).
+    #[non_exhaustive]
+    pub enum SignerFailureReason as "SignerFailureReason", "Why an external signer failed (`TokenError.reason` of `ERR_SIGNER_FAILED`)." {
+        /// `threw`: the signer threw or its promise rejected.
+        Threw = "threw",
+        /// `timeout`: the signer did not answer within the client's `timeoutMs`.
+        Timeout = "timeout",
+        /// `not_bytes`: the signer answered something other than a `Uint8Array` or `ArrayBuffer`.
+        NotBytes = "not_bytes",
+        /// `wrong_length`: the bytes are not one RSA signature (the modulus length), e.g. base64
+        /// text or a DER wrapper.
+        WrongLength = "wrong_length",
+        /// `bad_signature`: the signature does not verify under the public key with the client's
+        /// algorithm (another key, another algorithm, or garbage).
+        BadSignature = "bad_signature",
     }
 }
 
@@ -89,6 +113,7 @@ pub struct Error {
     message: Cow<'static, str>,
     claim: Option<Cow<'static, str>>,
     reason: Option<Reason>,
+    signer_reason: Option<SignerFailureReason>,
     option: Option<Cow<'static, str>>,
     oauth: Option<Box<OAuthDetail>>,
 }
@@ -116,8 +141,17 @@ impl Error {
             message: message.into(),
             claim: None,
             reason: None,
+            signer_reason: None,
             option: None,
             oauth: None,
+        }
+    }
+
+    /// An external signer's failure (`ERR_SIGNER_FAILED`) and its reason.
+    pub fn signer(reason: SignerFailureReason, message: impl Into<Cow<'static, str>>) -> Self {
+        Error {
+            signer_reason: Some(reason),
+            ..Error::new(ErrorCode::SignerFailed, message)
         }
     }
 
@@ -248,6 +282,11 @@ impl Error {
     /// For claim failures (and `ERR_JWT_EXPIRED`): why it failed.
     pub fn reason(&self) -> Option<Reason> {
         self.reason
+    }
+
+    /// For `ERR_SIGNER_FAILED`: why the signer's answer was refused.
+    pub fn signer_reason(&self) -> Option<SignerFailureReason> {
+        self.signer_reason
     }
 
     /// The option the error is about: always for `ERR_INVALID_ARGUMENT`, and for a key document

@@ -633,6 +633,7 @@ impl SignRequestObjectOptions {
             now: now_whole_seconds(self.now, clock)?,
             lifetime: whole_seconds("lifetime", self.lifetime)?.unwrap_or(DEFAULT_LIFETIME),
             kid: self.kid,
+            alg: crate::onelogin::SigningAlgorithm::Rs256,
         };
         Ok((request, options))
     }

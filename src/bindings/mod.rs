@@ -50,7 +50,12 @@ impl From<Error> for JsValue {
         let oauth = e.oauth();
         let strings = [
             ("claim", e.claim_name()),
-            ("reason", e.reason().map(|r| r.as_str())),
+            (
+                "reason",
+                e.reason()
+                    .map(|r| r.as_str())
+                    .or_else(|| e.signer_reason().map(|r| r.as_str())),
+            ),
             ("option", e.option_name()),
             ("error", oauth.and_then(|o| o.error.as_deref())),
             (

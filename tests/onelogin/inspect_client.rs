@@ -74,6 +74,7 @@ fn request_options(audience: &str) -> RequestObjectOptions {
         now: SECS,
         lifetime: 300,
         kid: Some(KID.into()),
+        alg: SigningAlgorithm::Rs256,
     }
 }
 

@@ -11,3 +11,4 @@ mod inspect;
 mod inspect_client;
 mod logout;
 mod security;
+mod signers;

@@ -112,6 +112,17 @@ async function verifyInPage(url) {
         startSignIn: code(() => client.startSignIn({ nonce: 1 })),
       };
       client.dispose();
+      // A non-extractable WebCrypto key as the client's key (signers): the flow is server-only.
+      const pair = await crypto.subtle.generateKey(
+        { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+        false,
+        ['sign', 'verify'],
+      );
+      out.serverOnly.cryptoKeyPair = code(() => {
+        const withPair = OneLoginClient.create({ environment: 'integration', clientId: 'c', privateKey: pair });
+        withPair.dispose();
+        throw new TokenError('CREATED', 'the client was created');
+      });
       return out;
     }, fixtures);
     assert.deepEqual(problems, []);
@@ -135,6 +146,7 @@ const BROWSER_BUILD = {
   signingKey: 'ERR_SERVER_ONLY',
   signClientAssertion: 'ERR_SERVER_ONLY',
   startSignIn: 'ERR_SERVER_ONLY',
+  cryptoKeyPair: 'ERR_SERVER_ONLY',
 };
 const installed = path.join(root, 'tests/node_modules/govuk-one-login-tokens');
 const wasmBytes = (dir) => readFileSync(path.join(installed, dir, 'govuk_one_login_tokens_bg.wasm')).length;
@@ -167,7 +179,7 @@ test('plain ES module page: the default entry (the server build) also loads and 
   const { wasm: _, serverOnly, ...verified } = result;
   assert.deepEqual(verified, EXPECTED);
   // The real functions: a key that is not one, a nonce that is not a string.
-  assert.deepEqual(serverOnly, { signingKey: 'ERR_INVALID_ARGUMENT', signClientAssertion: 'ERR_INVALID_ARGUMENT', startSignIn: 'ERR_INVALID_ARGUMENT' });
+  assert.deepEqual(serverOnly, { signingKey: 'ERR_INVALID_ARGUMENT', signClientAssertion: 'ERR_INVALID_ARGUMENT', startSignIn: 'ERR_INVALID_ARGUMENT', cryptoKeyPair: 'CREATED' });
 });
 
 test('Vite 7 build emits a hashed .wasm asset, and the built app verifies tokens in Chromium', async () => {

@@ -372,3 +372,37 @@ export async function testKitTypes(): Promise<string> {
   await op.close();
   return `${environment.baseUrl} ${token} ${status} ${op.privateKey ?? ''}`;
 }
+
+// Keys held outside the package (issue 19): a CryptoKeyPair or a signer; their clients sign
+// asynchronously, and a failing signer is ERR_SIGNER_FAILED with a typed reason.
+import type { ExternalSigner, PublicJwk, SignerFailureReason } from 'govuk-one-login-tokens';
+
+export async function usesExternalKeys(pair: CryptoKeyPair, kmsSign: (data: Uint8Array) => Promise<Uint8Array>): Promise<string[]> {
+  const withPair = OneLoginClient.create({ environment: 'integration', clientId: 'c', redirectUri: 'https://rp/cb', privateKey: pair, clientAssertionAlg: 'PS256' });
+  const started: { url: string; transaction: SignInTransaction } = await withPair.startSignIn({ requestObject: true });
+  // @ts-expect-error a client whose key is held outside signs asynchronously: await startSignIn
+  void withPair.startSignIn({}).url;
+  const signer: ExternalSigner = { publicJwk: { kty: 'RSA', n: 'n', e: 'AQAB', kid: 'kms-1' }, sign: kmsSign };
+  const withSigner = OneLoginClient.create({ environment: 'integration', clientId: 'c', privateKey: signer, requestObject: true });
+  const assertion: string = await withSigner.clientAssertion({});
+  // @ts-expect-error the assertion is a promise for a signer
+  const notYet: string = withSigner.clientAssertion({});
+  void notYet;
+  const published: PublicJwk[] = (await withSigner.publicJwks()).keys;
+  // A PEM client still signs synchronously.
+  const withPem = OneLoginClient.create({ environment: 'integration', clientId: 'c', redirectUri: 'https://rp/cb', privateKey: 'pem' });
+  const now: string = withPem.startSignIn({}).url;
+  // The Express adapter takes either.
+  oneLoginExpress(withSigner, { signInOptions: { scope: ['openid'] } });
+  oneLoginExpress(withPem);
+  let reason: SignerFailureReason | undefined;
+  try {
+    await withSigner.startSignIn({});
+  } catch (error) {
+    if (error instanceof TokenError && error.code === 'ERR_SIGNER_FAILED') reason = error.reason;
+  }
+  // @ts-expect-error not a signer failure reason
+  const wrong: SignerFailureReason = 'throw';
+  void wrong;
+  return [started.url, assertion, String(published.length), now, reason ?? ''];
+}
