@@ -724,6 +724,9 @@ options_struct! {
         pub timeout_ms: Option<f64>,
         /// Shortest gap between two fetches of one document, in milliseconds (default 30000).
         pub cooldown_ms: Option<f64>,
+        /// doc-cache: keep the fetched discovery, JWKS and DID documents in `store` too (its
+        /// `getDocument`/`putDocument`), for other instances and cold starts (default false).
+        pub cache_documents: Option<bool>,
         /// Public keys published beside the signing key's in `publicJwks()` (a rotation):
         /// public JWKs or SPKI PEMs (needs `privateKey`).
         #[cfg_attr(feature = "js", tsify(type = "Array<string | JsonWebKey>"))]
@@ -919,6 +922,8 @@ impl OneLoginClientOptions {
                     0.0,
                     DEFAULT_COOLDOWN_MS,
                 )?,
+                // doc-cache: off unless asked for (whoever can write the store then supplies keys).
+                cache_documents: self.cache_documents.unwrap_or(false),
             },
         })
     }

@@ -15,6 +15,7 @@ pub mod client;
 pub mod client_assertion;
 pub mod core_identity;
 pub mod did;
+pub mod document_cache;
 pub mod discovery;
 pub mod endpoint_url;
 pub mod environment;
