@@ -3,6 +3,8 @@
 //! read (strictly) here. Internal to the package (not re-exported).
 
 use super::client::JsClientConfig;
+use super::jose::JsKeySet;
+use super::onelogin::JsDidDocument;
 use super::{over_cap, to_js, JsResult};
 use crate::error::Error;
 use crate::onelogin::document_cache::{self, DocumentKind, RecordRefusal};
@@ -114,5 +116,17 @@ impl JsClientConfig {
             }),
             Err(refusal) => refused(refusal),
         }
+    }
+
+    /// Refuse a JWKS read from the store with a key that cannot be used.
+    #[wasm_bindgen(js_name = checkStoredKeySet)]
+    pub fn check_stored_key_set(&self, keys: &JsKeySet) -> JsResult<()> {
+        Ok(document_cache::check_stored_keys(&keys.inner)?)
+    }
+
+    /// Refuse a DID document read from the store with a key that cannot be used.
+    #[wasm_bindgen(js_name = checkStoredDidDocument)]
+    pub fn check_stored_did_document(&self, did: &JsDidDocument) -> JsResult<()> {
+        Ok(document_cache::check_stored_keys(did.inner.keys())?)
     }
 }

@@ -261,6 +261,25 @@ pub fn read_record<'a>(
     })
 }
 
+/// A stored key set (a JWKS, or a DID document's keys) is used only when every key in it is
+/// usable. A fetched document may list a key this library cannot use (it is skipped, and a
+/// token naming it refused), but a stored copy with one is more likely a damaged record or one
+/// written by someone else than One Login's: it is refused, and the document fetched. A
+/// document One Login itself publishes with such a key is then fetched by every instance, as
+/// without the cache.
+///
+/// # Errors
+/// The first unusable key's error, prefixed with what was refused.
+pub fn check_stored_keys(keys: &crate::jwk::KeySet) -> Result<()> {
+    match keys.rejected().next() {
+        None => Ok(()),
+        Some((_, error)) => Err(Error::new(
+            error.code(),
+            format!("a stored document with an unusable key is not used: {}", error.message()),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,6 +365,16 @@ mod tests {
         assert_eq!(read(&huge, jwks, URL, NOW), Err(RecordRefusal::Oversize));
         let long_header = format!("{}\n{DOC}", " ".repeat(MAX_RECORD_HEADER_SIZE + 1));
         assert_eq!(read(&long_header, jwks, URL, NOW), Err(RecordRefusal::Oversize));
+    }
+
+    #[test]
+    fn a_stored_key_set_must_have_only_usable_keys() {
+        let good = crate::jwk::KeySet::from_json(
+            r#"{"keys":[{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","kid":"a"}]}"#,
+        );
+        assert_eq!(good.as_ref().map(|k| check_stored_keys(k).is_ok()).ok(), Some(true));
+        let bad = crate::jwk::KeySet::from_json(r#"{"keys":[{"kty":"EC","crv":"P-256","x":"AAAA","y":"AAAA","kid":"a"}]}"#);
+        assert_eq!(bad.as_ref().map(|k| check_stored_keys(k).is_err()).ok(), Some(true));
     }
 
     #[test]
