@@ -724,8 +724,9 @@ options_struct! {
         pub timeout_ms: Option<f64>,
         /// Shortest gap between two fetches of one document, in milliseconds (default 30000).
         pub cooldown_ms: Option<f64>,
-        /// doc-cache: keep the fetched discovery, JWKS and DID documents in `store` too (its
-        /// `getDocument`/`putDocument`), for other instances and cold starts (default false).
+        /// Keep the fetched discovery, JWKS and DID documents in `store` too (its `getDocument`
+        /// and `putDocument`), so other instances and cold starts read them instead of fetching
+        /// (default false: whoever can write the store then supplies the keys).
         pub cache_documents: Option<bool>,
         /// Public keys published beside the signing key's in `publicJwks()` (a rotation):
         /// public JWKs or SPKI PEMs (needs `privateKey`).
