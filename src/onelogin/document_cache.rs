@@ -220,8 +220,7 @@ pub fn read_record<'a>(
     let Some((header, document)) = record.split_once('\n') else {
         return Err(RecordRefusal::Malformed);
     };
-    if header.len() > MAX_RECORD_HEADER_SIZE || document.len() > crate::limits::MAX_DOCUMENT_SIZE
-    {
+    if header.len() > MAX_RECORD_HEADER_SIZE || document.len() > crate::limits::MAX_DOCUMENT_SIZE {
         return Err(RecordRefusal::Oversize);
     }
     let header = json::parse_object(header).map_err(|_| RecordRefusal::Malformed)?;
@@ -275,7 +274,10 @@ pub fn check_stored_keys(keys: &crate::jwk::KeySet) -> Result<()> {
         None => Ok(()),
         Some((_, error)) => Err(Error::new(
             error.code(),
-            format!("a stored document with an unusable key is not used: {}", error.message()),
+            format!(
+                "a stored document with an unusable key is not used: {}",
+                error.message()
+            ),
         )),
     }
 }
@@ -335,8 +337,14 @@ mod tests {
             read_record(text, kind, url, now, 30_000.0).map(|s| s.document)
         }
         let jwks = DocumentKind::Jwks;
-        assert_eq!(read(&good, jwks, URL, NOW + 600_000.0), Err(RecordRefusal::Stale));
-        assert_eq!(read(&good, DocumentKind::Did, URL, NOW), Err(RecordRefusal::OtherDocument));
+        assert_eq!(
+            read(&good, jwks, URL, NOW + 600_000.0),
+            Err(RecordRefusal::Stale)
+        );
+        assert_eq!(
+            read(&good, DocumentKind::Did, URL, NOW),
+            Err(RecordRefusal::OtherDocument)
+        );
         assert_eq!(
             read(&good, jwks, "https://other.example/jwks.json", NOW),
             Err(RecordRefusal::OtherDocument)
@@ -351,20 +359,36 @@ mod tests {
             &good.replacen("{\"format\"", "{\"extra\":1,\"format\"", 1),
             &good.replacen("\"fetchedAtMs\":", "\"fetchedAtMs\":\"", 1),
         ] {
-            assert_eq!(read(malformed, jwks, URL, NOW), Err(RecordRefusal::Malformed), "{malformed}");
+            assert_eq!(
+                read(malformed, jwks, URL, NOW),
+                Err(RecordRefusal::Malformed),
+                "{malformed}"
+            );
         }
-        assert_eq!(read(&record(NOW + 10_000.0, NOW + 20_000.0), jwks, URL, NOW), Err(RecordRefusal::BadTimes));
-        assert_eq!(read(&record(NOW, NOW + 90_000_000.0), jwks, URL, NOW), Err(RecordRefusal::BadTimes));
+        assert_eq!(
+            read(&record(NOW + 10_000.0, NOW + 20_000.0), jwks, URL, NOW),
+            Err(RecordRefusal::BadTimes)
+        );
+        assert_eq!(
+            read(&record(NOW, NOW + 90_000_000.0), jwks, URL, NOW),
+            Err(RecordRefusal::BadTimes)
+        );
         let backwards = format!(
             "{{\"format\":\"{RECORD_FORMAT}\",\"kind\":\"jwks\",\"url\":\"{URL}\",\"fetchedAtMs\":{NOW},\"freshUntilMs\":1}}\n{DOC}"
         );
-        assert_eq!(read(&backwards, jwks, URL, NOW), Err(RecordRefusal::BadTimes));
+        assert_eq!(
+            read(&backwards, jwks, URL, NOW),
+            Err(RecordRefusal::BadTimes)
+        );
         // Another instance's clock a little ahead is fine.
         assert!(read(&record(NOW + 4_000.0, NOW + 600_000.0), jwks, URL, NOW).is_ok());
         let huge = format!("{}{}", good, " ".repeat(crate::limits::MAX_DOCUMENT_SIZE));
         assert_eq!(read(&huge, jwks, URL, NOW), Err(RecordRefusal::Oversize));
         let long_header = format!("{}\n{DOC}", " ".repeat(MAX_RECORD_HEADER_SIZE + 1));
-        assert_eq!(read(&long_header, jwks, URL, NOW), Err(RecordRefusal::Oversize));
+        assert_eq!(
+            read(&long_header, jwks, URL, NOW),
+            Err(RecordRefusal::Oversize)
+        );
     }
 
     #[test]
@@ -372,9 +396,17 @@ mod tests {
         let good = crate::jwk::KeySet::from_json(
             r#"{"keys":[{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","kid":"a"}]}"#,
         );
-        assert_eq!(good.as_ref().map(|k| check_stored_keys(k).is_ok()).ok(), Some(true));
-        let bad = crate::jwk::KeySet::from_json(r#"{"keys":[{"kty":"EC","crv":"P-256","x":"AAAA","y":"AAAA","kid":"a"}]}"#);
-        assert_eq!(bad.as_ref().map(|k| check_stored_keys(k).is_err()).ok(), Some(true));
+        assert_eq!(
+            good.as_ref().map(|k| check_stored_keys(k).is_ok()).ok(),
+            Some(true)
+        );
+        let bad = crate::jwk::KeySet::from_json(
+            r#"{"keys":[{"kty":"EC","crv":"P-256","x":"AAAA","y":"AAAA","kid":"a"}]}"#,
+        );
+        assert_eq!(
+            bad.as_ref().map(|k| check_stored_keys(k).is_err()).ok(),
+            Some(true)
+        );
     }
 
     #[test]
