@@ -334,6 +334,8 @@ export class OneLoginClient {
       if (!['getDocument', 'putDocument'].every((method) => typeof store[method] === 'function')) {
         throw argument('cacheDocuments', 'option "cacheDocuments" needs a store with getDocument(key) and putDocument(key, record, ttlSeconds) (MemoryStore, RedisStore)');
       }
+      // The browser build has no records: a page shares no store with other instances.
+      if (typeof config.readDocumentRecord !== 'function') throw argument('cacheDocuments', 'option "cacheDocuments" is for servers: this build (the browser\'s) has no document cache');
       documentCache = new DocumentCache({ store, config, clock: clock ?? Date.now, timeoutMs: settings.timeoutMs });
     }
     return new OneLoginClient(CREATE, {
