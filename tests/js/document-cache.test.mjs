@@ -305,6 +305,13 @@ test('arguments: cacheDocuments needs a store that can hold documents; the store
   assert.deepEqual(refusal(() => clientOf(sessionsOnly)), ['ERR_INVALID_ARGUMENT', 'cacheDocuments']);
   assert.deepEqual(refusal(() => clientOf(new MemoryStore(), { cacheDocuments: 'yes' })), ['ERR_INVALID_ARGUMENT', 'cacheDocuments']);
   clientOf(sessionsOnly, { cacheDocuments: false }); // fine: the store is for sessions only
+  // An own property only: a polluted prototype turns nothing on.
+  Object.prototype.cacheDocuments = true;
+  try {
+    OneLoginClient.create({ environment: op.environment, clientId: op.clientId, store: sessionsOnly }).dispose();
+  } finally {
+    delete Object.prototype.cacheDocuments;
+  }
   for (const store of [new MemoryStore(), new RedisStore(await nodeRedis())]) {
     await assert.rejects(store.getDocument(''), { code: 'ERR_INVALID_ARGUMENT', option: 'key' });
     await assert.rejects(store.getDocument('x'.repeat(16 * 1024 + 1)), { code: 'ERR_INVALID_ARGUMENT', option: 'key' });
