@@ -254,7 +254,7 @@ export type OneLoginClientOptions = Omit<Generated.OneLoginClientOptions, 'envir
   privateKey?: PrivateKeyInput;
   clientAssertionAlg?: SigningAlgorithm;
   clientAssertionAudience?: 'tokenUrl' | 'issuer';
-  /** Logout-token `jti`s and ended sessions. Default: one {@link MemoryStore} per client. */
+  /** Logout-token `jti`s and ended sessions (and One Login's documents with `cacheDocuments`). Default: one {@link MemoryStore} per client. */
   store?: Store;
   /** The fetch to use. Default: the global `fetch`. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
@@ -347,15 +347,25 @@ export interface Store {
   recordSignOut(sub: string, atSeconds: number, ttlSeconds: number): Promise<boolean>;
   /** The latest recorded sign-out of `sub`, or null. */
   signedOutAt(sub: string): Promise<number | null>;
+  /** `cacheDocuments`: the document record filed under `key` (text the client wrote and checks strictly on reading), or null. */
+  getDocument?(key: string): Promise<string | null>;
+  /** `cacheDocuments`: file `record` under `key` for `ttlSeconds`, replacing any. */
+  putDocument?(key: string, record: string, ttlSeconds: number): Promise<void>;
+}
+
+/** A {@link Store} that can also keep One Login's documents, for `cacheDocuments: true`. */
+export interface DocumentStore extends Store {
+  getDocument(key: string): Promise<string | null>;
+  putDocument(key: string, record: string, ttlSeconds: number): Promise<void>;
 }
 
 /** In-process and expiring (jtis bounded by `maxEntries`): right for one instance only. */
-export class MemoryStore implements Store { constructor(options?: { maxEntries?: number; clock?: () => number }); readonly size: number }
-export interface MemoryStore extends Store {}
+export class MemoryStore implements DocumentStore { constructor(options?: { maxEntries?: number; clock?: () => number }); readonly size: number }
+export interface MemoryStore extends DocumentStore {}
 
-/** Shared by every instance of a service through Redis (node-redis 4+ or ioredis): `SET NX EX` and one Lua script, atomic. */
-export class RedisStore implements Store { constructor(client: unknown, options?: { prefix?: string }) }
-export interface RedisStore extends Store {}
+/** Shared by every instance of a service through Redis (node-redis 4+ or ioredis): `SET NX EX` and one Lua script, atomic; documents with `SET EX`. */
+export class RedisStore implements DocumentStore { constructor(client: unknown, options?: { prefix?: string }) }
+export interface RedisStore extends DocumentStore {}
 
 /** An authorization callback: the URL (or path and query), its query, or its parameters. */
 type CallbackInput = string | URL | URLSearchParams | { code?: string; state?: string; error?: string; error_description?: string };

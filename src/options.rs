@@ -729,6 +729,10 @@ options_struct! {
         pub timeout_ms: Option<f64>,
         /// Shortest gap between two fetches of one document, in milliseconds (default 30000).
         pub cooldown_ms: Option<f64>,
+        /// Keep the fetched discovery, JWKS and DID documents in `store` too (its `getDocument`
+        /// and `putDocument`), so other instances and cold starts read them instead of fetching
+        /// (default false: whoever can write the store then supplies the keys).
+        pub cache_documents: Option<bool>,
         /// Public keys published beside the signing key's in `publicJwks()` (a rotation):
         /// public JWKs or SPKI PEMs (needs `privateKey`).
         #[cfg_attr(feature = "js", tsify(type = "Array<string | JsonWebKey>"))]
@@ -924,6 +928,8 @@ impl OneLoginClientOptions {
                     0.0,
                     DEFAULT_COOLDOWN_MS,
                 )?,
+                // doc-cache: off unless asked for (whoever can write the store then supplies keys).
+                cache_documents: self.cache_documents.unwrap_or(false),
             },
         })
     }

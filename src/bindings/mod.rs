@@ -7,6 +7,7 @@
 //! so every entry point shares one class identity).
 
 mod client;
+mod document_cache;
 #[cfg(feature = "flow")]
 mod flow;
 mod inspect;

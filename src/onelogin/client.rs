@@ -49,6 +49,8 @@ pub struct HttpSettings {
     pub timeout_ms: f64,
     /// Shortest gap between two fetches of one document, in milliseconds.
     pub cooldown_ms: f64,
+    /// doc-cache: whether fetched documents are kept in the client's store for other instances.
+    pub cache_documents: bool,
 }
 
 /// Deadline for each request when none is given: One Login answers within a second or two.

@@ -17,6 +17,7 @@ pub mod client_jwt;
 pub mod core_identity;
 pub mod did;
 pub mod discovery;
+pub mod document_cache;
 pub mod endpoint_url;
 pub mod environment;
 mod expected;

@@ -66,6 +66,7 @@ import init, {
   MemoryStore,
   RedisStore,
   type Store,
+  type DocumentStore,
   type SignInResult,
   type SignInTransaction,
   type UserinfoResult,
@@ -320,6 +321,13 @@ export async function usesTheFlow(pem: string, redisClient: unknown): Promise<st
   const ended: boolean = await oneLogin.isSignedOut({ sub: signIn.sub, signedInAt: signIn.signedInAt });
   const memory: Store = new MemoryStore({ maxEntries: 10 });
   const latest: number | null = await memory.signedOutAt(sub);
+  // The shared document cache: a store with getDocument/putDocument, asked for by name.
+  const shared: DocumentStore = new RedisStore(redisClient, { prefix: 'svc:' });
+  const record: string | null = await shared.getDocument('jwks https://x/jwks.json');
+  await shared.putDocument('jwks https://x/jwks.json', record ?? '', 60);
+  OneLoginClient.create({ environment: 'integration', clientId: 'c', store: shared, cacheDocuments: true });
+  // @ts-expect-error cacheDocuments is a boolean
+  OneLoginClient.create({ environment: 'integration', clientId: 'c', cacheDocuments: 'yes' });
   try {
     await oneLogin.completeSignIn(new URL('https://rp/cb?error=access_denied'), undefined);
   } catch (error) {
