@@ -300,14 +300,59 @@ pub(crate) const MAX_SHOWN_CHARS: usize = 12;
 pub(crate) fn shown(value: &str) -> String {
     let chars = value.chars().count();
     if chars <= MAX_SHOWN_CHARS {
-        format!("{value:?}")
+        quoted(value)
     } else {
         format!("(a value of {chars} characters, not shown)")
     }
 }
 
+/// `value` in double quotes as a message shows it: `"` and `\\` escaped, `\\t`, `\\r`, `\\n` and
+/// `\\0` by name, and every other character that is not a letter, a digit, a mark of
+/// punctuation or a space of ASCII as `\\u{hex}` (control, format and bidirectional characters
+/// included, so a message never carries an invisible or reordering character). The same text
+/// as Rust's `{:?}` for the names and words messages quote, without `core::fmt`'s Unicode
+/// printability tables (14 KB of the browser's .wasm).
+pub(crate) fn quoted(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\0' => out.push_str("\\0"),
+            ' '..='~' => out.push(c),
+            c if !c.is_ascii() && c.is_alphanumeric() => out.push(c),
+            c => {
+                out.push_str("\\u{");
+                let code = u32::from(c);
+                let digits = (32 - code.leading_zeros()).div_ceil(4).max(1);
+                for shift in (0..digits).rev() {
+                    let nibble = (code >> (shift * 4)) & 0xf;
+                    out.push(char::from_digit(nibble, 16).unwrap_or('0'));
+                }
+                out.push('}');
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod shown_tests {
+    #[test]
+    fn quoted_matches_debug_for_words_and_escapes_the_rest() {
+        for word in ["", "RS256", "Cl.Cm.P2", "a b", "say \"hi\"", "back\\slash", "tab\tline\n", "nul\0", "caf\u{e9}"] {
+            assert_eq!(super::quoted(word), format!("{word:?}"), "{word:?}");
+        }
+        assert_eq!(super::quoted("\u{1b}"), "\"\\u{1b}\"");
+        assert_eq!(super::quoted("\u{202e}x"), "\"\\u{202e}x\"");
+        assert_eq!(super::quoted("\u{7f}"), "\"\\u{7f}\"");
+    }
+
     #[test]
     fn short_values_are_quoted_long_ones_are_not() {
         assert_eq!(super::shown("Cl.Cm.P9"), "\"Cl.Cm.P9\"");

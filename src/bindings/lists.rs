@@ -3,17 +3,23 @@
 //! its result is typed with the union generated from the same declaration.
 
 use super::{to_js, JsResult};
+#[cfg(feature = "js-full")]
 use crate::alg::{Algorithm, SigningAlgorithm};
+#[cfg(feature = "js-full")]
 use crate::checks::{CheckId, Input};
 use crate::claims::{DEFAULT_CLOCK_TOLERANCE, MAX_CLOCK_TOLERANCE};
+#[cfg(feature = "js-full")]
 use crate::error::{ErrorCode, Reason};
 use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
 use crate::limits;
+#[cfg(feature = "js-full")]
 use crate::onelogin::inspect::TokenKind;
+#[cfg(feature = "js-full")]
 use crate::onelogin::{LevelOfConfidence, UserinfoClaim};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "js-full")]
 /// One check, as `checkList()` describes it.
 #[derive(Serialize, tsify::Tsify)]
 #[serde(rename_all = "camelCase")]
@@ -25,6 +31,7 @@ pub struct CheckDescription {
     reads_content: bool,
 }
 
+#[cfg(feature = "js-full")]
 /// One input a check may need: the option that gives it, and what it is in words.
 #[derive(Serialize, tsify::Tsify)]
 pub struct InputDescription {
@@ -33,6 +40,7 @@ pub struct InputDescription {
     label: &'static str,
 }
 
+#[cfg(feature = "js-full")]
 /// One userinfo claim: its short name and its URI.
 #[derive(Serialize, tsify::Tsify)]
 pub struct UserinfoClaimDescription {
@@ -41,6 +49,7 @@ pub struct UserinfoClaimDescription {
     uri: &'static str,
 }
 
+#[cfg(feature = "js-full")]
 /// Every list the core defines, as `lists()` hands them out.
 #[derive(Serialize, tsify::Tsify)]
 #[serde(rename_all = "camelCase")]
@@ -97,6 +106,7 @@ pub struct Limits {
     max_logout_token_lifetime: u64,
 }
 
+#[cfg(feature = "js-full")]
 fn check_descriptions() -> Vec<CheckDescription> {
     CheckId::ALL
         .iter()
@@ -110,6 +120,7 @@ fn check_descriptions() -> Vec<CheckDescription> {
 
 /// Every list the core defines: error codes, checks, inputs, token kinds, algorithms, signing
 /// algorithms, claim failure reasons, identity levels and userinfo claims.
+#[cfg(feature = "js-full")]
 #[wasm_bindgen(js_name = lists, unchecked_return_type = "Lists")]
 pub fn lists() -> JsResult<JsValue> {
     to_js(&Lists {
@@ -138,18 +149,21 @@ pub fn lists() -> JsResult<JsValue> {
 }
 
 /// Every `TokenError` code.
+#[cfg(feature = "js-full")]
 #[wasm_bindgen(js_name = errorCodes, unchecked_return_type = "ErrorCode[]")]
 pub fn error_codes() -> JsResult<JsValue> {
     to_js(ErrorCode::NAMES)
 }
 
 /// Every check an inspection can report, in order.
+#[cfg(feature = "js-full")]
 #[wasm_bindgen(js_name = checkList, unchecked_return_type = "CheckDescription[]")]
 pub fn check_list() -> JsResult<JsValue> {
     to_js(&check_descriptions())
 }
 
 /// Every token kind an inspection recognises.
+#[cfg(feature = "js-full")]
 #[wasm_bindgen(js_name = tokenKinds, unchecked_return_type = "TokenKind[]")]
 pub fn token_kinds() -> JsResult<JsValue> {
     to_js(TokenKind::NAMES)
