@@ -16,10 +16,12 @@ step "cargo clippy --lib --no-default-features -- -D warnings  (the core without
 cargo clippy --quiet --lib --no-default-features -- -D warnings
 
 if [ "$WASM_STD_ROUTE" = rustup ]; then
-    step "cargo clippy --target $WASM_TARGET --all-targets --features js -- -D warnings"
-    wasm_cargo clippy --quiet --all-targets --features js -- -D warnings
+    step "cargo clippy --target $WASM_TARGET --all-targets --features js-full -- -D warnings"
+    wasm_cargo clippy --quiet --all-targets --features js-full -- -D warnings
     step "cargo clippy --target $WASM_TARGET --lib --no-default-features --features js -- -D warnings  (the browser build)"
     wasm_cargo clippy --quiet --lib --no-default-features --features js -- -D warnings
+    step "cargo clippy --target $WASM_TARGET --lib --no-default-features --features js-full -- -D warnings  (the full browser build)"
+    wasm_cargo clippy --quiet --lib --no-default-features --features js-full -- -D warnings
 else
     # rustup's clippy cannot lint against Debian's build-std sysroot; native clippy above still ran.
     step "wasm32 clippy skipped: no prebuilt wasm32 std (build-std route)"

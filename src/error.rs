@@ -61,6 +61,10 @@ crate::lists::named_list! {
         /// build, which leaves them out: they need a private key or a client secret, which never
         /// belong in a browser. Call them where your server code runs.
         ServerOnly = "ERR_SERVER_ONLY",
+        /// (Browsers) a function the browser entry's small module leaves out was called from it:
+        /// that module decodes, parses keys and verifies tokens (every check included); the
+        /// inspector, the client, URLs, PKCE and the lists are in `govuk-one-login-tokens/full`.
+        FullEntryOnly = "ERR_FULL_ENTRY_ONLY",
     }
 }
 
