@@ -310,12 +310,10 @@ pub(crate) fn shown(value: &str) -> String {
     }
 }
 
-/// `value` in double quotes as a message shows it: `"` and `\\` escaped, `\\t`, `\\r`, `\\n` and
-/// `\\0` by name, and every other character that is not a letter, a digit, a mark of
-/// punctuation or a space of ASCII as `\\u{hex}` (control, format and bidirectional characters
-/// included, so a message never carries an invisible or reordering character). The same text
-/// as Rust's `{:?}` for the names and words messages quote, without `core::fmt`'s Unicode
-/// printability tables (14 KB of the browser's .wasm).
+/// `value` in double quotes as a message shows it: `"` and `\` escaped (`\"`, `\\`), `\t`, `\r`, `\n` and
+/// `\0` by name, printable ASCII as it is, and every other character as `\u{hex}` (so a message
+/// never carries an invisible, reordering or look-alike character). The same text as Rust's
+/// `{:?}` for the ASCII names and words messages quote, without `core::fmt`'s Unicode tables.
 pub(crate) fn quoted(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
@@ -328,7 +326,6 @@ pub(crate) fn quoted(value: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\0' => out.push_str("\\0"),
             ' '..='~' => out.push(c),
-            c if !c.is_ascii() && c.is_alphanumeric() => out.push(c),
             c => {
                 out.push_str("\\u{");
                 let code = u32::from(c);
@@ -349,12 +346,23 @@ pub(crate) fn quoted(value: &str) -> String {
 mod shown_tests {
     #[test]
     fn quoted_matches_debug_for_words_and_escapes_the_rest() {
-        for word in ["", "RS256", "Cl.Cm.P2", "a b", "say \"hi\"", "back\\slash", "tab\tline\n", "nul\0", "caf\u{e9}"] {
+        for word in [
+            "",
+            "RS256",
+            "Cl.Cm.P2",
+            "a b",
+            "say \"hi\"",
+            "back\\slash",
+            "tab\tline\n",
+            "nul\0",
+        ] {
             assert_eq!(super::quoted(word), format!("{word:?}"), "{word:?}");
         }
         assert_eq!(super::quoted("\u{1b}"), "\"\\u{1b}\"");
         assert_eq!(super::quoted("\u{202e}x"), "\"\\u{202e}x\"");
         assert_eq!(super::quoted("\u{7f}"), "\"\\u{7f}\"");
+        assert_eq!(super::quoted("caf\u{e9}"), "\"caf\\u{e9}\"");
+        assert_eq!(super::quoted("\u{1f600}"), "\"\\u{1f600}\"");
     }
 
     #[test]
