@@ -51,7 +51,7 @@ test('package.json is publishable as specified', () => {
   assert.deepEqual(manifest.exports['./testing'], { types: './testing.d.ts', node: './testing.js' });
   assert.ok(Array.isArray(manifest.sideEffects));
   const wasm = pack.files.filter((f) => f.path.endsWith('.wasm'));
-  assert.equal(wasm.length, 2, 'the server and the browser build');
+  assert.equal(wasm.length, 3, 'the server build and the two browser builds');
   for (const file of wasm) assert.ok(file.size > 10_000, `${file.path} is packed whole`);
   assert.ok(!packed.some((p) => p.startsWith('src/') || p.endsWith('.tgz')), 'no sources or tarballs');
 });

@@ -9,13 +9,13 @@ import { fileURLToPath } from 'node:url';
 
 const installed = fileURLToPath(new URL('../node_modules/govuk-one-login-tokens/', import.meta.url));
 
-/** The browser entry's .wasm, gzip -9: the budget of issue 21 (80 KB). */
+/** The browser entry's .wasm, gzip -9 (node:zlib level 9): the budget of issue 21 (80 KB). */
 const BUDGET_GZIP_BYTES = 80 * 1024;
 /**
  * What it weighs today, rounded up: it may only shrink. Lower it when a change makes the .wasm
  * smaller; a change that grows the .wasm past it fails here, in the same test run.
  */
-const CEILING_GZIP_BYTES = 0;
+const CEILING_GZIP_BYTES = 125_000;
 
 function gzipBytes(dir) {
   const wasm = readFileSync(`${installed}${dir}/govuk_one_login_tokens_bg.wasm`);
