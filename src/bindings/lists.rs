@@ -19,8 +19,8 @@ use crate::onelogin::{LevelOfConfidence, UserinfoClaim};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-#[cfg(feature = "js-full")]
 /// One check, as `checkList()` describes it.
+#[cfg(feature = "js-full")]
 #[derive(Serialize, tsify::Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckDescription {
@@ -31,8 +31,8 @@ pub struct CheckDescription {
     reads_content: bool,
 }
 
-#[cfg(feature = "js-full")]
 /// One input a check may need: the option that gives it, and what it is in words.
+#[cfg(feature = "js-full")]
 #[derive(Serialize, tsify::Tsify)]
 pub struct InputDescription {
     #[tsify(type = "CheckInput")]
@@ -40,8 +40,8 @@ pub struct InputDescription {
     label: &'static str,
 }
 
-#[cfg(feature = "js-full")]
 /// One userinfo claim: its short name and its URI.
+#[cfg(feature = "js-full")]
 #[derive(Serialize, tsify::Tsify)]
 pub struct UserinfoClaimDescription {
     #[tsify(type = "UserinfoClaim")]
@@ -49,8 +49,8 @@ pub struct UserinfoClaimDescription {
     uri: &'static str,
 }
 
-#[cfg(feature = "js-full")]
 /// Every list the core defines, as `lists()` hands them out.
+#[cfg(feature = "js-full")]
 #[derive(Serialize, tsify::Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct Lists {

@@ -139,10 +139,10 @@ fn over_cap(value: &JsValue, cap: usize) -> bool {
         .is_some_and(|s| s.length() as usize > cap)
 }
 
-#[cfg(feature = "js-full")]
 /// A string input from outside (a body, a callback, a document's text), refused by its cap
 /// before it is copied into wasm memory; the core checks the exact UTF-8 size again. `None`
 /// for a value that is not a string.
+#[cfg(feature = "js-full")]
 fn capped_string(
     value: &JsValue,
     cap: usize,
@@ -180,9 +180,9 @@ fn json_text(value: &JsValue, what: &'static str, code: ErrorCode) -> Result<Str
     ))
 }
 
-#[cfg(feature = "js-full")]
 /// `{ [name]: value }` as an own data property (`Object.fromEntries`), so a setter a polluted
 /// `Object.prototype` may have for `name` is never called.
+#[cfg(feature = "js-full")]
 fn holder(name: &str, value: &JsValue) -> JsResult<JsValue> {
     let entry = js_sys::Array::of2(&JsValue::from_str(name), value);
     Ok(Object::from_entries(&js_sys::Array::of1(&entry))?.into())
