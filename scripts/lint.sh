@@ -3,8 +3,9 @@
 #   all targets, all features   the tests, examples and benches; flow, js (src/bindings/) and
 #                               test-exports together;
 #   --lib, no default features  the core alone, as a Rust dependency without the flow;
-#   --lib, js without flow      the browser build's feature set (scripts/build.sh).
-# All three run natively: src/bindings/ compiles for the host too (wasm-bindgen's non-wasm stubs),
+#   --lib, js                   the browser entry's small module (scripts/build.sh);
+#   --lib, js-full without flow the full browser module (the inspector's).
+# All four run natively: src/bindings/ compiles for the host too (wasm-bindgen's non-wasm stubs),
 # and the crate's only wasm32-only lines are the tests' `use wasm_bindgen_test::wasm_bindgen_test
 # as test;`, which the wasm32 test run compiles. Checking the same code again for wasm32 re-checked
 # js-sys and the proc macros for a second target: two to four minutes of a fresh `make test` for
@@ -24,3 +25,6 @@ cargo clippy --quiet --lib --no-default-features -- -D warnings
 
 step "cargo clippy --lib --no-default-features --features js -- -D warnings  (the browser build's features)"
 cargo clippy --quiet --lib --no-default-features --features js -- -D warnings
+
+step "cargo clippy --lib --no-default-features --features js-full -- -D warnings  (the full browser build's features)"
+cargo clippy --quiet --lib --no-default-features --features js-full -- -D warnings

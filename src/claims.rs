@@ -74,8 +74,11 @@ pub fn check_clock_tolerance(seconds: f64) -> Result<f64> {
     } else {
         Err(Error::option(
             "clockTolerance",
+            // Whole seconds, formatted as an integer: `core::fmt`'s float formatting is 17 KB of
+            // the browser's .wasm.
             format!(
-            "\"clockTolerance\" must be a finite number of seconds from 0 to {MAX_CLOCK_TOLERANCE}"
+                "\"clockTolerance\" must be a finite number of seconds from 0 to {}",
+                MAX_CLOCK_TOLERANCE as u32
             ),
         ))
     }

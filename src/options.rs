@@ -786,7 +786,11 @@ fn milliseconds(name: &'static str, value: Option<f64>, min: f64, default: f64) 
         Some(n) if n.is_finite() && n >= min && n <= 1e12 => Ok(n),
         Some(_) => Err(Error::option(
             name,
-            format!("option \"{name}\" must be a finite number of milliseconds >= {min}"),
+            // `min` is a whole number of milliseconds (formatted as an integer: no float formatting).
+            format!(
+                "option \"{name}\" must be a finite number of milliseconds >= {}",
+                min as u64
+            ),
         )),
     }
 }

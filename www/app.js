@@ -10,7 +10,7 @@ import init, {
   pkceMatches,
   randomState,
   randomNonce,
-} from '/pkg/browser.js';
+} from '/pkg/browser-full.js';
 import { CLAIMS, HEADER, TIME_CLAIMS, relative, utc } from './claims.js';
 
 const $ = (id) => document.getElementById(id);

@@ -6,17 +6,23 @@
 //! Errors become `TokenError` instances made by `pkg/errors.js` (imported with `raw_module`,
 //! so every entry point shares one class identity).
 
+// Without `js-full` (the browser entry's build) the module exports decoding, key sets, the
+// verifiers and the limits only; every other export is in `js-full` (Cargo.toml).
+#[cfg(feature = "js-full")]
 mod client;
+#[cfg(feature = "js-full")]
 mod document_cache;
-#[cfg(feature = "flow")]
+#[cfg(all(feature = "flow", feature = "js-full"))]
 mod flow;
+#[cfg(feature = "js-full")]
 mod inspect;
 mod jose;
 mod lists;
 mod onelogin;
 mod options;
+#[cfg(feature = "js-full")]
 mod sessions;
-#[cfg(feature = "flow")]
+#[cfg(all(feature = "flow", feature = "js-full"))]
 mod signing;
 #[cfg(feature = "test-exports")]
 mod test_exports;
@@ -143,6 +149,7 @@ fn over_cap(value: &JsValue, cap: usize) -> bool {
 /// A string input from outside (a body, a callback, a document's text), refused by its cap
 /// before it is copied into wasm memory; the core checks the exact UTF-8 size again. `None`
 /// for a value that is not a string.
+#[cfg(feature = "js-full")]
 fn capped_string(
     value: &JsValue,
     cap: usize,
@@ -182,6 +189,7 @@ fn json_text(value: &JsValue, what: &'static str, code: ErrorCode) -> Result<Str
 
 /// `{ [name]: value }` as an own data property (`Object.fromEntries`), so a setter a polluted
 /// `Object.prototype` may have for `name` is never called.
+#[cfg(feature = "js-full")]
 fn holder(name: &str, value: &JsValue) -> JsResult<JsValue> {
     let entry = js_sys::Array::of2(&JsValue::from_str(name), value);
     Ok(Object::from_entries(&js_sys::Array::of1(&entry))?.into())

@@ -414,3 +414,10 @@ export async function usesExternalKeys(pair: CryptoKeyPair, kmsSign: (data: Uint
   void wrong;
   return [started.url, assertion, String(published.length), now, reason ?? ''];
 }
+// The full entry (`govuk-one-login-tokens/full`: the full browser build in browsers) has the main
+// entry's types; the browser entry's stand-ins for what it leaves out throw this code.
+import * as full from 'govuk-one-login-tokens/full';
+const fullInspect: typeof inspectToken = full.inspectToken;
+const fullVerify: typeof verifyJwt = full.verifyJwt;
+const fullEntryOnly: ErrorCode = 'ERR_FULL_ENTRY_ONLY';
+void [fullInspect, fullVerify, fullEntryOnly];
