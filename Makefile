@@ -21,7 +21,7 @@ build: setup
 test-hosts: setup build
 	@bash scripts/test-hosts.sh
 
-## lint: rustfmt check, clippy (native, all targets and features; wasm32 with the js feature)
+## lint: rustfmt check, clippy -D warnings on every feature set (all targets and features; the core alone; the browser build's js without flow)
 lint: setup
 	@bash scripts/lint.sh
 

@@ -292,7 +292,8 @@ if (workerdReady) {
 console.log('\nSizes as shipped (bytes; gzip = zlib level 9)');
 console.log(`  ${'file'.padEnd(50)} ${'raw'.padStart(9)} ${'gzip'.padStart(9)}  used by`);
 const sizeRows = [
-  ['wasm-browser/govuk_one_login_tokens_bg.wasm', path.join(PKG, 'wasm-browser', 'govuk_one_login_tokens_bg.wasm'), 'browsers (browser.js): no sign-in flow, no signing'],
+  ['wasm-browser/govuk_one_login_tokens_bg.wasm', path.join(PKG, 'wasm-browser', 'govuk_one_login_tokens_bg.wasm'), 'browsers (browser.js): decode, key sets, verifiers'],
+  ['wasm-browser-full/govuk_one_login_tokens_bg.wasm', path.join(PKG, 'wasm-browser-full', 'govuk_one_login_tokens_bg.wasm'), 'browsers (browser-full.js): no sign-in flow, no signing'],
   ['wasm/govuk_one_login_tokens_bg.wasm', path.join(PKG, 'wasm', 'govuk_one_login_tokens_bg.wasm'), 'edge (edge.js), other hosts (index.js)'],
   ['wasm/bytes.js (the .wasm, gzip + base64)', path.join(PKG, 'wasm', 'bytes.js'), 'Node, Bun, Deno (node.mjs)'],
   ['index.cjs (wrapper + glue + the .wasm)', path.join(PKG, 'index.cjs'), 'Node, Deno, Bun (require)'],

@@ -6,8 +6,6 @@
 // (on the WebCrypto path, each round reads it afresh), and the old instance is freed when the
 // next document replaces it.
 import {
-  ClientConfig,
-  clientConfigWithKey,
   clientStartSignIn,
   clientBeginCompletion,
   clientCheckUserinfoOptions,
@@ -20,44 +18,59 @@ import {
   checkAccessToken,
 } from './wasm/govuk_one_login_tokens.js';
 import { refuseOversizedLogoutBody, refuseOversizedCallback } from './limits.js';
-import { KeySet, DidDocument, SigningKey } from './classes.js';
+import { KeySet, DidDocument } from './classes.js';
 import { TokenError, invalidArgument, createTokenError } from './errors.js';
 import { fetchDocument } from './fetch.js';
 import { request, HttpFailure } from './http.js';
 import { MemoryStore } from './store.js';
+// doc-cache: the documents kept in the store (cacheDocuments)
+import { DocumentCache } from './document-cache.js';
 import { withAsyncSignatures } from './async-signatures.js';
 import { answering } from './host-crypto.js';
 // the sign-in/logout outcome messages (diagnostics.js)
 import { instrumentSignIn } from './diagnostics.js';
-
-/** Used when a document says nothing about caching (One Login sends max-age itself). */
-export const DEFAULT_MAX_AGE_SECONDS = 600;
-/** Longest we trust a document without asking again, whatever its max-age says. */
-export const MAX_MAX_AGE_SECONDS = 86_400;
+// signers: the key in any of its forms; a CryptoKeyPair's or a signer's signatures (client-keys.js)
+import { clientConfigOf, startSignInExternal, clientAssertionExternal, tokenRequestBodyExternal } from './client-keys.js';
 
 const argument = (option, message) => invalidArgument(option, message);
+/** signers: the adapters' synchronous check of sign-in options (one symbol across bundles). */
+export const PROBE_SIGN_IN = Symbol.for('govuk-one-login-tokens.probeSignIn');
 const CREATE = Symbol('OneLoginClient.create');
 
-/** One remote document (a JWKS or a DID document), parsed once and replaced on refresh. */
+/**
+ * One remote document (the discovery document, a JWKS or a DID document), parsed once and
+ * replaced on refresh. How long a copy stays fresh is the core's rule (`freshUntil`: its
+ * Cache-Control max-age, 10 minutes without one, at most a day, at least the cooldown).
+ * doc-cache: with a `cache` (cacheDocuments), a load first reads the copy another instance
+ * stored, and every fetched copy is stored; a refetch for an unknown key always fetches.
+ */
 class RemoteDocument {
   #url;
+  #kind;
   #what;
   #parse;
   #http;
   #clock;
   #cooldownMs;
+  #freshUntilOf;
+  #cache;
+  #checkStored;
   #value;
   #freshUntil = -Infinity;
   #lastFetchStarted = -Infinity;
   #inflight;
 
-  constructor({ url, what, parse, http, clock, cooldownMs }) {
+  constructor({ url, kind, what, parse, http, clock, cooldownMs, freshUntil, cache, checkStored }) {
     this.#url = url;
+    this.#kind = kind;
     this.#what = what;
     this.#parse = parse;
     this.#http = http;
     this.#clock = clock;
     this.#cooldownMs = cooldownMs;
+    this.#freshUntilOf = freshUntil;
+    this.#cache = cache;
+    this.#checkStored = checkStored;
   }
 
   get what() {
@@ -88,38 +101,65 @@ class RemoteDocument {
    * (then a flood of made-up kids costs nothing). Returns whether a fetch happened.
    */
   async refetchForUnknownKey() {
-    if (this.#inflight !== undefined) {
-      await this.#inflight;
-      return true;
-    }
+    // A load in flight that fetched is as new as a copy gets; one that read the store is not.
+    if (this.#inflight !== undefined && (await this.#inflight)) return true;
     if (this.#clock() - this.#lastFetchStarted < this.#cooldownMs) return false;
-    await this.#refresh();
+    await this.#refresh({ fromStore: false });
     return true;
   }
 
   /** For the sync verifiers, which cannot wait: start a refresh if one is due, ignore its outcome. */
   refreshInBackground({ unknownKey = false } = {}) {
     const due = unknownKey ? this.#clock() - this.#lastFetchStarted >= this.#cooldownMs : this.#stale;
-    if (due && this.#inflight === undefined) this.#refresh().catch(() => {});
+    if (due && this.#inflight === undefined) this.#refresh({ fromStore: !unknownKey }).catch(() => {});
   }
 
-  /** Exactly one fetch in flight: concurrent callers share its promise. */
-  #refresh() {
+  /**
+   * Exactly one load in flight: concurrent callers share its promise, which resolves to whether
+   * it fetched (rather than read the store).
+   */
+  #refresh({ fromStore = true } = {}) {
     if (this.#inflight === undefined) {
-      this.#lastFetchStarted = this.#clock();
-      this.#inflight = this.#load().finally(() => {
+      this.#inflight = this.#load(fromStore).finally(() => {
         this.#inflight = undefined;
       });
     }
     return this.#inflight;
   }
 
-  async #load() {
-    let parsed;
-    let maxAgeSeconds;
+  #replace(value, freshUntil) {
+    const previous = this.#value;
+    this.#value = value;
+    previous?.free();
+    this.#freshUntil = freshUntil;
+  }
+
+  /** A stored copy: parsed as a fetched one, then the core's further check of stored copies. */
+  #parseStored(text) {
+    const value = this.#parse(text);
     try {
-      const fetched = await fetchDocument(this.#url, { what: this.#what, ...this.#http });
-      maxAgeSeconds = fetched.maxAgeSeconds;
+      this.#checkStored?.(value);
+    } catch (error) {
+      value.free();
+      throw error;
+    }
+    return value;
+  }
+
+  async #load(fromStore) {
+    if (fromStore && this.#cache !== undefined) {
+      const stored = await this.#cache.read(this.#kind, (text) => this.#parseStored(text));
+      if (stored !== undefined) {
+        this.#replace(stored.value, stored.freshUntilMs);
+        return false;
+      }
+    }
+    // The cooldown counts fetches only: a copy read from the store may predate a rotation.
+    this.#lastFetchStarted = this.#clock();
+    let parsed;
+    let fetched;
+    try {
+      fetched = await fetchDocument(this.#url, { what: this.#what, ...this.#http });
       try {
         parsed = this.#parse(fetched.text);
       } catch (error) {
@@ -132,14 +172,14 @@ class RemoteDocument {
       // cooldown rather than on every verification.
       if (this.#value === undefined) throw error;
       this.#freshUntil = this.#clock() + this.#cooldownMs;
-      return;
+      return true;
     }
-    const previous = this.#value;
-    this.#value = parsed;
-    previous?.free();
-    const seconds = Math.min(maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS, MAX_MAX_AGE_SECONDS);
-    // no-store / max-age=0 would otherwise mean a fetch per verification.
-    this.#freshUntil = this.#clock() + Math.max(seconds * 1000, this.#cooldownMs);
+    const fetchedAt = this.#clock();
+    const freshUntil = this.#freshUntilOf(fetchedAt, fetched.maxAgeSeconds);
+    this.#replace(parsed, freshUntil);
+    // Awaited, so a serverless instance frozen after its response has stored it.
+    await this.#cache?.write(this.#kind, fetched.text, fetchedAt, freshUntil);
+    return true;
   }
 
   dispose() {
@@ -199,6 +239,7 @@ export class OneLoginClient {
   #cooldownMs;
   #http;
   #store;
+  #external; // signers: a key that signs outside the core (CryptoKeyPair, { publicJwk, sign })
 
   /** Use `OneLoginClient.create(...)`. */
   constructor(token, parts) {
@@ -209,12 +250,29 @@ export class OneLoginClient {
     this.#cooldownMs = parts.http.cooldownMs;
     this.#http = parts.http;
     this.#store = parts.store;
-    const common = { http: parts.http, clock: parts.clock, cooldownMs: parts.http.cooldownMs };
+    this.#external = parts.external;
     const config = parts.config;
-    this.#jwks = new RemoteDocument({ url: this.#endpoints.jwksUrl, what: 'JWKS', parse: (t) => new KeySet(t), ...common });
+    const common = {
+      http: parts.http,
+      clock: parts.clock,
+      cooldownMs: parts.http.cooldownMs,
+      // doc-cache: the core's freshness rule, and the store's copies when cacheDocuments is on
+      freshUntil: (fetchedAtMs, maxAgeSeconds) => config.documentFreshUntil(fetchedAtMs, maxAgeSeconds),
+      cache: parts.documentCache,
+    };
+    this.#jwks = new RemoteDocument({
+      url: this.#endpoints.jwksUrl,
+      kind: 'jwks',
+      what: 'JWKS',
+      parse: (t) => new KeySet(t),
+      checkStored: (keys) => config.checkStoredKeySet(keys),
+      ...common,
+    });
     this.#did = new RemoteDocument({
       url: this.#endpoints.didUrl,
+      kind: 'did',
       what: 'DID document',
+      checkStored: (did) => config.checkStoredDidDocument(did),
       // The document must be the environment's DID, not merely served from its URL.
       parse: (text) => {
         const did = new DidDocument(text);
@@ -230,6 +288,7 @@ export class OneLoginClient {
     });
     this.#discovery = new RemoteDocument({
       url: this.#endpoints.discoveryUrl,
+      kind: 'discovery',
       what: 'discovery document',
       parse: (text) => ({ ...config.parseDiscovery(text), free() {} }),
       ...common,
@@ -243,20 +302,8 @@ export class OneLoginClient {
    */
   static create(options) {
     if (options === null || typeof options !== 'object') throw argument('options', 'OneLoginClient.create options must be an object');
-    const privateKey = own(options, 'privateKey');
-    let key;
-    let config;
-    if (privateKey === undefined) {
-      config = new ClientConfig(options);
-    } else {
-      key = privateKey instanceof SigningKey ? privateKey : new SigningKey(privateKey);
-      try {
-        config = clientConfigWithKey(options, key);
-      } finally {
-        // The configuration holds its own copy of the key.
-        if (key !== privateKey) key.free();
-      }
-    }
+    // signers: a PEM, JWK, SigningKey, CryptoKeyPair or { publicJwk, sign } (client-keys.js)
+    const { config, external } = clientConfigOf(options);
     const fetchFn = own(options, 'fetch');
     const clock = own(options, 'clock');
     if (fetchFn !== undefined && typeof fetchFn !== 'function') throw argument('fetch', 'option "fetch" must be a function');
@@ -273,12 +320,24 @@ export class OneLoginClient {
       timeoutMs: settings.timeoutMs,
       cooldownMs: settings.cooldownMs,
     };
+    // doc-cache: documents shared through the store only when asked for (cacheDocuments).
+    let documentCache;
+    if (settings.cacheDocuments) {
+      if (!['getDocument', 'putDocument'].every((method) => typeof store[method] === 'function')) {
+        throw argument('cacheDocuments', 'option "cacheDocuments" needs a store with getDocument(key) and putDocument(key, record, ttlSeconds) (MemoryStore, RedisStore)');
+      }
+      // The browser build has no records: a page shares no store with other instances.
+      if (typeof config.readDocumentRecord !== 'function') throw argument('cacheDocuments', 'option "cacheDocuments" is for servers: this build (the browser\'s) has no document cache');
+      documentCache = new DocumentCache({ store, config, clock: clock ?? Date.now, timeoutMs: settings.timeoutMs });
+    }
     return new OneLoginClient(CREATE, {
       config,
+      external,
       endpoints: Object.freeze(config.endpoints),
       http,
       clock: clock ?? Date.now,
       store,
+      documentCache,
     });
   }
 
@@ -388,6 +447,8 @@ export class OneLoginClient {
 
   /** A client assertion for the token endpoint: `{ alg?, now?, lifetime?, jti?, kid?, audience? }`. */
   clientAssertion(params) {
+    // signers: an external key's assertion is asynchronous (the signature is)
+    if (this.#external !== undefined) return clientAssertionExternal(this.#config, this.#external, params, this.#now(), this.#http.timeoutMs);
     return clientAssertion(this.#config, params, this.#now());
   }
 
@@ -404,7 +465,18 @@ export class OneLoginClient {
    * `{ redirectUri, vtr, scope, claims, uiLocales, prompt, maxAge, idTokenHint, responseMode,
    * requestObject }`.
    */
+  /**
+   * signers: the transaction a sign-in with `options` would keep, synchronously for every key (an
+   * external key's without a request object): the Express adapter checks its options at start-up.
+   */
+  [PROBE_SIGN_IN](options) {
+    const unsigned = this.#external === undefined || options === null || typeof options !== 'object' ? options : { ...options, requestObject: false };
+    return clientStartSignIn(this.#config, unsigned, this.#now()).transaction;
+  }
+
   startSignIn(options) {
+    // signers: with a CryptoKeyPair or a signer, a promise (the request object's signature is)
+    if (this.#external !== undefined) return startSignInExternal(this.#config, this.#external, options, this.#now(), this.#http.timeoutMs);
     return clientStartSignIn(this.#config, options, this.#now());
   }
 
@@ -414,6 +486,7 @@ export class OneLoginClient {
    * `additionalPublicKeys`. Async, so a key held elsewhere can answer later.
    */
   async publicJwks() {
+    await this.#external?.ready; // signers: a CryptoKeyPair's public key, exported
     return clientPublicJwks(this.#config);
   }
 
@@ -442,7 +515,11 @@ export class OneLoginClient {
 
   /** The token step of a completion: `{ claims, idToken, accessToken, expiresIn }`. */
   async #exchange(completion, code) {
-    const body = completion.tokenRequestBody(this.#config, code);
+    // signers: an external key's assertion, its signature checked by the core before anything is sent
+    const body =
+      this.#external === undefined
+        ? completion.tokenRequestBody(this.#config, code)
+        : await tokenRequestBodyExternal(completion, this.#config, this.#external, code, this.#http.timeoutMs);
     // The discovery document is read (and its issuer checked) before a code is sent anywhere.
     await this.#discovery.ensureFresh();
     const response = await this.#send(

@@ -9,6 +9,11 @@
 //   govuk-one-login-tokens:sign-in  one message per sign-in step and logout (OneLoginClient):
 //                                   { operation, outcome: 'ok' | 'error', durationMs, code?,
 //                                   reason?, requestObject?, identity? }
+//   govuk-one-login-tokens:documents one message per document-cache read or write (a client
+//                                   with cacheDocuments): { operation: 'read' | 'write',
+//                                   document: 'discovery' | 'jwks' | 'did', outcome: 'hit' |
+//                                   'miss' | 'refused' | 'error' (read), 'ok' | 'error' (write),
+//                                   durationMs, reason?, code?, errorCode? }
 //
 // Messages are built only when someone subscribes (channel.hasSubscribers), and carry no token,
 // code, assertion, secret, key, state, nonce or sub: the URL is origin and path only, and an
@@ -17,12 +22,13 @@
 /** The channel names, for `diagnostics_channel.subscribe(name, listener)`. */
 export const HTTP_CHANNEL = 'govuk-one-login-tokens:http';
 export const SIGN_IN_CHANNEL = 'govuk-one-login-tokens:sign-in';
+export const DOCUMENTS_CHANNEL = 'govuk-one-login-tokens:documents';
 
 let channels;
 
 /** Called once by the Node entries with `diagnostics_channel.channel` (Node, Deno, Bun). */
 export function setDiagnosticsChannel(channelOf) {
-  channels = { http: channelOf(HTTP_CHANNEL), signIn: channelOf(SIGN_IN_CHANNEL) };
+  channels = { http: channelOf(HTTP_CHANNEL), signIn: channelOf(SIGN_IN_CHANNEL), documents: channelOf(DOCUMENTS_CHANNEL) };
 }
 
 const now = () => (typeof performance === 'object' && typeof performance.now === 'function' ? performance.now() : Date.now());
@@ -45,6 +51,26 @@ export function publishHttp(started, { method, url, status, failure }) {
     if (typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code)) message.errorCode = code;
   }
   channels.http.publish(message);
+}
+
+/** A start time when the documents channel has subscribers, else undefined. */
+export function documentsStarted() {
+  return channels?.documents.hasSubscribers ? now() : undefined;
+}
+
+/**
+ * Publish one document-cache read or write: `fields` are names and outcomes only (never a
+ * document, key, URL or a store's error message); a store's failure adds its error code when it
+ * has one that looks like one (ECONNREFUSED).
+ */
+export function publishDocument(started, fields, failure) {
+  if (started === undefined || !channels?.documents.hasSubscribers) return;
+  const message = { ...fields, durationMs: elapsed(started) };
+  if (failure !== undefined) {
+    const code = failure?.code ?? failure?.cause?.code;
+    if (typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code)) message.errorCode = code;
+  }
+  channels.documents.publish(message);
 }
 
 /** The outcome of an error as it may be published: its stable code and reason only. */

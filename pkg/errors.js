@@ -15,7 +15,10 @@ export class TokenError extends Error {
    * @param {string} code stable machine-readable code, e.g. `'ERR_JWT_EXPIRED'`
    * @param {string} message short fixed English sentence (never contains a token, key or secret)
    * @param {{ claim?: string, reason?: string, option?: string, error?: string,
-   *   errorDescription?: string, status?: number, cause?: unknown }} [details]
+   *   errorDescription?: string, status?: number, cause?: unknown }} [details] `reason`: why a
+   *   claim failed (`ClaimFailureReason`), how an OAuth exchange failed, or (`ERR_SIGNER_FAILED`)
+   *   how the client's external signer failed: `threw`, `timeout`, `not_bytes`, `wrong_length`,
+   *   `bad_signature` (`SignerFailureReason`, defined in src/error.rs)
    */
   constructor(code, message, details) {
     // `?? {}`: a default parameter would not cover an explicit null.

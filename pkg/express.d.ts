@@ -1,6 +1,6 @@
 // govuk-one-login-tokens/express: routes and route protection for Express (Node only).
 // Typed without @types/express: a handler is what app.use() and app.get() accept.
-import type { Identity, OneLoginClient, PostalAddress, Passport, DrivingPermit, SignInOptions } from './index.js';
+import type { ClientSigning, Identity, OneLoginClient, PostalAddress, Passport, DrivingPermit, SignInOptions } from './index.js';
 
 /** An Express middleware (a Router is one too). */
 export type RequestHandler = (req: any, res: any, next: (error?: unknown) => void) => unknown;
@@ -64,7 +64,7 @@ export interface OneLoginExpress {
 }
 
 /** @throws {TokenError} `ERR_INVALID_ARGUMENT` for unusable options (unknown members are named). */
-export function oneLoginExpress(client: OneLoginClient, options?: OneLoginExpressOptions): OneLoginExpress;
+export function oneLoginExpress(client: OneLoginClient<ClientSigning>, options?: OneLoginExpressOptions): OneLoginExpress;
 
 declare global {
   namespace Express {

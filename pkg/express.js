@@ -14,6 +14,9 @@ import './node.mjs';
 import { safeReturnTo, meetsRequirement, resolveExpressOptions } from './wasm/govuk_one_login_tokens.js';
 import { invalidArgument } from './errors.js';
 
+/** signers: OneLoginClient's synchronous check of sign-in options (client.js; a global symbol). */
+const PROBE_SIGN_IN = Symbol.for('govuk-one-login-tokens.probeSignIn');
+
 /** How long a sign-in may stay in flight, milliseconds (the transaction is dropped after). */
 export const SIGN_IN_EXPIRY_MS = 10 * 60 * 1000;
 /** How many sign-ins may be in flight in one session (tabs); the oldest goes first. */
@@ -90,14 +93,15 @@ export function oneLoginExpress(client, options) {
   const resolved = resolveExpressOptions(options);
   const signInOptions = options?.signInOptions ?? { scope: ['openid', 'email'] };
   // One sign-in now: refuses unusable signInOptions at start-up, and names the callback's path.
-  const { transaction: probe } = client.startSignIn(signInOptions);
+  // (signers: without a request object, so also synchronously for a CryptoKeyPair or a signer.)
+  const probe = typeof client[PROBE_SIGN_IN] === 'function' ? client[PROBE_SIGN_IN](signInOptions) : client.startSignIn(signInOptions).transaction;
   const paths = { ...resolved.paths, callback: resolved.paths.callback ?? new URL(probe.redirectUri).pathname };
   const journey = resolved.inPersonReturn;
 
   /** Start a sign-in: keep its transaction (by state, a few at most, 10 minutes), then redirect. */
   async function beginSignIn(req, res, { returnTo, signIn = signInOptions, requirement = {}, next: then }) {
     const session = sessionOf(req);
-    const { url, transaction } = client.startSignIn(signIn);
+    const { url, transaction } = await client.startSignIn(signIn); // signers: a promise for an external key
     const now = Date.now();
     const live = Object.entries(session[SIGN_INS] ?? {})
       .filter(([, entry]) => now - entry.startedAt < SIGN_IN_EXPIRY_MS)

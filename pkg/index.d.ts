@@ -15,7 +15,7 @@ import type {
   ClaimFailureReason, CoreIdentityResult, DidDocument, DidDocumentJson,
   DiscoveryDocument, EnvironmentInput, ErrorCode, IdTokenClaims, Jwks, JwtPayload,
   KeySet, LogoutTokenClaims, LogoutUrlOptions, PrivateJwk, PublicJwk, SignInIdentity, SignInOptions,
-  SignInTransaction, SigningAlgorithm, SigningKey, UserinfoViews,
+  SignInTransaction, SigningAlgorithm, SigningKey, SignerFailureReason, UserinfoViews,
 } from './wasm/govuk_one_login_tokens.js';
 import type * as Generated from './wasm/govuk_one_login_tokens.js';
 
@@ -52,8 +52,11 @@ export interface ArgumentTokenError extends TokenErrorBase { readonly code: 'ERR
 /** An OAuth endpoint refused: what it said, and the HTTP status where there was one. */
 export interface OAuthTokenError extends TokenErrorBase { readonly code: OAuthCode; readonly error?: string; readonly errorDescription?: string; readonly status?: number; readonly reason?: string; }
 
+/** The client's CryptoKeyPair or signer did not sign (nothing was sent): `reason` says how; `cause` is what a signer threw. */
+export interface SignerTokenError extends TokenErrorBase { readonly code: 'ERR_SIGNER_FAILED'; readonly reason: SignerFailureReason; readonly cause?: unknown; }
+
 /** Every other failure: the code says it all. */
-export interface OtherTokenError extends TokenErrorBase { readonly code: Exclude<ErrorCode, ClaimCode | OAuthCode | 'ERR_INVALID_ARGUMENT'>; }
+export interface OtherTokenError extends TokenErrorBase { readonly code: Exclude<ErrorCode, ClaimCode | OAuthCode | 'ERR_INVALID_ARGUMENT' | 'ERR_SIGNER_FAILED'>; }
 
 /**
  * The one error this package throws, discriminated on `code`:
@@ -67,7 +70,7 @@ export interface OtherTokenError extends TokenErrorBase { readonly code: Exclude
  * }
  * ```
  */
-export type TokenError = ClaimTokenError | ArgumentTokenError | OAuthTokenError | OtherTokenError;
+export type TokenError = ClaimTokenError | ArgumentTokenError | OAuthTokenError | SignerTokenError | OtherTokenError;
 
 /** The details a {@link TokenError} may carry beside its code and message. */
 export interface TokenErrorDetails {
@@ -108,6 +111,30 @@ export type JwksInput = KeySet | Jwks | string;
 export type DidDocumentInput = DidDocument | DidDocumentJson | string;
 /** A private key: a parsed {@link SigningKey}, a PKCS#8 PEM, or an RSA private JWK. */
 export type SigningKeyInput = SigningKey | string | PrivateJwk;
+
+/**
+ * A key that signs outside this package (a KMS, an HSM): its public RSA JWK, and `sign`, which
+ * returns the raw RSA signature of `data` (the modulus length; not base64, not DER) with the
+ * client's `clientAssertionAlg`. The signature is checked under `publicJwk` before anything is sent.
+ */
+export interface ExternalSigner {
+  /** The public RSA JWK (`kty`, `n`, `e`; a `kid` of its own is published; an `alg` must be `clientAssertionAlg`). */
+  publicJwk: JsonWebKey | { kty: 'RSA'; n: string; e: string; kid?: string; alg?: SigningAlgorithm };
+  sign(data: Uint8Array): Promise<Uint8Array | ArrayBuffer> | Uint8Array | ArrayBuffer;
+}
+
+/** A key held outside the package: a WebCrypto `CryptoKeyPair` (RSA; the private key may be non-extractable) or an {@link ExternalSigner}. */
+export type ExternalKeyInput = CryptoKeyPair | ExternalSigner;
+
+/** `OneLoginClient.create`'s `privateKey`: held by the package, or signing outside it. */
+export type PrivateKeyInput = SigningKeyInput | ExternalKeyInput;
+
+/** How a client signs: `'async'` for a key held outside (then `startSignIn` and `clientAssertion` return promises). */
+export type ClientSigning = 'sync' | 'async';
+/** The {@link ClientSigning} of a `privateKey` type: `'async'` exactly when it is a CryptoKeyPair or a signer. */
+export type SigningOf<K> = [NonNullable<K>] extends [never] ? 'sync' : [NonNullable<K>] extends [ExternalKeyInput] ? 'async' : 'sync';
+/** `T`, or a promise of it for a client whose key is held outside. */
+export type Signed<S extends ClientSigning, T> = S extends 'async' ? Promise<T> : T;
 
 /** The expected issuer comes from an environment or is given. */
 export type IssuerOption = { environment: EnvironmentInput; issuer?: string } | { issuer: string; environment?: EnvironmentInput };
@@ -257,11 +284,15 @@ export type OneLoginClientOptions = Omit<Generated.OneLoginClientOptions, 'envir
   /** `"integration"`, `"production"`, or a custom environment (its endpoints go in here). */
   environment: EnvironmentInput;
   clientId: string;
-  /** `private_key_jwt`: a PKCS#8 PEM, an RSA private JWK, or a {@link SigningKey}. */
-  privateKey?: SigningKeyInput;
+  /**
+   * `private_key_jwt`: a PKCS#8 PEM, an RSA private JWK, or a {@link SigningKey}; or a key held
+   * outside: a WebCrypto `CryptoKeyPair` or an {@link ExternalSigner} (then `startSignIn` and
+   * `clientAssertion` return promises, and a failing signer is `ERR_SIGNER_FAILED`).
+   */
+  privateKey?: PrivateKeyInput;
   clientAssertionAlg?: SigningAlgorithm;
   clientAssertionAudience?: 'tokenUrl' | 'issuer';
-  /** Logout-token `jti`s and ended sessions. Default: one {@link MemoryStore} per client. */
+  /** Logout-token `jti`s and ended sessions (and One Login's documents with `cacheDocuments`). Default: one {@link MemoryStore} per client. */
   store?: Store;
   /** The fetch to use. Default: the global `fetch`. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
@@ -292,10 +323,10 @@ export type CompleteSignInOptions = Generated.CompleteSignInOptions;
  * const claims = await oneLogin.verifyIdToken(idToken, { nonce, accessToken });
  * ```
  */
-export class OneLoginClient {
+export class OneLoginClient<S extends ClientSigning = 'sync'> {
   private constructor();
-  /** @throws {TokenError} `ERR_INVALID_ARGUMENT` for invalid options or a URL that is not https/loopback. */
-  static create(options: OneLoginClientOptions): OneLoginClient;
+  /** @throws {TokenError} `ERR_INVALID_ARGUMENT` for invalid options (a CryptoKeyPair or signer that cannot sign for `clientAssertionAlg`) or a URL that is not https/loopback. */
+  static create<O extends OneLoginClientOptions>(options: O): OneLoginClient<SigningOf<O['privateKey']>>;
   readonly clientId: string;
   readonly endpoints: OneLoginClientEndpoints;
   /** Fetch the JWKS and the DID document now, so the sync verifiers work. */
@@ -311,18 +342,19 @@ export class OneLoginClient {
   /** {@link buildAuthorizationUrl} with this client's ID and authorize URL. */
   authorizationUrl(params: Omit<AuthorizationUrlOptions, 'clientId' | 'environment' | 'authorizeUrl'>): string;
   /** {@link signClientAssertion} with this client's ID, key and token URL as the default audience. */
-  clientAssertion(params?: Omit<Generated.SignClientAssertionOptions, 'clientId' | 'privateKey' | 'environment'>): string;
+  clientAssertion(params?: Omit<Generated.SignClientAssertionOptions, 'clientId' | 'privateKey' | 'environment'>): Signed<S, string>;
   /** Free the cached documents; the next verification fetches again. */
   dispose(): void;
   /** The JWKS to publish at your JWKS URL: the signing key's public JWK, then `additionalPublicKeys`. */
   publicJwks(): Promise<{ keys: PublicJwk[] }>;
-  /** A new sign-in: redirect to `url`, keep `transaction`. @throws {TokenError} `ERR_INVALID_ARGUMENT` */
-  startSignIn(options?: SignInOptions): { url: string; transaction: SignInTransaction };
+  /** A new sign-in: redirect to `url`, keep `transaction`. @throws {TokenError} `ERR_INVALID_ARGUMENT`, `ERR_SIGNER_FAILED` (a key held outside) */
+  startSignIn(options?: SignInOptions): Signed<S, { url: string; transaction: SignInTransaction }>;
   /**
    * The callback (URL, path and query, `URL`, `URLSearchParams` or its parameters), checked
    * against the transaction, then the token exchange, userinfo and core identity.
    * @throws {TokenError} `ERR_OAUTH_STATE_MISMATCH`, `ERR_OAUTH_AUTHORIZATION_ERROR`,
-   *   `ERR_OAUTH_TOKEN_ERROR`, `ERR_OAUTH_USERINFO_ERROR`, and the token verifiers' codes.
+   *   `ERR_OAUTH_TOKEN_ERROR`, `ERR_OAUTH_USERINFO_ERROR`, `ERR_SIGNER_FAILED` (a key held
+   *   outside, before the token request is sent), and the token verifiers' codes.
    */
   completeSignIn(callback: CallbackInput, transaction: SignInTransaction | null | undefined, options?: CompleteSignInOptions): Promise<SignInResult>;
   exchangeCode(code: string, transaction: SignInTransaction, options?: CompleteSignInOptions): Promise<SignInTokens>;
@@ -353,15 +385,25 @@ export interface Store {
   recordSignOut(sub: string, atSeconds: number, ttlSeconds: number): Promise<boolean>;
   /** The latest recorded sign-out of `sub`, or null. */
   signedOutAt(sub: string): Promise<number | null>;
+  /** `cacheDocuments`: the document record filed under `key` (text the client wrote and checks strictly on reading), or null. */
+  getDocument?(key: string): Promise<string | null>;
+  /** `cacheDocuments`: file `record` under `key` for `ttlSeconds`, replacing any. */
+  putDocument?(key: string, record: string, ttlSeconds: number): Promise<void>;
+}
+
+/** A {@link Store} that can also keep One Login's documents, for `cacheDocuments: true`. */
+export interface DocumentStore extends Store {
+  getDocument(key: string): Promise<string | null>;
+  putDocument(key: string, record: string, ttlSeconds: number): Promise<void>;
 }
 
 /** In-process and expiring (jtis bounded by `maxEntries`): right for one instance only. */
-export class MemoryStore implements Store { constructor(options?: { maxEntries?: number; clock?: () => number }); readonly size: number }
-export interface MemoryStore extends Store {}
+export class MemoryStore implements DocumentStore { constructor(options?: { maxEntries?: number; clock?: () => number }); readonly size: number }
+export interface MemoryStore extends DocumentStore {}
 
-/** Shared by every instance of a service through Redis (node-redis 4+ or ioredis): `SET NX EX` and one Lua script, atomic. */
-export class RedisStore implements Store { constructor(client: unknown, options?: { prefix?: string }) }
-export interface RedisStore extends Store {}
+/** Shared by every instance of a service through Redis (node-redis 4+ or ioredis): `SET NX EX` and one Lua script, atomic; documents with `SET EX`. */
+export class RedisStore implements DocumentStore { constructor(client: unknown, options?: { prefix?: string }) }
+export interface RedisStore extends DocumentStore {}
 
 /** An authorization callback: the URL (or path and query), its query, or its parameters. */
 type CallbackInput = string | URL | URLSearchParams | { code?: string; state?: string; error?: string; error_description?: string };

@@ -1,8 +1,10 @@
 // govuk-one-login-tokens: ESM entry for bundlers and hosts without a more specific condition. The
 // other hosts have their own entry points, chosen by export conditions in package.json:
-//   browser.js            browsers ("browser" condition, the inspector, import maps): this file and
-//                         the wrapper bundled against the browser build (pkg/wasm-browser/), which
-//                         leaves out the sign-in flow and signing (scripts/bundle-entries.mjs)
+//   browser.js            browsers ("browser" condition, import maps): this file and the wrapper
+//                         bundled against the small browser build (pkg/wasm-browser/: decoding, key
+//                         sets and the verifiers; scripts/bundle-entries.mjs)
+//   browser-full.js       browsers, `govuk-one-login-tokens/full` (the inspector): the same against the
+//                         full browser build (pkg/wasm-browser-full/), without the sign-in flow and signing
 // The rest register a synchronous way to load the same .wasm (see ready.js) and re-export this file:
 //   node.mjs / index.cjs  Node, Bun, Deno: the .wasm bytes embedded in JS (wasm/bytes.js), no file
 //                         read; both are bundles (src/node.mjs, src/cjs.js) of node-setup.js and this file

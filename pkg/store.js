@@ -5,6 +5,13 @@
 //   await store.recordSignOut(sub, at, ttl)       // ended sessions: keep the LATEST sign-out
 //   await store.signedOutAt(sub)                  // time of `sub` (seconds), or null
 //
+// and, for a client created with `cacheDocuments: true`, One Login's documents:
+//
+//   await store.getDocument(key)                  // the record filed under key, or null
+//   await store.putDocument(key, record, ttl)     // file it for ttl seconds (replacing any)
+//
+// A document record is opaque text to a store: the client writes it, and reads it back as
+// strictly as a fetched document (src/onelogin/document_cache.rs).
 // A store only stores, each operation atomically; what the times mean (is a session ended?) is
 // decided in the core (`isSignedOut`, src/onelogin/sessions.rs). Arguments: a non-empty id (jti
 // or sub) of at most MAX_ID_LENGTH characters, times in seconds since the epoch (finite, >= 0),
@@ -28,11 +35,27 @@ function checkTtl(method, ttlSeconds) {
   return Math.ceil(ttlSeconds);
 }
 
+/** A document key is the document's kind and URL (the client's own, never from outside). */
+export const MAX_DOCUMENT_KEY_LENGTH = 16 * 1024;
+
+function checkDocumentKey(method, key) {
+  if (typeof key !== 'string' || key === '' || key.length > MAX_DOCUMENT_KEY_LENGTH) {
+    throw invalidArgument('key', `${method}: key must be a non-empty string of at most ${MAX_DOCUMENT_KEY_LENGTH} characters`);
+  }
+}
+
+function checkRecord(method, record) {
+  if (typeof record !== 'string' || record === '') throw invalidArgument('record', `${method}: record must be a non-empty string`);
+}
+
 function checkTime(method, atSeconds) {
   if (typeof atSeconds !== 'number' || !Number.isFinite(atSeconds) || atSeconds < 0) {
     throw invalidArgument('atSeconds', `${method}: atSeconds must be a finite number of seconds since the epoch, >= 0`);
   }
 }
+
+/** The document records a MemoryStore holds at once (the oldest goes first). */
+const MAX_MEMORY_DOCUMENTS = 64;
 
 /**
  * An in-process store: Maps of jti -> expiry and sub -> latest sign-out, expiring.
@@ -49,6 +72,8 @@ export class MemoryStore {
   #jtis = new Map();
   /** sub -> { at (seconds), until (clock milliseconds) }, re-inserted on update: oldest first. */
   #signOuts = new Map();
+  /** document key -> { record, until (clock milliseconds) }: a few per environment. */
+  #documents = new Map();
   #maxEntries;
   #clock;
 
@@ -118,6 +143,27 @@ export class MemoryStore {
     return this.#live(sub, this.#clock())?.at ?? null;
   }
 
+  /** @returns {Promise<string | null>} the document record filed under `key`, until it expires. */
+  async getDocument(key) {
+    checkDocumentKey('getDocument', key);
+    const held = this.#documents.get(key);
+    if (held === undefined) return null;
+    if (held.until > this.#clock()) return held.record;
+    this.#documents.delete(key);
+    return null;
+  }
+
+  /** File a document record under `key` for `ttlSeconds`, replacing any. */
+  async putDocument(key, record, ttlSeconds) {
+    checkDocumentKey('putDocument', key);
+    checkRecord('putDocument', record);
+    const ttl = checkTtl('putDocument', ttlSeconds);
+    this.#documents.delete(key);
+    // Three documents per environment: the bound only stops a misuse growing without end.
+    while (this.#documents.size >= MAX_MEMORY_DOCUMENTS) this.#documents.delete(this.#documents.keys().next().value);
+    this.#documents.set(key, { record, until: this.#clock() + ttl * 1000 });
+  }
+
   #live(sub, now) {
     const record = this.#signOuts.get(sub);
     return record !== undefined && record.until > now ? record : undefined;
@@ -148,10 +194,12 @@ return 1`;
  * caller. Fails closed: any Redis error (down, timeout, refused) rejects; it never answers
  * "first time" or "not signed out" on error. Bound how long a command may wait with the client's
  * own settings (ioredis `commandTimeout`, node-redis `disableOfflineQueue` / socket timeouts).
- * Keys: `${prefix}logout-jti:<sha256>` and `${prefix}signed-out:<sha256>`.
+ * Keys: `${prefix}logout-jti:<sha256>` and `${prefix}signed-out:<sha256>`; document records
+ * (`cacheDocuments`) under `${prefix}document:<sha256 of kind and URL>` with `SET EX`.
  */
 export class RedisStore {
   #setNx;
+  #setEx;
   #eval;
   #get;
   #prefix;
@@ -169,9 +217,11 @@ export class RedisStore {
     // clusters) a string status. Both have an `options` object, so that cannot tell them apart.
     if (typeof client.isOpen === 'boolean' || typeof client.isReady === 'boolean') {
       this.#setNx = (key, ttl) => client.set(key, '1', { NX: true, EX: ttl });
+      this.#setEx = (key, value, ttl) => client.set(key, value, { EX: ttl });
       this.#eval = (script, keys, args) => client.eval(script, { keys, arguments: args });
     } else if (typeof client.status === 'string') {
       this.#setNx = (key, ttl) => client.set(key, '1', 'EX', ttl, 'NX');
+      this.#setEx = (key, value, ttl) => client.set(key, value, 'EX', ttl);
       this.#eval = (script, keys, args) => client.eval(script, keys.length, ...keys, ...args);
     } else {
       throw invalidArgument('client', 'RedisStore: pass a node-redis (v4+) or ioredis client');
@@ -215,5 +265,20 @@ export class RedisStore {
     // Not a time: refuse rather than answer "not signed out".
     if (typeof reply !== 'string' || reply === '' || !Number.isFinite(at)) throw new Error('RedisStore: the sign-out record is not a time');
     return at;
+  }
+
+  /** @returns {Promise<string | null>} the document record filed under `key`, or null. */
+  async getDocument(key) {
+    checkDocumentKey('getDocument', key);
+    return this.#get(await hashedKey(this.#prefix, 'document:', key));
+  }
+
+  /** File a document record under `key` for `ttlSeconds` (`SET EX`), replacing any. */
+  async putDocument(key, record, ttlSeconds) {
+    checkDocumentKey('putDocument', key);
+    checkRecord('putDocument', record);
+    const ttl = checkTtl('putDocument', ttlSeconds);
+    const reply = await this.#setEx(await hashedKey(this.#prefix, 'document:', key), record, ttl);
+    if (reply !== 'OK') throw new Error('RedisStore: unexpected reply to SET EX');
   }
 }

@@ -10,15 +10,20 @@ cd "$ROOT"
 # Override: WASM_OPT_FLAGS=-O.
 WASM_OPT_FLAGS="${WASM_OPT_FLAGS:--O3}"
 
-# Two builds of the crate go into the package:
-#   pkg/wasm/          every export (features js, flow): Node, Deno, Bun, Workers and edge entries;
-#   pkg/wasm-browser/  without the sign-in flow and signing (feature js only): the browser entry
-#                      (pkg/browser.js), which is all a page downloads.
+# Three builds of the crate go into the package:
+#   pkg/wasm/               every export (features js-full, flow): Node, Deno, Bun, Workers and edge entries;
+#   pkg/wasm-browser/       decoding, key sets and the three One Login verifiers, every check
+#                           included (feature js only): the browser entry (pkg/browser.js), which is
+#                           all a page that verifies tokens downloads (its gzip budget:
+#                           tests/package/size.test.mjs);
+#   pkg/wasm-browser-full/  every export but the sign-in flow and signing (feature js-full): the
+#                           full browser entry (pkg/browser-full.js, `govuk-one-login-tokens/full`),
+#                           the inspector page's.
 # WASM_FEATURES, WASM_OUT and WASM_ONLY=1 build one variant of the glue and .wasm alone (the
 # browser build below; scripts/build-test-variant.sh: the test-only exports), in its own
 # CARGO_TARGET_DIR: cargo names a cdylib without a hash, so two feature sets in one target dir
 # overwrite each other and rebuild. WASM_EMBED=0 skips wasm/bytes.js (only the Node entries use it).
-FEATURES="${WASM_FEATURES:-js,flow}"
+FEATURES="${WASM_FEATURES:-js-full,flow}"
 EMBED="${WASM_EMBED:-1}"
 CARGO_WASM="${CARGO_TARGET_DIR:-target}/$WASM_TARGET/release/$CRATE_FILE.wasm"
 OUT="${WASM_OUT:-pkg/wasm}"
@@ -61,13 +66,16 @@ fi
 # opt-level "s" for the browser build, with the signature arithmetic's crates kept at 3 (Cargo.toml):
 # 12% less gzip than opt-level 3 for 1-4% on the synchronous verifiers; "z" saved 4% more but cost
 # 10-16% there and 46% on decodeJwt (measured side by side, one Node process).
-step "the browser build (no flow feature, opt-level s) -> pkg/wasm-browser/"
+step "the browser build (verify and decode only, opt-level s) -> pkg/wasm-browser/"
 CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/browser" CARGO_PROFILE_RELEASE_OPT_LEVEL=s \
     WASM_FEATURES=js WASM_OUT=pkg/wasm-browser WASM_ONLY=1 WASM_EMBED=0 bash "${BASH_SOURCE[0]}"
+step "the full browser build (no flow feature, opt-level s) -> pkg/wasm-browser-full/"
+CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/browser-full" CARGO_PROFILE_RELEASE_OPT_LEVEL=s \
+    WASM_FEATURES=js-full WASM_OUT=pkg/wasm-browser-full WASM_ONLY=1 WASM_EMBED=0 bash "${BASH_SOURCE[0]}"
 
-# The bundled ESM entries: pkg/node.mjs (one file for Node, Bun and Deno to import) and pkg/browser.js
-# (against the browser build's glue, with a stand-in throwing ERR_SERVER_ONLY for each server-only export).
-step "scripts/bundle-entries.mjs -> pkg/node.mjs, pkg/browser.js"
+# The bundled ESM entries: pkg/node.mjs (one file for Node, Bun and Deno to import), pkg/browser.js and
+# pkg/browser-full.js (against the browser builds' glue, with stand-ins for what each build leaves out).
+step "scripts/bundle-entries.mjs -> pkg/node.mjs, pkg/browser.js, pkg/browser-full.js"
 node scripts/bundle-entries.mjs
 
 # CommonJS entry for require() in Node >= 18: bundles the web glue, errors.js, index.js and the
@@ -86,6 +94,6 @@ step "esbuild pkg/src/cjs.js -> pkg/index.cjs"
 step "govuk-frontend CSS -> www/vendor/"
 node scripts/vendor-css.mjs
 
-for wasm in "$BG" pkg/wasm-browser/${CRATE_FILE}_bg.wasm; do
+for wasm in "$BG" pkg/wasm-browser/${CRATE_FILE}_bg.wasm pkg/wasm-browser-full/${CRATE_FILE}_bg.wasm; do
     step "done: $wasm  raw $(wc -c <"$wasm") bytes, gzip -9 $(gzip -9 -c "$wasm" | wc -c) bytes"
 done

@@ -1,20 +1,25 @@
-// The bundled ESM entries of pkg/, made by esbuild after both builds of the .wasm (scripts/build.sh):
+// The bundled ESM entries of pkg/, made by esbuild after every build of the .wasm (scripts/build.sh):
 //
-//   pkg/node.mjs     Node, Bun, Deno ("node" condition, import): pkg/src/node.mjs, that is
-//                    node-setup.js and index.js with the wrapper modules, in one file; importing
-//                    a bundle instead of twelve modules takes Node about 8 ms less.
-//   pkg/browser.js   browsers ("browser" condition): index.js and the wrapper modules, against the
-//                    browser build's glue (pkg/wasm-browser/, built without the `flow` feature).
+//   pkg/node.mjs          Node, Bun, Deno ("node" condition, import): pkg/src/node.mjs, that is
+//                         node-setup.js and index.js with the wrapper modules, in one file; importing
+//                         a bundle instead of twelve modules takes Node about 8 ms less.
+//   pkg/browser.js        browsers ("browser" condition): index.js and the wrapper modules, against the
+//                         small browser build's glue (pkg/wasm-browser/: decoding, key sets and the
+//                         three One Login verifiers, every check included).
+//   pkg/browser-full.js   browsers, `govuk-one-login-tokens/full` (and the inspector page): the same,
+//                         against the full browser build (pkg/wasm-browser-full/, everything but
+//                         the sign-in flow and signing).
 //
 // The glue, errors.js, ready.js, host-crypto.js and node-crypto.js stay files of their own (external
 // to the bundles): the glue imports the first three itself, and one instance of each keeps
 // `instanceof TokenError`, the loading state and the signature hooks shared with whatever else
 // imports them. So does wasm/bytes.js, the embedded .wasm (a test build swaps it for its own).
 //
-// The browser build lacks the exports of the sign-in flow and of signing. So that the browser entry
-// has the same exports (and the same types) as every other entry, pkg/wasm-browser/exports.js
-// re-exports its glue and adds, for each export only the server build has, a stand-in that throws
-// TokenError ERR_SERVER_ONLY when called (a function) or constructed (a class).
+// The browser builds lack some exports of the server build. So that every entry has the same
+// exports (and the same types), pkg/wasm-browser*/exports.js re-exports that build's glue and adds,
+// for each export it lacks, a stand-in that throws when called (a function) or constructed (a
+// class): TokenError ERR_SERVER_ONLY for the sign-in flow and signing (in neither browser build),
+// ERR_FULL_ENTRY_ONLY for the rest of what only the full browser build has.
 //
 // Usage: node scripts/bundle-entries.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -42,40 +47,54 @@ function exportsOf(file) {
   return names;
 }
 
-/** The browser glue's stand-ins; returns the names stood in for. */
-function writeBrowserExports() {
+const SERVER_ONLY_MESSAGE =
+  '`${name} is not in the browser build of govuk-one-login-tokens: the sign-in flow and signing need a private key or a client secret, which never belong in a browser. Call it where your server code runs (Node, Deno, Bun, Workers).`';
+const FULL_ENTRY_ONLY_MESSAGE =
+  "`${name} is not in the browser entry of govuk-one-login-tokens, whose small module decodes, parses keys and verifies tokens only: import it from 'govuk-one-login-tokens/full' (the same exports, with the full browser build).`";
+
+/**
+ * Write pkg/<dir>/exports.js: the glue of the browser build in `dir`, and a stand-in for each export
+ * of the server build it lacks (ERR_SERVER_ONLY when the full browser build lacks it too, else
+ * ERR_FULL_ENTRY_ONLY). Returns the names stood in for, by code.
+ */
+function writeBrowserExports(dir) {
   const server = exportsOf(`${pkg}wasm/${GLUE}`);
-  const browser = exportsOf(`${pkg}wasm-browser/${GLUE}`);
-  const serverOnly = [...server].filter(([name]) => !browser.has(name));
+  const browser = exportsOf(`${pkg}${dir}/${GLUE}`);
+  const full = exportsOf(`${pkg}wasm-browser-full/${GLUE}`);
   const browserOnly = [...browser.keys()].filter((name) => !server.has(name));
-  if (browserOnly.length > 0) throw new Error(`bundle-entries: only the browser build exports ${browserOnly.join(', ')}`);
-  if (serverOnly.length === 0) throw new Error('bundle-entries: the builds export the same names; is the flow feature on in both?');
-  const stub = ([name, isClass]) =>
+  if (browserOnly.length > 0) throw new Error(`bundle-entries: only ${dir} exports ${browserOnly.join(', ')}`);
+  const missing = [...server].filter(([name]) => !browser.has(name));
+  const serverOnly = missing.filter(([name]) => !full.has(name));
+  const fullOnly = missing.filter(([name]) => full.has(name));
+  if (serverOnly.length === 0) throw new Error(`bundle-entries: ${dir} exports what the server build does; is the flow feature on in both?`);
+  const stub = (kind) => ([name, isClass]) =>
     isClass
-      ? `export class ${name} {\n  constructor() {\n    throw serverOnly('${name}');\n  }\n}`
-      : `export function ${name}() {\n  throw serverOnly('${name}');\n}`;
+      ? `export class ${name} {\n  constructor() {\n    throw ${kind}('${name}');\n  }\n}`
+      : `export function ${name}() {\n  throw ${kind}('${name}');\n}`;
   writeFileSync(
-    `${pkg}wasm-browser/exports.js`,
+    `${pkg}${dir}/exports.js`,
     [
-      "// Generated by scripts/bundle-entries.mjs: the browser build's glue, and a stand-in for each export",
-      '// that only the server build has (the sign-in flow and signing).',
+      `// Generated by scripts/bundle-entries.mjs: the glue of the browser build in ${dir}/, and a stand-in for`,
+      '// each export it leaves out (ERR_SERVER_ONLY: the sign-in flow and signing; ERR_FULL_ENTRY_ONLY:',
+      "// in 'govuk-one-login-tokens/full').",
       "import { createTokenError } from '../errors.js';",
       '',
       `export * from './${GLUE}';`,
       `export { default } from './${GLUE}';`,
       '',
       'function serverOnly(name) {',
-      '  return createTokenError(',
-      "    'ERR_SERVER_ONLY',",
-      '    `${name} is not in the browser build of govuk-one-login-tokens: the sign-in flow and signing need a private key or a client secret, which never belong in a browser. Call it where your server code runs (Node, Deno, Bun, Workers).`,',
-      '  );',
+      `  return createTokenError('ERR_SERVER_ONLY', ${SERVER_ONLY_MESSAGE});`,
       '}',
+      ...(fullOnly.length === 0
+        ? []
+        : ['', 'function fullEntryOnly(name) {', `  return createTokenError('ERR_FULL_ENTRY_ONLY', ${FULL_ENTRY_ONLY_MESSAGE});`, '}']),
       '',
-      ...serverOnly.map(stub),
+      ...serverOnly.map(stub('serverOnly')),
+      ...fullOnly.map(stub('fullEntryOnly')),
       '',
     ].join('\n'),
   );
-  return serverOnly.map(([name]) => name);
+  return { serverOnly: serverOnly.map(([name]) => name), fullOnly: fullOnly.map(([name]) => name) };
 }
 
 /**
@@ -112,6 +131,12 @@ async function bundle({ entry, outfile, platform, target, glue }) {
 }
 
 await bundle({ entry: 'src/node.mjs', outfile: 'node.mjs', platform: 'node', target: 'node18', glue: `./wasm/${GLUE}` });
-const serverOnly = writeBrowserExports();
+const full = writeBrowserExports('wasm-browser-full');
+if (full.fullOnly.length > 0) throw new Error(`bundle-entries: the full browser build lacks ${full.fullOnly.join(', ')}`);
+await bundle({ entry: 'index.js', outfile: 'browser-full.js', platform: 'browser', target: 'es2022', glue: './wasm-browser-full/exports.js' });
+const small = writeBrowserExports('wasm-browser');
 await bundle({ entry: 'index.js', outfile: 'browser.js', platform: 'browser', target: 'es2022', glue: './wasm-browser/exports.js' });
-console.log(`bundle-entries: pkg/node.mjs, pkg/browser.js (${serverOnly.length} server-only exports stood in for: ${serverOnly.join(', ')})`);
+console.log(
+  `bundle-entries: pkg/node.mjs, pkg/browser.js, pkg/browser-full.js (${small.serverOnly.length} server-only exports stood in for: ${small.serverOnly.join(', ')}; ` +
+    `${small.fullOnly.length} exports of the full entry only: ${small.fullOnly.join(', ')})`,
+);

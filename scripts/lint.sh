@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
-# rustfmt check + clippy with warnings as errors, natively (all targets, all features) and for
-# wasm32 with the `js` feature (the code that only compiles there: src/bindings/, getrandom js); the
-# library also without the `flow` feature, as the browser build compiles it.
+# rustfmt check + clippy with warnings as errors, for every feature set the crate is built with:
+#   all targets, all features   the tests, examples and benches; flow, js (src/bindings/) and
+#                               test-exports together;
+#   --lib, no default features  the core alone, as a Rust dependency without the flow;
+#   --lib, js                   the browser entry's small module (scripts/build.sh);
+#   --lib, js-full without flow the full browser module (the inspector's).
+# All four run natively: src/bindings/ compiles for the host too (wasm-bindgen's non-wasm stubs),
+# and the crate's only wasm32-only lines are the tests' `use wasm_bindgen_test::wasm_bindgen_test
+# as test;`, which the wasm32 test run compiles. Checking the same code again for wasm32 re-checked
+# js-sys and the proc macros for a second target: two to four minutes of a fresh `make test` for
+# no lint the native runs miss.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -15,12 +23,8 @@ cargo clippy --quiet --all-targets --all-features -- -D warnings
 step "cargo clippy --lib --no-default-features -- -D warnings  (the core without the flow feature)"
 cargo clippy --quiet --lib --no-default-features -- -D warnings
 
-if [ "$WASM_STD_ROUTE" = rustup ]; then
-    step "cargo clippy --target $WASM_TARGET --all-targets --features js -- -D warnings"
-    wasm_cargo clippy --quiet --all-targets --features js -- -D warnings
-    step "cargo clippy --target $WASM_TARGET --lib --no-default-features --features js -- -D warnings  (the browser build)"
-    wasm_cargo clippy --quiet --lib --no-default-features --features js -- -D warnings
-else
-    # rustup's clippy cannot lint against Debian's build-std sysroot; native clippy above still ran.
-    step "wasm32 clippy skipped: no prebuilt wasm32 std (build-std route)"
-fi
+step "cargo clippy --lib --no-default-features --features js -- -D warnings  (the browser build's features)"
+cargo clippy --quiet --lib --no-default-features --features js -- -D warnings
+
+step "cargo clippy --lib --no-default-features --features js-full -- -D warnings  (the full browser build's features)"
+cargo clippy --quiet --lib --no-default-features --features js-full -- -D warnings

@@ -46,7 +46,8 @@ replace(
 replace('if (wasm !== undefined) return wasm;', 'if (wasm !== NOT_READY) return wasm;', 2);
 replace('if (!(module instanceof WebAssembly.Module)) {', 'if (!isWasmModule(module)) {', 1);
 // 5. `wasmDirectory` names the package folder of this glue and its .wasm (`wasm`, or
-//    `wasm-browser` for the browser build), for entries that locate the .wasm themselves.
+//    `wasm-browser` or `wasm-browser-full` for the browser builds), for entries that locate the
+//    .wasm themselves.
 const directory = basename(dirname(resolve(file)));
 replace(
   'export { initSync, __wbg_init as default };',

@@ -77,6 +77,24 @@ crate::lists::named_list! {
         Events = "events" { reads_content: true, label: "events holds exactly the back-channel logout event" },
         /// `vc`: the credential subject's names and birth dates are readable.
         Vc = "vc" { reads_content: true, label: "vc has a readable credential subject (names, birth dates)" },
+        /// A client assertion's or request object's `sub` (see the variants below).
+        SubIsIss = "sub_is_iss" { reads_content: true, label: "sub equals iss: both are the client ID (client assertion)" },
+        /// A request object's `sub`, if any, is not the client ID.
+        SubNotClientId = "sub_not_client_id" { reads_content: true, label: "sub, if present, is not the client ID (request object)" },
+        /// A request object's `client_id` claim.
+        ClientIdClaim = "client_id" { reads_content: true, label: "client_id is the client ID" },
+        /// `aud` names the One Login endpoint the service's JWT is sent to.
+        EndpointAud = "endpoint_aud" { reads_content: true, label: "aud is the One Login endpoint it is sent to (token URL or issuer for a client assertion, exactly the authorize URL for a request object)" },
+        /// A request object's `response_type`.
+        ResponseType = "response_type" { reads_content: true, label: "response_type is code" },
+        /// A request object's `scope`.
+        Scope = "scope" { reads_content: true, label: "scope includes openid" },
+        /// A request object carries no `request` or `request_uri` of its own.
+        NoNestedRequest = "no_nested_request" { reads_content: true, label: "no request or request_uri claim inside" },
+        /// The service's JWT lives no longer than this library ever signs one for.
+        ClientLifetime = "client_lifetime" { reads_content: true, label: "exp is after iat, at most 3600 s after (One Login recommends 300)" },
+        /// A client assertion's `jti`.
+        ClientJti = "client_jti" { reads_content: true, label: "jti is a non-empty string (One Login requires a single-use jti)" },
     }
     struct CheckFacts {
         /// A one-line English description of what passing means.
@@ -108,6 +126,8 @@ crate::lists::named_list! {
         AccessToken = "accessToken" { label: "the access token" },
         /// A `kid` in the token's header.
         Kid = "kid" { label: "a kid in the token (without one, every key is tried)" },
+        /// The service's own public keys (client assertions, request objects).
+        ServiceKeys = "serviceKeys" { label: "your service's public key or JWKS" },
     }
     struct InputFacts {
         /// What the input is, in words, for an inspector to ask for it.
@@ -124,6 +144,8 @@ pub enum Skip {
     MissingInput(Input),
     /// An optional check nobody asked for (`maxAge`, `accessToken`…); a verifier skips it too.
     NotRequested(Input),
+    /// This library cannot run it (a signature algorithm it does not verify).
+    Unsupported,
 }
 
 /// The outcome of one check.
@@ -194,7 +216,7 @@ pub struct CheckView<'a> {
         feature = "js",
         tsify(
             optional,
-            type = "\"prerequisite\" | \"missing_input\" | \"not_requested\""
+            type = "\"prerequisite\" | \"missing_input\" | \"not_requested\" | \"unsupported\""
         )
     )]
     pub skipped: Option<&'static str>,
@@ -223,6 +245,7 @@ impl CheckResult {
             Status::Skipped(Skip::NotRequested(input)) => {
                 ("skipped", None, Some("not_requested"), Some(input))
             }
+            Status::Skipped(Skip::Unsupported) => ("skipped", None, Some("unsupported"), None),
         };
         CheckView {
             id: self.id.as_str(),

@@ -61,6 +61,34 @@ crate::lists::named_list! {
         /// build, which leaves them out: they need a private key or a client secret, which never
         /// belong in a browser. Call them where your server code runs.
         ServerOnly = "ERR_SERVER_ONLY",
+        /// The client's external signer (a WebCrypto `CryptoKeyPair`, or a `{ publicJwk, sign }`
+        /// signer for a KMS or an HSM) failed to sign a client assertion or request object:
+        /// `reason` says how (`threw`, `timeout`, `not_bytes`, `wrong_length`, `bad_signature`).
+        /// Nothing was sent.
+        SignerFailed = "ERR_SIGNER_FAILED",
+        /// (Browsers) a function the browser entry's small module leaves out was called from it:
+        /// that module decodes, parses keys and verifies tokens (every check included); the
+        /// inspector, the client, URLs, PKCE and the lists are in `govuk-one-login-tokens/full`.
+        FullEntryOnly = "ERR_FULL_ENTRY_ONLY",
+    }
+}
+
+crate::lists::named_list! {
+    /// Why an external signer's answer was refused (`TokenError.reason` of `ERR_SIGNER_FAILED`).
+    #[non_exhaustive]
+    pub enum SignerFailureReason as "SignerFailureReason", "Why an external signer failed (`TokenError.reason` of `ERR_SIGNER_FAILED`)." {
+        /// `threw`: the signer threw or its promise rejected.
+        Threw = "threw",
+        /// `timeout`: the signer did not answer within the client's `timeoutMs`.
+        Timeout = "timeout",
+        /// `not_bytes`: the signer answered something other than a `Uint8Array` or `ArrayBuffer`.
+        NotBytes = "not_bytes",
+        /// `wrong_length`: the bytes are not one RSA signature (the modulus length), e.g. base64
+        /// text or a DER wrapper.
+        WrongLength = "wrong_length",
+        /// `bad_signature`: the signature does not verify under the public key with the client's
+        /// algorithm (another key, another algorithm, or garbage).
+        BadSignature = "bad_signature",
     }
 }
 
@@ -89,6 +117,7 @@ pub struct Error {
     message: Cow<'static, str>,
     claim: Option<Cow<'static, str>>,
     reason: Option<Reason>,
+    signer_reason: Option<SignerFailureReason>,
     option: Option<Cow<'static, str>>,
     oauth: Option<Box<OAuthDetail>>,
 }
@@ -116,8 +145,17 @@ impl Error {
             message: message.into(),
             claim: None,
             reason: None,
+            signer_reason: None,
             option: None,
             oauth: None,
+        }
+    }
+
+    /// An external signer's failure (`ERR_SIGNER_FAILED`) and its reason.
+    pub fn signer(reason: SignerFailureReason, message: impl Into<Cow<'static, str>>) -> Self {
+        Error {
+            signer_reason: Some(reason),
+            ..Error::new(ErrorCode::SignerFailed, message)
         }
     }
 
@@ -187,6 +225,12 @@ impl Error {
         }
     }
 
+    /// The same error with `explanation` added to its message (what One Login would answer).
+    pub(crate) fn explained(mut self, explanation: &str) -> Self {
+        self.message = format!("{}. {explanation}", self.message).into();
+        self
+    }
+
     /// The token has expired (`ERR_JWT_EXPIRED`, claim `exp`, reason `check_failed`).
     pub fn expired() -> Self {
         Error {
@@ -242,6 +286,11 @@ impl Error {
     /// For claim failures (and `ERR_JWT_EXPIRED`): why it failed.
     pub fn reason(&self) -> Option<Reason> {
         self.reason
+    }
+
+    /// For `ERR_SIGNER_FAILED`: why the signer's answer was refused.
+    pub fn signer_reason(&self) -> Option<SignerFailureReason> {
+        self.signer_reason
     }
 
     /// The option the error is about: always for `ERR_INVALID_ARGUMENT`, and for a key document
@@ -300,14 +349,67 @@ pub(crate) const MAX_SHOWN_CHARS: usize = 12;
 pub(crate) fn shown(value: &str) -> String {
     let chars = value.chars().count();
     if chars <= MAX_SHOWN_CHARS {
-        format!("{value:?}")
+        quoted(value)
     } else {
         format!("(a value of {chars} characters, not shown)")
     }
 }
 
+/// `value` in double quotes as a message shows it: `"` and `\` escaped (`\"`, `\\`), `\t`, `\r`, `\n` and
+/// `\0` by name, printable ASCII as it is, and every other character as `\u{hex}` (so a message
+/// never carries an invisible, reordering or look-alike character). The same text as Rust's
+/// `{:?}` for the ASCII names and words messages quote, without `core::fmt`'s Unicode tables.
+pub(crate) fn quoted(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\0' => out.push_str("\\0"),
+            ' '..='~' => out.push(c),
+            c => {
+                out.push_str("\\u{");
+                let code = u32::from(c);
+                let digits = (32 - code.leading_zeros()).div_ceil(4).max(1);
+                for shift in (0..digits).rev() {
+                    let nibble = (code >> (shift * 4)) & 0xf;
+                    out.push(char::from_digit(nibble, 16).unwrap_or('0'));
+                }
+                out.push('}');
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod shown_tests {
+    #[test]
+    fn quoted_matches_debug_for_words_and_escapes_the_rest() {
+        for word in [
+            "",
+            "RS256",
+            "Cl.Cm.P2",
+            "a b",
+            "say \"hi\"",
+            "back\\slash",
+            "tab\tline\n",
+            "nul\0",
+        ] {
+            assert_eq!(super::quoted(word), format!("{word:?}"), "{word:?}");
+        }
+        assert_eq!(super::quoted("\u{1b}"), "\"\\u{1b}\"");
+        assert_eq!(super::quoted("\u{202e}x"), "\"\\u{202e}x\"");
+        assert_eq!(super::quoted("\u{7f}"), "\"\\u{7f}\"");
+        assert_eq!(super::quoted("caf\u{e9}"), "\"caf\\u{e9}\"");
+        assert_eq!(super::quoted("\u{1f600}"), "\"\\u{1f600}\"");
+    }
+
     #[test]
     fn short_values_are_quoted_long_ones_are_not() {
         assert_eq!(super::shown("Cl.Cm.P9"), "\"Cl.Cm.P9\"");

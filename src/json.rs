@@ -98,6 +98,12 @@ pub fn check_object(text: &str) -> Result<(), JsonError> {
     }
 }
 
+/// `name` as a JSON string (quoted and escaped), through the serializer the results already
+/// use (a `Value`'s `Display` would link `core::fmt`'s adapter for the whole `Value` writer).
+fn json_string(name: &str) -> String {
+    serde_json::to_string(name).unwrap_or_default()
+}
+
 fn classify(e: serde_json::Error) -> JsonError {
     let text = e.to_string();
     if let Some(rest) = text.strip_prefix(DUPLICATE_MARK) {
@@ -187,7 +193,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
         let mut map = Map::new();
         while let Some(key) = access.next_key::<String>()? {
             if map.contains_key(&key) {
-                let shown = Value::String(key).to_string();
+                let shown = json_string(&key);
                 return Err(de::Error::custom(format!("{DUPLICATE_MARK}{shown}")));
             }
             let value = access.next_value_seed(self.child()?)?;
@@ -260,7 +266,7 @@ impl<'de> Visitor<'de> for CheckVisitor {
         let mut names: Vec<Cow<'de, str>> = Vec::new();
         while let Some(name) = access.next_key_seed(NameSeed)? {
             if names.contains(&name) {
-                let shown = Value::String(name.into_owned()).to_string();
+                let shown = json_string(&name);
                 return Err(de::Error::custom(format!("{DUPLICATE_MARK}{shown}")));
             }
             access.next_value_seed(self.child()?)?;

@@ -9,7 +9,7 @@
 
 use crate::alg::Algorithm;
 use crate::base64url;
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::json;
 use crate::portable::ecdsa::P256Verifier;
 use crate::portable::rsa::RsaVerifier;
@@ -211,7 +211,7 @@ impl Jwk {
             other => {
                 return Err(Error::new(
                     ErrorCode::NotSupported,
-                    format!("unsupported key type \"kty\": {other:?}"),
+                    format!("unsupported key type \"kty\": {}", quoted(other)),
                 ))
             }
         };
@@ -314,7 +314,10 @@ fn parse_ec(map: &Map<String, Value>) -> Result<PublicKey> {
     if crv != "P-256" {
         return Err(Error::new(
             ErrorCode::NotSupported,
-            format!("unsupported EC curve {crv:?}: only P-256 (ES256) is verified"),
+            format!(
+                "unsupported EC curve {}: only P-256 (ES256) is verified",
+                quoted(crv)
+            ),
         ));
     }
     refuse_private(map, &["d"])?;

@@ -9,7 +9,7 @@
 use crate::alg::{Algorithm, Algorithms};
 use crate::base64url;
 use crate::checks::{CheckId, Input, Run, Skip};
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::json::{self, JsonError};
 use crate::jwk::{Jwk, KeySet};
 use serde_json::{Map, Value};
@@ -175,13 +175,13 @@ pub fn check_header_policy(header: &Header, algorithms: Algorithms) -> Result<Al
                     if n != "b64" {
                         return Err(Error::new(
                             ErrorCode::NotSupported,
-                            format!("Extension Header Parameter {n:?} is not recognized"),
+                            format!("Extension Header Parameter {} is not recognized", quoted(n)),
                         ));
                     }
                     if !header.members.contains_key(n) {
                         return Err(Error::new(
                             ErrorCode::JwsInvalid,
-                            format!("Extension Header Parameter {n:?} is missing"),
+                            format!("Extension Header Parameter {} is missing", quoted(n)),
                         ));
                     }
                 }

@@ -58,7 +58,7 @@ mod bindings;
 
 pub use alg::{Algorithm, Algorithms, SigningAlgorithm};
 pub use claims::{ClaimRules, DEFAULT_CLOCK_TOLERANCE, MAX_CLOCK_TOLERANCE};
-pub use error::{Error, ErrorCode, OAuthDetail, Reason, Result};
+pub use error::{Error, ErrorCode, OAuthDetail, Reason, Result, SignerFailureReason};
 pub use jwk::{EcKey, Jwk, KeySet, PublicKey, RsaKey, SignatureBackend};
 pub use jws::{Header, DEFAULT_MAX_TOKEN_SIZE};
 

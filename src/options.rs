@@ -633,6 +633,7 @@ impl SignRequestObjectOptions {
             now: now_whole_seconds(self.now, clock)?,
             lifetime: whole_seconds("lifetime", self.lifetime)?.unwrap_or(DEFAULT_LIFETIME),
             kid: self.kid,
+            alg: crate::onelogin::SigningAlgorithm::Rs256,
         };
         Ok((request, options))
     }
@@ -651,6 +652,10 @@ options_struct! {
         /// The DID document, as an object or JSON text.
         #[cfg_attr(feature = "js", tsify(type = "string | object"))]
         pub did_document: Option<JsonInput>,
+        /// Your service's public keys, for its client assertions and request objects: its
+        /// JWKS, one public JWK (an object or JSON text) or an SPKI PEM.
+        #[cfg_attr(feature = "js", tsify(type = "string | object"))]
+        pub service_keys: Option<JsonInput>,
         /// Gives the expected issuers.
         #[cfg_attr(feature = "js", tsify(type = "EnvironmentInput"))]
         pub environment: Option<EnvironmentInput>,
@@ -724,6 +729,10 @@ options_struct! {
         pub timeout_ms: Option<f64>,
         /// Shortest gap between two fetches of one document, in milliseconds (default 30000).
         pub cooldown_ms: Option<f64>,
+        /// Keep the fetched discovery, JWKS and DID documents in `store` too (its `getDocument`
+        /// and `putDocument`), so other instances and cold starts read them instead of fetching
+        /// (default false: whoever can write the store then supplies the keys).
+        pub cache_documents: Option<bool>,
         /// Public keys published beside the signing key's in `publicJwks()` (a rotation):
         /// public JWKs or SPKI PEMs (needs `privateKey`).
         #[cfg_attr(feature = "js", tsify(type = "Array<string | JsonWebKey>"))]
@@ -777,7 +786,11 @@ fn milliseconds(name: &'static str, value: Option<f64>, min: f64, default: f64) 
         Some(n) if n.is_finite() && n >= min && n <= 1e12 => Ok(n),
         Some(_) => Err(Error::option(
             name,
-            format!("option \"{name}\" must be a finite number of milliseconds >= {min}"),
+            // `min` is a whole number of milliseconds (formatted as an integer: no float formatting).
+            format!(
+                "option \"{name}\" must be a finite number of milliseconds >= {}",
+                min as u64
+            ),
         )),
     }
 }
@@ -919,6 +932,8 @@ impl OneLoginClientOptions {
                     0.0,
                     DEFAULT_COOLDOWN_MS,
                 )?,
+                // doc-cache: off unless asked for (whoever can write the store then supplies keys).
+                cache_documents: self.cache_documents.unwrap_or(false),
             },
         })
     }
@@ -1078,6 +1093,8 @@ pub struct KeyDocuments {
     pub jwks: Option<String>,
     /// The DID document.
     pub did_document: Option<String>,
+    /// The service's public keys.
+    pub service_keys: Option<String>,
 }
 
 impl KeyDocuments {
@@ -1097,6 +1114,19 @@ impl KeyDocuments {
             did.map_err(|e| e.with_option("didDocument"))?,
         ))
     }
+
+    /// Parse the service's public keys.
+    ///
+    /// # Errors
+    /// As [`ServiceKeys::parse`](crate::onelogin::client_jwt::ServiceKeys::parse), naming
+    /// `serviceKeys`.
+    pub fn parse_service_keys(&self) -> Result<Option<crate::onelogin::client_jwt::ServiceKeys>> {
+        self.service_keys
+            .as_deref()
+            .map(crate::onelogin::client_jwt::ServiceKeys::parse)
+            .transpose()
+            .map_err(|e| e.with_option("serviceKeys"))
+    }
 }
 
 impl InspectTokenOptions {
@@ -1115,11 +1145,13 @@ impl InspectTokenOptions {
         let documents = KeyDocuments {
             jwks: self.jwks.map(|j| j.0),
             did_document: self.did_document.map(|d| d.0),
+            service_keys: self.service_keys.map(|k| k.0),
         };
         let options = InspectOptions {
             kind,
             keys: None,
             did: None,
+            service_keys: None,
             environment: environment(self.environment.as_ref())?,
             issuer: self.issuer,
             client_id: self.client_id,

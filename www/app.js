@@ -10,7 +10,7 @@ import init, {
   pkceMatches,
   randomState,
   randomNonce,
-} from '/pkg/browser.js';
+} from '/pkg/browser-full.js';
 import { CLAIMS, HEADER, TIME_CLAIMS, relative, utc } from './claims.js';
 
 const $ = (id) => document.getElementById(id);
@@ -34,6 +34,7 @@ const FIELD_GROUPS = {
   'custom-base-url': 'custom-group',
   jwks: 'jwks-group',
   'did-document': 'did-document-group',
+  'service-keys': 'service-keys-group',
   vtr: 'vtr-group',
   'max-age': 'max-age-group',
   now: 'now-group',
@@ -146,6 +147,9 @@ function readInputs() {
       errors.push({ field, text: `The ${what} is not valid JSON` });
     }
   }
+  // JSON or a PEM: the core tells them apart.
+  const serviceKeys = $('service-keys').value.trim();
+  if (serviceKeys) options.serviceKeys = serviceKeys;
   for (const [field, name] of [
     ['client-id', 'clientId'],
     ['nonce', 'nonce'],
@@ -236,6 +240,7 @@ const SKIP_TEXT = {
   prerequisite: 'an earlier check it depends on did not pass',
   missing_input: 'needs',
   not_requested: 'optional, needs',
+  unsupported: 'this inspector verifies RS256 signatures only',
 };
 function checkLine(check) {
   let tag;
@@ -255,7 +260,7 @@ function checkLine(check) {
     );
   } else {
     tag = el('strong', { class: 'govuk-tag govuk-tag--grey' }, 'Not checked');
-    const why = check.skipped === 'prerequisite' ? SKIP_TEXT.prerequisite : `${SKIP_TEXT[check.skipped]} ${check.inputLabel ?? check.input}`;
+    const why = check.input ? `${SKIP_TEXT[check.skipped]} ${check.inputLabel ?? check.input}` : SKIP_TEXT[check.skipped];
     detail = el('p', { class: 'govuk-body-s app-check__detail' }, `Not checked: ${why}.`);
   }
   return el(
@@ -310,6 +315,7 @@ function describeEnvironment() {
 const FIELD_OF_OPTION = {
   jwks: 'jwks',
   didDocument: 'did-document',
+  serviceKeys: 'service-keys',
   environment: 'custom-base-url',
   clientId: 'client-id',
   nonce: 'nonce',
@@ -320,6 +326,9 @@ const FIELD_OF_OPTION = {
   now: 'now',
   clockTolerance: 'clock-tolerance',
 };
+
+/** The kinds of token a service makes itself, checked with its own public keys. */
+const SERVICE_KINDS = new Set(['client_assertion', 'request_object']);
 
 // ---- actions --------------------------------------------------------------------------------
 
@@ -340,6 +349,8 @@ function run() {
     showErrors([{ field, text: e.message }]);
     return;
   }
+  // The service's own JWTs are checked with its keys: ask for them once one is recognised.
+  $('service-keys-group').hidden = !SERVICE_KINDS.has(result.kind) && !options.serviceKeys;
   const now = options.now ?? Date.now() / 1000;
   renderDecoded(result, now);
   renderIdentity(result);

@@ -11,7 +11,7 @@ use super::{capped_string, to_js, token_arg, JsResult};
 use crate::error::{Error, ErrorCode};
 use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
 #[cfg(feature = "flow")]
-use crate::onelogin::RsaSigningKey;
+use crate::onelogin::ClientKey;
 use crate::onelogin::{self, Authentication, ClientConfig, EnvironmentSpec, LogoutUrlOptions};
 use crate::options::{
     AuthorizationUrlOptions, ClientCoreIdentityOptions, ClientIdTokenOptions,
@@ -21,12 +21,13 @@ use js_sys::JSON;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-/// A client's configuration, resolved once, with its signing key when it has one.
+/// A client's configuration, resolved once, with its signing key when it has one (held here,
+/// or only the public half of a key that signs elsewhere).
 #[wasm_bindgen(js_name = ClientConfig, skip_typescript)]
 pub struct JsClientConfig {
     pub(super) inner: ClientConfig,
     #[cfg(feature = "flow")]
-    pub(super) key: Option<RsaSigningKey>,
+    pub(super) key: Option<ClientKey>,
 }
 
 /// `create()`'s options, resolved; a custom environment's endpoint given beside `environment`

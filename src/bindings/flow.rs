@@ -9,13 +9,13 @@ use super::jose::JsKeySet;
 use super::onelogin::JsDidDocument;
 use super::options::from_js;
 use super::signing::JsSigningKey;
-use super::{capped_string, string_arg, to_js, token_arg, JsResult};
-use crate::error::{Error, ErrorCode};
+use super::{capped_string, json_text, string_arg, to_js, token_arg, JsResult};
+use crate::error::{Error, ErrorCode, SignerFailureReason};
 use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
 use crate::onelogin::client::CheckedUserinfo;
 use crate::onelogin::{
-    self, Authentication, CallbackParams, Completion, IdentityView, SignInOptions, TokenResponse,
-    Transaction,
+    self, Authentication, CallbackParams, ClientKey, Completion, IdentityView, PreparedSignIn,
+    SignInOptions, TokenResponse, Transaction, UnsignedJwt, WebCryptoSigning,
 };
 use crate::options::{CompleteSignInOptions, SignClientAssertionOptions};
 use serde::{Deserialize, Serialize};
@@ -28,12 +28,87 @@ pub fn client_config_with_key(options: JsValue, key: &JsSigningKey) -> JsResult<
     if !matches!(inner.authentication, Authentication::PrivateKeyJwt(_)) {
         return Err(Error::option("privateKey", "this client has no \"privateKey\"").into());
     }
+    let key = ClientKey::Held(Box::new(key.inner.clone()));
     // the service's JWKS is checked once here (a bad or repeated key fails create()).
-    inner.public_jwks(&key.inner)?;
+    inner.public_jwks(key.public())?;
     Ok(JsClientConfig {
         inner,
-        key: Some(key.inner.clone()),
+        key: Some(key),
     })
+}
+
+/// A client whose key signs elsewhere (`privateKey` a `CryptoKeyPair` or `{ publicJwk, sign }`):
+/// `create()`'s options and the public key (a JWK object or text), or `undefined` while a
+/// `CryptoKeyPair`'s public key is being exported (then `clientSetExternalPublicKey`).
+#[wasm_bindgen(js_name = clientConfigWithExternalKey, skip_typescript)]
+pub fn client_config_with_external_key(
+    options: JsValue,
+    public_jwk: JsValue,
+) -> JsResult<JsClientConfig> {
+    let inner = resolve_client_options(options)?;
+    if !matches!(inner.authentication, Authentication::PrivateKeyJwt(_)) {
+        return Err(Error::option("privateKey", "this client has no \"privateKey\"").into());
+    }
+    let mut config = JsClientConfig { inner, key: None };
+    if public_jwk.is_undefined() {
+        // Each additional key is checked now; the pair with the signing key once it arrives.
+        config.inner.additional_keys()?;
+    } else {
+        client_set_external_public_key(&mut config, public_jwk)?;
+    }
+    Ok(config)
+}
+
+/// The public key of a client's external signer, once known (a `CryptoKeyPair`'s, exported).
+#[wasm_bindgen(js_name = clientSetExternalPublicKey, skip_typescript)]
+pub fn client_set_external_public_key(
+    config: &mut JsClientConfig,
+    public_jwk: JsValue,
+) -> JsResult<()> {
+    if config.key.is_some()
+        || !matches!(
+            config.inner.authentication,
+            Authentication::PrivateKeyJwt(_)
+        )
+    {
+        return Err(Error::option("privateKey", "this client's key is already set").into());
+    }
+    let text = json_text(
+        &public_jwk,
+        "the signer's public key",
+        ErrorCode::InvalidArgument,
+    )
+    .map_err(|e| e.with_option("privateKey.publicJwk"))?;
+    let public = config.inner.external_public_key(&text)?;
+    config.inner.public_jwks(&public)?;
+    config.key = Some(ClientKey::External(public));
+    Ok(())
+}
+
+/// What JavaScript reads of a `CryptoKeyPair`'s private key: `algorithm.name`,
+/// `algorithm.hash.name`, `algorithm.modulusLength` and whether `usages` has `sign`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct WebCryptoKeyFacts {
+    name: Option<String>,
+    hash: Option<String>,
+    modulus_length: Option<f64>,
+    can_sign: bool,
+}
+
+/// Check a `CryptoKeyPair`'s private key against the client's algorithm; returns the
+/// parameters of `crypto.subtle.sign`: `{ name, saltLength? }`.
+#[wasm_bindgen(js_name = clientWebCryptoSigning, skip_typescript)]
+pub fn client_web_crypto_signing(config: &JsClientConfig, facts: JsValue) -> JsResult<JsValue> {
+    let facts: WebCryptoKeyFacts = from_js(Some(facts))?;
+    let alg = config.inner.signing_alg()?;
+    to_js(&WebCryptoSigning::check_key(
+        alg,
+        facts.name.as_deref().unwrap_or_default(),
+        facts.hash.as_deref(),
+        facts.modulus_length,
+        facts.can_sign,
+    )?)
 }
 
 /// the service's JWKS `{ keys }` to publish (`client.publicJwks()`).
@@ -46,7 +121,112 @@ pub fn client_public_jwks(config: &JsClientConfig) -> JsResult<JsValue> {
         )
         .into());
     };
-    to_js(&config.inner.public_jwks(key)?)
+    to_js(&config.inner.public_jwks(key.public())?)
+}
+
+/// The public key a client's external signer must sign for.
+fn external_public(config: &JsClientConfig) -> JsResult<&onelogin::ServicePublicKey> {
+    match config.key.as_ref() {
+        Some(ClientKey::External(public)) => Ok(public),
+        _ => Err(Error::option(
+            "privateKey",
+            "this client has no external signer's public key (yet)",
+        )
+        .into()),
+    }
+}
+
+/// A signer's answer as bytes: a `Uint8Array` (a Node `Buffer` is one) or an `ArrayBuffer`,
+/// refused by its length before it is copied into wasm memory.
+fn signature_bytes(value: &JsValue) -> Result<Vec<u8>, Error> {
+    let array = if let Some(array) = value.dyn_ref::<js_sys::Uint8Array>() {
+        array.clone()
+    } else if let Some(buffer) = value.dyn_ref::<js_sys::ArrayBuffer>() {
+        js_sys::Uint8Array::new(buffer)
+    } else {
+        return Err(Error::signer(
+            SignerFailureReason::NotBytes,
+            "the signer must return the raw signature as a Uint8Array (or an ArrayBuffer): nothing was sent",
+        ));
+    };
+    // No RSA signature One Login takes is longer than 512 bytes (4096 bits).
+    let length = array.length() as usize;
+    if length > 1024 {
+        return Err(Error::signer(
+            SignerFailureReason::WrongLength,
+            format!("the signer returned {length} bytes, far more than one RSA signature: nothing was sent"),
+        ));
+    }
+    Ok(array.to_vec())
+}
+
+/// A client assertion or request object awaiting an external signer's signature.
+#[wasm_bindgen(js_name = UnsignedJwt, skip_typescript)]
+pub struct JsUnsignedJwt {
+    inner: UnsignedJwt,
+}
+
+#[wasm_bindgen(js_class = UnsignedJwt)]
+impl JsUnsignedJwt {
+    /// The bytes to sign (ASCII `header.payload`).
+    #[wasm_bindgen(getter, js_name = signingInput)]
+    pub fn signing_input(&self) -> Vec<u8> {
+        self.inner.signing_input().as_bytes().to_vec()
+    }
+
+    /// The compact JWT, once `signature` checks out under the public key.
+    pub fn assemble(&self, signature: JsValue) -> JsResult<String> {
+        Ok(self
+            .inner
+            .assemble(&signature_bytes(&signature)?)?
+            .into_string())
+    }
+}
+
+/// A sign-in awaiting its request object's signature (a client whose key signs elsewhere).
+#[wasm_bindgen(js_name = PreparedSignIn, skip_typescript)]
+pub struct JsPreparedSignIn {
+    inner: Option<PreparedSignIn>,
+}
+
+#[wasm_bindgen(js_class = PreparedSignIn)]
+impl JsPreparedSignIn {
+    /// The request object's bytes to sign, or `undefined` when the sign-in sends none.
+    #[wasm_bindgen(getter, js_name = signingInput)]
+    pub fn signing_input(&self) -> Option<Vec<u8>> {
+        self.inner
+            .as_ref()
+            .and_then(PreparedSignIn::request_object)
+            .map(|unsigned| unsigned.signing_input().as_bytes().to_vec())
+    }
+
+    /// `{ url, transaction }`, with the request object's `signature` checked first (`undefined`
+    /// when there is none to sign).
+    pub fn finish(&mut self, signature: JsValue) -> JsResult<JsValue> {
+        let Some(prepared) = self.inner.take() else {
+            return Err(Error::option("requestObject", "this sign-in was already finished").into());
+        };
+        let signed = match prepared.request_object() {
+            Some(unsigned) => Some(unsigned.assemble(&signature_bytes(&signature)?)?),
+            None => None,
+        };
+        to_js(&prepared.finish(signed)?)
+    }
+}
+
+/// Start a sign-in for a client whose key signs elsewhere: everything but the request
+/// object's signature.
+#[wasm_bindgen(js_name = clientPrepareSignIn, skip_typescript)]
+pub fn client_prepare_sign_in(
+    config: &JsClientConfig,
+    options: JsValue,
+    now: f64,
+) -> JsResult<JsPreparedSignIn> {
+    let options: SignInOptions = from_js(Some(options))?;
+    let public = config.key.as_ref().map(|key| (key.public(), whole(now)));
+    Ok(JsPreparedSignIn {
+        inner: Some(onelogin::prepare_sign_in(&config.inner, &options, public)?),
+    })
 }
 
 /// Whole seconds, for what is signed.
@@ -63,17 +243,22 @@ pub fn client_start_sign_in(
 ) -> JsResult<JsValue> {
     // `undefined` and `null` read as an empty object: every member is optional.
     let options: SignInOptions = from_js(Some(options))?;
-    let signer = config.key.as_ref().map(|key| (key, whole(now)));
+    let signer = config
+        .key
+        .as_ref()
+        .and_then(ClientKey::held)
+        .map(|key| (key, whole(now)));
     to_js(&onelogin::start_sign_in(&config.inner, &options, signer)?)
 }
 
-/// A client assertion for this client: `{ jti?, lifetime?, now?, alg?, kid?, audience? }`
-/// (client ID and key are the client's).
-#[wasm_bindgen(js_name = clientAssertion, skip_typescript)]
-pub fn client_assertion(config: &JsClientConfig, params: JsValue, now: f64) -> JsResult<String> {
-    let (Some(key), Authentication::PrivateKeyJwt(settings)) =
-        (config.key.as_ref(), &config.inner.authentication)
-    else {
+/// A client assertion's options for this client: `{ jti?, lifetime?, now?, alg?, kid?,
+/// audience? }` (client ID and key are the client's).
+fn client_assertion_options(
+    config: &JsClientConfig,
+    params: JsValue,
+    now: f64,
+) -> JsResult<onelogin::ClientAssertionOptions> {
+    let Authentication::PrivateKeyJwt(settings) = &config.inner.authentication else {
         return Err(Error::option(
             "privateKey",
             "this client has no \"privateKey\" to sign with",
@@ -88,7 +273,7 @@ pub fn client_assertion(config: &JsClientConfig, params: JsValue, now: f64) -> J
         )
         .into());
     }
-    let options = SignClientAssertionOptions {
+    Ok(SignClientAssertionOptions {
         client_id: Some(config.inner.client_id.clone()),
         audience: params
             .audience
@@ -98,8 +283,43 @@ pub fn client_assertion(config: &JsClientConfig, params: JsValue, now: f64) -> J
         kid: params.kid.clone().or_else(|| settings.kid.clone()),
         ..params
     }
-    .resolve(|| now)?;
+    .resolve(|| now)?)
+}
+
+/// A client assertion for this client, signed with its key held here.
+#[wasm_bindgen(js_name = clientAssertion, skip_typescript)]
+pub fn client_assertion(config: &JsClientConfig, params: JsValue, now: f64) -> JsResult<String> {
+    let options = client_assertion_options(config, params, now)?;
+    let Some(key) = config.key.as_ref().and_then(ClientKey::held) else {
+        return Err(Error::option(
+            "privateKey",
+            "this client has no \"privateKey\" to sign with here",
+        )
+        .into());
+    };
     Ok(onelogin::sign_client_assertion(key, &options)?)
+}
+
+/// A client assertion for this client awaiting its external signer's signature (its `alg`
+/// must stay the client's: the signer makes one kind of signature).
+#[wasm_bindgen(js_name = clientAssertionInput, skip_typescript)]
+pub fn client_assertion_input(
+    config: &JsClientConfig,
+    params: JsValue,
+    now: f64,
+) -> JsResult<JsUnsignedJwt> {
+    let options = client_assertion_options(config, params, now)?;
+    if options.alg != config.inner.signing_alg()? {
+        return Err(Error::option(
+            "alg",
+            "an external signer signs with the client's clientAssertionAlg only",
+        )
+        .into());
+    }
+    let public = external_public(config)?;
+    Ok(JsUnsignedJwt {
+        inner: onelogin::client_assertion_input(public, &options)?,
+    })
 }
 
 /// One sign-in being completed: its transaction, read and checked once.
@@ -212,9 +432,39 @@ impl JsCompletion {
     #[wasm_bindgen(js_name = tokenRequestBody)]
     pub fn token_request_body(&self, config: &JsClientConfig, code: JsValue) -> JsResult<String> {
         let code = string_arg(&code, "code")?;
-        Ok(self
-            .inner
-            .token_request_body(&config.inner, &code, config.key.as_ref())?)
+        let key = config.key.as_ref().and_then(ClientKey::held);
+        Ok(self.inner.token_request_body(&config.inner, &code, key)?)
+    }
+
+    /// The client assertion for the token request for `code`, awaiting the client's external
+    /// signer.
+    #[wasm_bindgen(js_name = clientAssertionInput)]
+    pub fn client_assertion_input(
+        &self,
+        config: &JsClientConfig,
+        code: JsValue,
+    ) -> JsResult<JsUnsignedJwt> {
+        let code = string_arg(&code, "code")?;
+        let public = external_public(config)?;
+        Ok(JsUnsignedJwt {
+            inner: self
+                .inner
+                .client_assertion_input(&config.inner, &code, public)?,
+        })
+    }
+
+    /// The token request body for `code`, with the external signer's `signature` of
+    /// `assertion` checked first.
+    #[wasm_bindgen(js_name = tokenRequestBodySigned)]
+    pub fn token_request_body_signed(
+        &self,
+        code: JsValue,
+        assertion: &JsUnsignedJwt,
+        signature: JsValue,
+    ) -> JsResult<String> {
+        let code = string_arg(&code, "code")?;
+        let signed = assertion.inner.assemble(&signature_bytes(&signature)?)?;
+        Ok(self.inner.token_request_body_signed(&code, &signed)?)
     }
 
     /// Check the token endpoint's answer and keep its tokens for [`Self::verify_tokens`].

@@ -19,9 +19,11 @@ pub fn inspect_token(
     let (documents, options) =
         from_js::<InspectTokenOptions>(options.map(|o| o.js_value()))?.resolve(now_seconds)?;
     let (keys, did) = documents.parse()?;
+    let service_keys = documents.parse_service_keys()?;
     let options = InspectOptions {
         keys: keys.as_ref(),
         did: did.as_ref(),
+        service_keys: service_keys.as_ref(),
         ..options
     };
     let inspection = inspect::inspect_token(&token, &options)?;

@@ -1,21 +1,27 @@
 //! PKCE, decoding without verification, key sets and JWT verification.
 
 use super::options::from_js;
-use super::{host_backend, json_text, now_seconds, string_arg, to_js, token_arg, JsResult};
+#[cfg(feature = "js-full")]
+use super::string_arg;
+use super::{host_backend, json_text, now_seconds, to_js, token_arg, JsResult};
 use crate::error::ErrorCode;
 use crate::options::{DecodeJwtOptions, VerifyJwtOptions};
-use crate::{jwk, jwt, pkce};
+#[cfg(feature = "js-full")]
+use crate::pkce;
+use crate::{jwk, jwt};
 use js_sys::{Array, JSON};
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 /// Create a PKCE pair: `{ codeVerifier, codeChallenge, codeChallengeMethod: 'S256' }`.
+#[cfg(feature = "js-full")]
 #[wasm_bindgen(js_name = createPkce)]
 pub fn create_pkce() -> JsResult<Ts<pkce::Pkce>> {
     Ok(Ts::new_unchecked(to_js(&pkce::create()?)?))
 }
 
 /// The S256 `code_challenge` of a `code_verifier`.
+#[cfg(feature = "js-full")]
 #[wasm_bindgen(js_name = pkceChallenge)]
 pub fn pkce_challenge(
     #[wasm_bindgen(js_name = codeVerifier, unchecked_param_type = "string")] code_verifier: JsValue,
@@ -27,6 +33,7 @@ pub fn pkce_challenge(
 }
 
 /// Whether `codeChallenge` is the S256 challenge of `codeVerifier`.
+#[cfg(feature = "js-full")]
 #[wasm_bindgen(js_name = pkceMatches)]
 pub fn pkce_matches(
     #[wasm_bindgen(js_name = codeVerifier, unchecked_param_type = "string")] code_verifier: JsValue,
@@ -39,12 +46,14 @@ pub fn pkce_matches(
 }
 
 /// A random `state` value (256 bits, base64url).
+#[cfg(feature = "js-full")]
 #[wasm_bindgen(js_name = randomState)]
 pub fn random_state() -> JsResult<String> {
     Ok(pkce::random_state()?)
 }
 
 /// A random `nonce` value (256 bits, base64url).
+#[cfg(feature = "js-full")]
 #[wasm_bindgen(js_name = randomNonce)]
 pub fn random_nonce() -> JsResult<String> {
     Ok(pkce::random_nonce()?)

@@ -3,18 +3,24 @@
 //! its result is typed with the union generated from the same declaration.
 
 use super::{to_js, JsResult};
+#[cfg(feature = "js-full")]
 use crate::alg::{Algorithm, SigningAlgorithm};
+#[cfg(feature = "js-full")]
 use crate::checks::{CheckId, Input};
 use crate::claims::{DEFAULT_CLOCK_TOLERANCE, MAX_CLOCK_TOLERANCE};
+#[cfg(feature = "js-full")]
 use crate::error::{ErrorCode, Reason};
 use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
 use crate::limits;
+#[cfg(feature = "js-full")]
 use crate::onelogin::inspect::TokenKind;
+#[cfg(feature = "js-full")]
 use crate::onelogin::{LevelOfConfidence, UserinfoClaim};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// One check, as `checkList()` describes it.
+#[cfg(feature = "js-full")]
 #[derive(Serialize, tsify::Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckDescription {
@@ -26,6 +32,7 @@ pub struct CheckDescription {
 }
 
 /// One input a check may need: the option that gives it, and what it is in words.
+#[cfg(feature = "js-full")]
 #[derive(Serialize, tsify::Tsify)]
 pub struct InputDescription {
     #[tsify(type = "CheckInput")]
@@ -34,6 +41,7 @@ pub struct InputDescription {
 }
 
 /// One userinfo claim: its short name and its URI.
+#[cfg(feature = "js-full")]
 #[derive(Serialize, tsify::Tsify)]
 pub struct UserinfoClaimDescription {
     #[tsify(type = "UserinfoClaim")]
@@ -42,6 +50,7 @@ pub struct UserinfoClaimDescription {
 }
 
 /// Every list the core defines, as `lists()` hands them out.
+#[cfg(feature = "js-full")]
 #[derive(Serialize, tsify::Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct Lists {
@@ -97,6 +106,7 @@ pub struct Limits {
     max_logout_token_lifetime: u64,
 }
 
+#[cfg(feature = "js-full")]
 fn check_descriptions() -> Vec<CheckDescription> {
     CheckId::ALL
         .iter()
@@ -110,6 +120,7 @@ fn check_descriptions() -> Vec<CheckDescription> {
 
 /// Every list the core defines: error codes, checks, inputs, token kinds, algorithms, signing
 /// algorithms, claim failure reasons, identity levels and userinfo claims.
+#[cfg(feature = "js-full")]
 #[wasm_bindgen(js_name = lists, unchecked_return_type = "Lists")]
 pub fn lists() -> JsResult<JsValue> {
     to_js(&Lists {
@@ -138,18 +149,21 @@ pub fn lists() -> JsResult<JsValue> {
 }
 
 /// Every `TokenError` code.
+#[cfg(feature = "js-full")]
 #[wasm_bindgen(js_name = errorCodes, unchecked_return_type = "ErrorCode[]")]
 pub fn error_codes() -> JsResult<JsValue> {
     to_js(ErrorCode::NAMES)
 }
 
 /// Every check an inspection can report, in order.
+#[cfg(feature = "js-full")]
 #[wasm_bindgen(js_name = checkList, unchecked_return_type = "CheckDescription[]")]
 pub fn check_list() -> JsResult<JsValue> {
     to_js(&check_descriptions())
 }
 
 /// Every token kind an inspection recognises.
+#[cfg(feature = "js-full")]
 #[wasm_bindgen(js_name = tokenKinds, unchecked_return_type = "TokenKind[]")]
 pub fn token_kinds() -> JsResult<JsValue> {
     to_js(TokenKind::NAMES)

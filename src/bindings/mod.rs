@@ -6,18 +6,25 @@
 //! Errors become `TokenError` instances made by `pkg/errors.js` (imported with `raw_module`,
 //! so every entry point shares one class identity).
 
+// Without `js-full` (the browser entry's build) the module exports decoding, key sets, the
+// verifiers and the limits only; every other export is in `js-full` (Cargo.toml).
+#[cfg(feature = "js-full")]
 mod client;
-#[cfg(feature = "flow")]
+#[cfg(feature = "js-full")]
+mod document_cache;
+#[cfg(all(feature = "flow", feature = "js-full"))]
 mod flow;
 mod host_keys;
+#[cfg(feature = "js-full")]
 mod inspect;
 mod jose;
 mod lists;
 mod onelogin;
 mod options;
 mod prepared;
+#[cfg(feature = "js-full")]
 mod sessions;
-#[cfg(feature = "flow")]
+#[cfg(all(feature = "flow", feature = "js-full"))]
 mod signing;
 #[cfg(feature = "test-exports")]
 mod test_exports;
@@ -52,7 +59,12 @@ impl From<Error> for JsValue {
         let oauth = e.oauth();
         let strings = [
             ("claim", e.claim_name()),
-            ("reason", e.reason().map(|r| r.as_str())),
+            (
+                "reason",
+                e.reason()
+                    .map(|r| r.as_str())
+                    .or_else(|| e.signer_reason().map(|r| r.as_str())),
+            ),
             ("option", e.option_name()),
             ("error", oauth.and_then(|o| o.error.as_deref())),
             (
@@ -140,6 +152,7 @@ fn over_cap(value: &JsValue, cap: usize) -> bool {
 /// A string input from outside (a body, a callback, a document's text), refused by its cap
 /// before it is copied into wasm memory; the core checks the exact UTF-8 size again. `None`
 /// for a value that is not a string.
+#[cfg(feature = "js-full")]
 fn capped_string(
     value: &JsValue,
     cap: usize,
@@ -179,6 +192,7 @@ fn json_text(value: &JsValue, what: &'static str, code: ErrorCode) -> Result<Str
 
 /// `{ [name]: value }` as an own data property (`Object.fromEntries`), so a setter a polluted
 /// `Object.prototype` may have for `name` is never called.
+#[cfg(feature = "js-full")]
 fn holder(name: &str, value: &JsValue) -> JsResult<JsValue> {
     let entry = js_sys::Array::of2(&JsValue::from_str(name), value);
     Ok(Object::from_entries(&js_sys::Array::of1(&entry))?.into())

@@ -6,10 +6,9 @@ use super::{host_backend, json_text, now_seconds, to_js, token_arg, JsResult};
 use crate::error::ErrorCode;
 use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
 use crate::onelogin::{self, DidDocument, Identity};
-use crate::options::{
-    AuthorizationUrlOptions, EnvironmentInput, VerifyCoreIdentityOptions, VerifyIdTokenOptions,
-    VerifyLogoutTokenOptions,
-};
+#[cfg(feature = "js-full")]
+use crate::options::{AuthorizationUrlOptions, EnvironmentInput};
+use crate::options::{VerifyCoreIdentityOptions, VerifyIdTokenOptions, VerifyLogoutTokenOptions};
 use js_sys::{Array, JSON};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -60,6 +59,7 @@ export interface PrivateJwk extends Jwk { d: string }
 "#;
 
 /// The URLs and identifiers of a One Login environment.
+#[cfg(feature = "js-full")]
 #[wasm_bindgen(js_name = getEnvironment, unchecked_return_type = "EnvironmentUrls")]
 pub fn get_environment(
     #[wasm_bindgen(unchecked_param_type = "EnvironmentInput")] environment: JsValue,
@@ -180,6 +180,7 @@ pub fn verify_logout_token_with_key_set(
 }
 
 /// Build the `/authorize` URL with every parameter correctly encoded.
+#[cfg(feature = "js-full")]
 #[wasm_bindgen(js_name = buildAuthorizationUrl)]
 pub fn build_authorization_url(options: Option<Ts<AuthorizationUrlOptions>>) -> JsResult<String> {
     let (authorize_url, request) =

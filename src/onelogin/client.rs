@@ -49,6 +49,8 @@ pub struct HttpSettings {
     pub timeout_ms: f64,
     /// Shortest gap between two fetches of one document, in milliseconds.
     pub cooldown_ms: f64,
+    /// doc-cache: whether fetched documents are kept in the client's store for other instances.
+    pub cache_documents: bool,
 }
 
 /// Deadline for each request when none is given: One Login answers within a second or two.
@@ -243,47 +245,116 @@ impl ClientConfig {
 #[cfg(feature = "flow")]
 pub use self::flow::{CheckedUserinfo, Completion};
 
+/// The key a `private_key_jwt` client signs with: held here, or held outside (a KMS, an HSM, a
+/// non-extractable WebCrypto key), in which case only its public half is here and every
+/// signature it makes is checked under it before use ([`crate::onelogin::UnsignedJwt::assemble`]).
+/// Either way the JWKS, the `kid` and the algorithm are resolved by the same rules.
+#[cfg(feature = "flow")]
+#[derive(Debug, Clone)]
+pub enum ClientKey {
+    /// A private key this crate signs with (boxed: it is four times the size of a public key).
+    Held(Box<crate::onelogin::RsaSigningKey>),
+    /// The public half of a key that signs elsewhere.
+    External(crate::onelogin::ServicePublicKey),
+}
+
+#[cfg(feature = "flow")]
+impl ClientKey {
+    /// The public half, under the `kid` it is published with (the JWK's own, else its RFC 7638
+    /// thumbprint; the client's `kid` option replaces it in the JWKS and in headers).
+    pub fn public(&self) -> &crate::onelogin::ServicePublicKey {
+        match self {
+            ClientKey::Held(key) => key.service_public_key(),
+            ClientKey::External(public) => public,
+        }
+    }
+
+    /// The private key, when this crate holds it.
+    pub fn held(&self) -> Option<&crate::onelogin::RsaSigningKey> {
+        match self {
+            ClientKey::Held(key) => Some(key),
+            ClientKey::External(_) => None,
+        }
+    }
+}
+
 #[cfg(feature = "flow")]
 impl ClientConfig {
-    /// The service's JWKS `{ keys }`: `key`'s public JWK (its `kid` the client's `kid`, else the
-    /// key's own, else the RFC 7638 thumbprint; `alg` the client assertions'), then
-    /// `additionalPublicKeys`.
+    /// The algorithm of everything this client signs (client assertions and request objects):
+    /// `clientAssertionAlg`, RS256 by default.
+    ///
+    /// # Errors
+    /// `ERR_JOSE_NOT_SUPPORTED` for an algorithm One Login does not take (checked at creation).
+    pub fn signing_alg(&self) -> Result<crate::onelogin::SigningAlgorithm> {
+        use crate::onelogin::SigningAlgorithm;
+        match &self.authentication {
+            Authentication::PrivateKeyJwt(AssertionSettings { alg: Some(alg), .. }) => {
+                SigningAlgorithm::from_name(alg)
+            }
+            _ => Ok(SigningAlgorithm::default()),
+        }
+    }
+
+    /// `additionalPublicKeys`, each parsed and checked by the key policy.
     ///
     /// # Errors
     /// `ERR_INVALID_ARGUMENT` naming `additionalPublicKeys` for a key that is not a public RSA
-    /// JWK or SPKI PEM the key policy accepts, or a key or `kid` listed twice.
-    pub fn public_jwks(&self, key: &crate::onelogin::RsaSigningKey) -> Result<serde_json::Value> {
-        use crate::onelogin::{ServicePublicKey, SigningAlgorithm};
-        let (alg, kid) = match &self.authentication {
-            Authentication::PrivateKeyJwt(settings) => (
-                settings
-                    .alg
-                    .as_deref()
-                    .map(SigningAlgorithm::from_name)
-                    .transpose()?,
-                settings.kid.clone(),
-            ),
-            _ => (None, None),
-        };
-        let public = key.service_public_key();
-        let signing = match kid {
-            Some(kid) => ServicePublicKey::new(public.rsa().clone(), Some(kid))?,
-            None => public.clone(),
-        };
-        let additional = self
-            .additional_public_keys
+    /// JWK or SPKI PEM the key policy accepts.
+    pub fn additional_keys(&self) -> Result<Vec<crate::onelogin::ServicePublicKey>> {
+        self.additional_public_keys
             .iter()
             .enumerate()
             .map(|(index, text)| {
-                ServicePublicKey::from_jwk_or_pem(text).map_err(|e| {
+                crate::onelogin::ServicePublicKey::from_jwk_or_pem(text).map_err(|e| {
                     Error::option(
                         "additionalPublicKeys",
                         format!("additionalPublicKeys[{index}]: {}", e.message()),
                     )
                 })
             })
-            .collect::<Result<Vec<_>>>()?;
-        crate::onelogin::service_jwks(&signing, alg.unwrap_or_default(), &additional)
+            .collect()
+    }
+
+    /// The public key of an external signer (`privateKey: { publicJwk, sign }` or a
+    /// `CryptoKeyPair`'s exported public key): the rule of `additionalPublicKeys`, and an `alg`
+    /// of its own must be the client's.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` naming `privateKey.publicJwk`.
+    pub fn external_public_key(&self, text: &str) -> Result<crate::onelogin::ServicePublicKey> {
+        let named = |message: String| Error::option("privateKey.publicJwk", message);
+        let public = crate::onelogin::ServicePublicKey::from_jwk_or_pem(text)
+            .map_err(|e| named(format!("the signer's public key: {}", e.message())))?;
+        let alg = self.signing_alg()?;
+        if let Some(own) = public.alg() {
+            if own != alg {
+                return Err(named(format!(
+                    "the signer's public JWK says \"alg\": \"{}\" but clientAssertionAlg is {}: they must agree (the JWKS publishes one)",
+                    own.as_str(),
+                    alg.as_str()
+                )));
+            }
+        }
+        Ok(public)
+    }
+
+    /// The service's JWKS `{ keys }`: `signing`'s public JWK (its `kid` the client's `kid`, else
+    /// the key's own, else the RFC 7638 thumbprint; `alg` the client's), then
+    /// `additionalPublicKeys`.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` naming `additionalPublicKeys` for a key that is not a public RSA
+    /// JWK or SPKI PEM the key policy accepts, or a key or `kid` listed twice.
+    pub fn public_jwks(
+        &self,
+        signing: &crate::onelogin::ServicePublicKey,
+    ) -> Result<serde_json::Value> {
+        let signing = match self.signing_kid() {
+            Some(kid) => signing.with_kid(kid)?,
+            None => signing.clone(),
+        };
+        let additional = self.additional_keys()?;
+        crate::onelogin::service_jwks(&signing, self.signing_alg()?, &additional)
             .map_err(|e| Error::option("additionalPublicKeys", e.message().to_owned()))
     }
 }
@@ -295,11 +366,12 @@ mod flow {
     use crate::jwk::KeySet;
     use crate::onelogin::callback::{check_callback, CallbackParams};
     use crate::onelogin::client_assertion::{
-        ClientAssertionOptions, RsaSigningKey, SigningAlgorithm,
+        client_assertion_input, ClientAssertionOptions, RsaSigningKey,
     };
     use crate::onelogin::core_identity::CoreIdentityClaims;
     use crate::onelogin::did::DidDocument;
     use crate::onelogin::id_token::IdTokenClaims;
+    use crate::onelogin::service_keys::{ServicePublicKey, SignedJwt, UnsignedJwt};
     use crate::onelogin::sign_in::Transaction;
     use crate::onelogin::token_endpoint::{
         token_request_body, verify_token_response, ClientAuthentication, FlowContext, TokenResponse,
@@ -398,6 +470,22 @@ mod flow {
             })
         }
 
+        /// The client assertion's options at `now` (whole seconds): the client ID, the audience,
+        /// the algorithm and the `kid` the client was created with.
+        fn assertion_options(&self, now: u64) -> Result<ClientAssertionOptions> {
+            let Authentication::PrivateKeyJwt(settings) = &self.authentication else {
+                return Err(Error::option(
+                    "privateKey",
+                    "this client has no \"privateKey\" to sign with",
+                ));
+            };
+            let mut assertion =
+                ClientAssertionOptions::new(&self.client_id, &settings.audience, now);
+            assertion.alg = self.signing_alg()?;
+            assertion.kid.clone_from(&settings.kid);
+            Ok(assertion)
+        }
+
         /// How this client authenticates one token request at `now` (whole seconds).
         ///
         /// # Errors
@@ -415,14 +503,11 @@ mod flow {
                         client_secret,
                     })
                 }
-                (Authentication::PrivateKeyJwt(settings), Some(key)) => {
-                    let mut assertion =
-                        ClientAssertionOptions::new(&self.client_id, &settings.audience, now);
-                    if let Some(alg) = settings.alg.as_deref() {
-                        assertion.alg = SigningAlgorithm::from_name(alg)?;
-                    }
-                    assertion.kid.clone_from(&settings.kid);
-                    Ok(ClientAuthentication::PrivateKeyJwt { key, assertion })
+                (Authentication::PrivateKeyJwt(_), Some(key)) => {
+                    Ok(ClientAuthentication::PrivateKeyJwt {
+                        key,
+                        assertion: self.assertion_options(now)?,
+                    })
                 }
                 _ => Err(Error::option(
                     "privateKey",
@@ -460,6 +545,40 @@ mod flow {
             // What is signed carries whole seconds.
             let auth = config.token_authentication(key, self.time.now.floor() as u64)?;
             token_request_body(code, &self.transaction, &auth)
+        }
+
+        /// The client assertion for the token request for `code`, awaiting the signature of
+        /// `public`'s key (a signer outside this crate); `code` is checked first, so a request
+        /// that cannot be sent costs no signature.
+        ///
+        /// # Errors
+        /// `ERR_INVALID_ARGUMENT` for an empty code or a client without `privateKey`.
+        pub fn client_assertion_input(
+            &self,
+            config: &ClientConfig,
+            code: &str,
+            public: &ServicePublicKey,
+        ) -> Result<UnsignedJwt> {
+            crate::onelogin::expected::non_empty("code", code)?;
+            let options = config.assertion_options(self.time.now.floor() as u64)?;
+            client_assertion_input(public, &options)
+        }
+
+        /// The token request body for `code` with a client assertion signed outside this crate
+        /// (and checked under its public key).
+        ///
+        /// # Errors
+        /// Those of [`token_request_body`].
+        pub fn token_request_body_signed(
+            &self,
+            code: &str,
+            assertion: &SignedJwt,
+        ) -> Result<String> {
+            token_request_body(
+                code,
+                &self.transaction,
+                &ClientAuthentication::SignedAssertion(assertion),
+            )
         }
 
         /// The token response's ID token, verified against the transaction.

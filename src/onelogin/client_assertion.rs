@@ -11,7 +11,7 @@
 
 use super::authorize::AuthorizationRequest;
 use super::expected::non_empty;
-use super::service_keys::ServicePublicKey;
+use super::service_keys::{ServicePublicKey, SignedJwt, UnsignedJwt};
 use crate::base64url;
 use crate::error::{Error, ErrorCode, Result};
 use crate::json;
@@ -28,8 +28,8 @@ use sha2::{Sha256, Sha384, Sha512};
 /// The default lifetime of an assertion or request object: the docs recommend five minutes.
 pub const DEFAULT_LIFETIME: u64 = 300;
 
-/// The longest lifetime accepted, in seconds.
-pub const MAX_LIFETIME: u64 = 3600;
+/// The longest lifetime accepted, in seconds (the inspector's rule too).
+pub use super::client_jwt::MAX_LIFETIME;
 
 pub use crate::alg::SigningAlgorithm;
 /// An RSA private key (2048 bits or more) for signing.
@@ -174,6 +174,22 @@ impl RsaSigningKey {
         self.key.to_public_key()
     }
 
+    /// Sign `unsigned` with this key, which must be the key it awaits.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` when `unsigned` awaits another key's signature;
+    /// `ERR_RANDOM_UNAVAILABLE` without a random source.
+    pub fn sign_unsigned(&self, unsigned: &UnsignedJwt) -> Result<SignedJwt> {
+        if unsigned.public_key().rsa() != self.public.rsa() {
+            return Err(Error::option(
+                "privateKey",
+                "this JWT awaits another key's signature",
+            ));
+        }
+        let signature = self.sign(unsigned.alg(), unsigned.signing_input().as_bytes())?;
+        Ok(SignedJwt::from_own_signature(unsigned, &signature))
+    }
+
     fn sign(&self, alg: SigningAlgorithm, message: &[u8]) -> Result<Vec<u8>> {
         // With a valid key and a SHA-256 digest, the one way signing fails is the RNG.
         let failed = |_| Error::new(ErrorCode::RandomUnavailable, "RSA signing failed");
@@ -251,6 +267,19 @@ pub fn sign_client_assertion(
     key: &RsaSigningKey,
     options: &ClientAssertionOptions,
 ) -> Result<String> {
+    key.sign_unsigned(&client_assertion_input(key.service_public_key(), options)?)
+        .map(SignedJwt::into_string)
+}
+
+/// The client assertion's header and claims, awaiting the signature of `public`'s private key
+/// (this crate's own key, or a signer outside it: [`UnsignedJwt::assemble`]).
+///
+/// # Errors
+/// As [`sign_client_assertion`].
+pub fn client_assertion_input(
+    public: &ServicePublicKey,
+    options: &ClientAssertionOptions,
+) -> Result<UnsignedJwt> {
     non_empty("clientId", &options.client_id)?;
     non_empty("audience", &options.audience)?;
     let exp = expiry(options.now, options.lifetime)?;
@@ -268,8 +297,8 @@ pub fn sign_client_assertion(
     claims.insert("jti".into(), jti.into());
     claims.insert("iat".into(), options.now.into());
     claims.insert("exp".into(), exp.into());
-    sign_jwt(
-        key,
+    UnsignedJwt::new(
+        public,
         options.alg,
         options.kid.as_deref(),
         Some("JWT"),
@@ -289,9 +318,12 @@ pub struct RequestObjectOptions {
     pub lifetime: u64,
     /// Header `kid`; `None` uses the JWK's own `kid` if the key came from one.
     pub kid: Option<String>,
+    /// The algorithm (RS256 unless given; a client signs with its `clientAssertionAlg`, the one
+    /// algorithm an external signer makes).
+    pub alg: SigningAlgorithm,
 }
 
-/// Sign a request object (RS256) carrying `request`'s parameters, with `iss` and `client_id`
+/// Sign a request object (RS256 unless `options.alg` says otherwise) carrying `request`'s parameters, with `iss` and `client_id`
 /// set to the client ID and `response_type` `code`. Send it as the `request` parameter with
 /// `response_type`, `scope` and `client_id` repeated in the query.
 ///
@@ -303,6 +335,23 @@ pub fn sign_request_object(
     request: &AuthorizationRequest,
     options: &RequestObjectOptions,
 ) -> Result<String> {
+    key.sign_unsigned(&request_object_input(
+        key.service_public_key(),
+        request,
+        options,
+    )?)
+    .map(SignedJwt::into_string)
+}
+
+/// The request object's header and claims, awaiting the signature of `public`'s private key.
+///
+/// # Errors
+/// As [`sign_request_object`].
+pub fn request_object_input(
+    public: &ServicePublicKey,
+    request: &AuthorizationRequest,
+    options: &RequestObjectOptions,
+) -> Result<UnsignedJwt> {
     non_empty("audience", &options.audience)?;
     let exp = expiry(options.now, options.lifetime)?;
     let mut claims = request.to_request_object_claims()?;
@@ -314,13 +363,7 @@ pub fn sign_request_object(
     claims.insert("jti".into(), pkce::random_base64url(32)?.into());
     // No `typ`: the docs' example request object has none, and RFC 9101's
     // `oauth-authz-req+jwt` is not something One Login documents accepting.
-    sign_jwt(
-        key,
-        SigningAlgorithm::Rs256,
-        options.kid.as_deref(),
-        None,
-        &claims,
-    )
+    UnsignedJwt::new(public, options.alg, options.kid.as_deref(), None, &claims)
 }
 
 fn expiry(now: u64, lifetime: u64) -> Result<u64> {
@@ -332,31 +375,4 @@ fn expiry(now: u64, lifetime: u64) -> Result<u64> {
     }
     now.checked_add(lifetime)
         .ok_or_else(|| Error::option("now", "\"now\" is out of range"))
-}
-
-fn sign_jwt(
-    key: &RsaSigningKey,
-    alg: SigningAlgorithm,
-    kid: Option<&str>,
-    typ: Option<&str>,
-    claims: &Map<String, Value>,
-) -> Result<String> {
-    let mut header = Map::new();
-    header.insert("alg".into(), alg.as_str().into());
-    if let Some(typ) = typ {
-        header.insert("typ".into(), typ.into());
-    }
-    // Every assertion and request object names its key: One Login requires it when it reads
-    // the service's keys from a JWKS URL (and ignores it for a static key). The default is the
-    // key's published kid: the JWK's own, else the RFC 7638 thumbprint.
-    let kid = kid.unwrap_or(key.service_public_key().kid());
-    non_empty("kid", kid)?;
-    header.insert("kid".into(), kid.into());
-    let signing_input = format!(
-        "{}.{}",
-        base64url::encode(Value::Object(header).to_string().as_bytes()),
-        base64url::encode(Value::Object(claims.clone()).to_string().as_bytes())
-    );
-    let signature = key.sign(alg, signing_input.as_bytes())?;
-    Ok(format!("{signing_input}.{}", base64url::encode(&signature)))
 }

@@ -7,7 +7,7 @@
 //! `did:web` is not done here, and must not be done with a generic resolver: fetch only
 //! [`Environment::did_url`](super::Environment::did_url).
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{quoted, Error, ErrorCode, Result};
 use crate::json;
 use crate::jwk::KeySet;
 use serde_json::{Map, Value};
@@ -88,8 +88,8 @@ impl DidDocument {
             };
             if methods.iter().any(|m| m.id == method.id) {
                 return Err(Error::jwks(format!(
-                    "two assertionMethod entries have the id {:?}",
-                    method.id
+                    "two assertionMethod entries have the id {}",
+                    quoted(&method.id)
                 )));
             }
             if method.controller == id {
@@ -123,8 +123,9 @@ impl DidDocument {
     pub fn check_id(&self, expected: &str) -> Result<()> {
         if self.id != expected {
             return Err(Error::jwks(format!(
-                "the DID document's \"id\" is {:?}, not the environment's DID {expected:?}",
-                self.id
+                "the DID document's \"id\" is {}, not the environment's DID {}",
+                quoted(&self.id),
+                quoted(expected)
             )));
         }
         Ok(())

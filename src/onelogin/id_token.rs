@@ -13,7 +13,7 @@ use crate::alg::{Algorithm, Algorithms};
 use crate::base64url;
 use crate::checks::{fail_fast, CheckId, Input, Run, Skip};
 use crate::claims::{self};
-use crate::error::{Error, Reason, Result};
+use crate::error::{quoted, Error, Reason, Result};
 use crate::jwk::KeySet;
 use crate::jws::KeyInput;
 use crate::jwt::{self};
@@ -224,7 +224,10 @@ pub(crate) fn steps(
             return Err(Error::claim_with_message(
                 "vot",
                 Reason::CheckFailed,
-                format!("unexpected \"vot\" claim value: expected {:?}", rules.vot),
+                format!(
+                    "unexpected \"vot\" claim value: expected {}",
+                    quoted(rules.vot)
+                ),
             ));
         }
         Ok(vot)

@@ -10,6 +10,7 @@
 //! developer debugging a sign-in wants to see both problems at once; such results carry
 //! `unverified`, so a pass there only says what the token claims.
 
+use super::client_jwt::{self, ServiceKeys};
 use super::core_identity::{self, credential_subject, Identity};
 use super::did::DidDocument;
 use super::environment::Environment;
@@ -37,6 +38,10 @@ crate::lists::named_list! {
         LogoutToken = "logout_token" { label: "Back-channel logout token" },
         /// One Login's access token (a JWT in practice, though documented as opaque).
         AccessToken = "access_token" { label: "Access token" },
+        /// A `private_key_jwt` client assertion made by the service for the token endpoint.
+        ClientAssertion = "client_assertion" { label: "Client assertion (private_key_jwt) made by your service" },
+        /// A request object (JAR) made by the service for the authorize endpoint.
+        RequestObject = "request_object" { label: "Request object (JAR) made by your service" },
         /// Any other JWS.
         Jwt = "jwt" { label: "JWT (no One Login kind recognised)" },
     }
@@ -83,6 +88,22 @@ pub fn detect_kind(
             "it has a vc claim (or a kid that is a DID URL)",
         );
     }
+    if has("aud") && (has("response_type") || has("redirect_uri")) {
+        return (
+            TokenKind::RequestObject,
+            "it has an aud and response_type or redirect_uri (authorization parameters)",
+        );
+    }
+    // A client assertion carries only these claims (the signer's, and a tolerated nbf).
+    const ASSERTION_CLAIMS: [&str; 7] = ["iss", "sub", "aud", "jti", "iat", "exp", "nbf"];
+    let only_assertion_claims =
+        claims.is_some_and(|c| c.keys().all(|k| ASSERTION_CLAIMS.contains(&k.as_str())));
+    if only_assertion_claims && ["iss", "sub", "aud", "jti"].iter().all(|c| has(c)) {
+        return (
+            TokenKind::ClientAssertion,
+            "it has iss, sub, aud and jti and no other claim than iat, exp and nbf",
+        );
+    }
     if has("aud")
         && ["nonce", "at_hash", "vot", "auth_time"]
             .iter()
@@ -112,6 +133,8 @@ pub struct InspectOptions<'a> {
     pub keys: Option<&'a KeySet>,
     /// The DID document (core identity credentials).
     pub did: Option<&'a DidDocument>,
+    /// The service's public keys (client assertions and request objects).
+    pub service_keys: Option<&'a ServiceKeys>,
     /// The environment, for the expected issuer.
     pub environment: Option<Environment>,
     /// The expected `iss`, overriding the environment's.
@@ -238,7 +261,7 @@ impl Inspection {
         for check in &self.checks {
             match check.status {
                 Status::Fail(_) => return Verdict::Invalid,
-                Status::Skipped(Skip::Prerequisite | Skip::MissingInput(_)) => {
+                Status::Skipped(Skip::Prerequisite | Skip::MissingInput(_) | Skip::Unsupported) => {
                     verdict = Verdict::Incomplete;
                 }
                 Status::Skipped(Skip::NotRequested(_)) | Status::Pass => {}
@@ -312,6 +335,26 @@ pub fn inspect_token(token: &str, options: &InspectOptions<'_>) -> Result<Inspec
         .issuer
         .clone()
         .or_else(|| options.environment.as_ref().map(|e| e.issuer().to_owned()));
+    if let TokenKind::ClientAssertion | TokenKind::RequestObject = kind {
+        let rules = client_jwt::Rules {
+            kind,
+            client_id: options.client_id.as_deref(),
+            environment: options.environment.as_ref(),
+            keys: options.service_keys,
+            now: options.now,
+            clock_tolerance: options.clock_tolerance,
+        };
+        let mut run = Run::inspect();
+        client_jwt::steps(&mut run, token, &rules)?;
+        return Ok(Inspection {
+            kind,
+            kind_reason,
+            header,
+            claims,
+            checks: client_jwt::explain(kind, run.results()),
+            identity: None,
+        });
+    }
     let mut run = match kind {
         TokenKind::AccessToken | TokenKind::Jwt => Run::inspect_generic(),
         _ => Run::inspect(),
@@ -348,6 +391,8 @@ pub fn inspect_token(token: &str, options: &InspectOptions<'_>) -> Result<Inspec
             };
             logout::steps(&mut run, token, keys, &rules)?;
         }
+        // Inspected above, by their own steps.
+        TokenKind::ClientAssertion | TokenKind::RequestObject => {}
         TokenKind::AccessToken | TokenKind::Jwt => {
             // No One Login rule covers these beyond the core's: signature and the
             // registered claims. One Login's access tokens carry a kid and no aud.

@@ -10,7 +10,7 @@ use super::expected::{expected_from_options, required_string, Expected};
 use crate::alg::{Algorithm, Algorithms};
 use crate::checks::{fail_fast, CheckId, Run};
 use crate::claims::{self};
-use crate::error::{Error, Reason, Result};
+use crate::error::{quoted, Error, Reason, Result};
 use crate::jwk::KeySet;
 use crate::jws::KeyInput;
 use crate::jwt::{self};
@@ -209,7 +209,10 @@ fn check_no_id_token_claims(c: &Map<String, Value>) -> Result<()> {
         Some(name) => Err(Error::claim_with_message(
             *name,
             Reason::CheckFailed,
-            format!("a logout token must not contain an {name:?} claim (it belongs to ID tokens)"),
+            format!(
+                "a logout token must not contain an {} claim (it belongs to ID tokens)",
+                quoted(name)
+            ),
         )),
         None => Ok(()),
     }

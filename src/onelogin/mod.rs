@@ -13,9 +13,11 @@ pub mod callback;
 pub mod client;
 #[cfg(feature = "flow")]
 pub mod client_assertion;
+pub mod client_jwt;
 pub mod core_identity;
 pub mod did;
 pub mod discovery;
+pub mod document_cache;
 pub mod endpoint_url;
 pub mod environment;
 mod expected;
@@ -41,13 +43,13 @@ pub use authorize::{build_authorization_url, build_request_object_url, Authoriza
 pub use back_channel::{logout_token_from_body, replay_ttl_seconds};
 #[cfg(feature = "flow")]
 pub use callback::{check_callback, parse_callback, CallbackParams};
-#[cfg(feature = "flow")]
-pub use client::Completion;
 pub use client::{Authentication, ClientConfig, SignInMinimum};
 #[cfg(feature = "flow")]
+pub use client::{ClientKey, Completion};
+#[cfg(feature = "flow")]
 pub use client_assertion::{
-    sign_client_assertion, sign_request_object, ClientAssertionOptions, RequestObjectOptions,
-    RsaSigningKey, SigningAlgorithm,
+    client_assertion_input, request_object_input, sign_client_assertion, sign_request_object,
+    ClientAssertionOptions, RequestObjectOptions, RsaSigningKey, SigningAlgorithm,
 };
 pub use core_identity::{
     verify_core_identity, CoreIdentityClaims, CoreIdentityOptions, Identity, Name, NameView,
@@ -59,7 +61,7 @@ pub use id_token::{verify_id_token, IdTokenClaims, IdTokenOptions, NonceCheck};
 pub use logout::{verify_logout_token, LogoutOptions, LogoutTokenClaims};
 pub use logout_url::{build_logout_url, LogoutUrlOptions};
 #[cfg(feature = "flow")]
-pub use service_keys::{service_jwks, ServicePublicKey};
+pub use service_keys::{service_jwks, ServicePublicKey, SignedJwt, UnsignedJwt, WebCryptoSigning};
 pub use sessions::{
     check_session_lifetime, is_signed_out, safe_return_to, sign_out_record_ttl, SessionRules,
 };
@@ -69,7 +71,9 @@ pub use sessions::{
     SessionHolds, SessionRequirement,
 };
 #[cfg(feature = "flow")]
-pub use sign_in::{start_sign_in, SignIn, SignInOptions, Transaction};
+pub use sign_in::{
+    prepare_sign_in, start_sign_in, PreparedSignIn, SignIn, SignInOptions, Transaction,
+};
 #[cfg(feature = "flow")]
 pub use token_endpoint::{
     check_access_token, check_token_response, token_request_body, verify_token_response,

@@ -4,19 +4,25 @@
 //! One Login "strongly recommends" a JWKS endpoint: one or more RSA signing keys, each with a
 //! unique `kid`, and then every client assertion and request object must carry the `kid` of
 //! the key that signed it. Rotation is done by listing the next key beside the current one.
+//!
+//! Signing may happen outside this crate (a KMS, an HSM, a non-extractable WebCrypto key): this
+//! crate builds the signing input ([`UnsignedJwt`]), the signer returns only the signature, and
+//! [`UnsignedJwt::assemble`] verifies it under the public key before the JWT exists, so a signer
+//! that answers with another key, another algorithm or garbage is caught before anything is sent.
 
 use super::client_assertion::SigningAlgorithm;
 use crate::base64url;
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result, SignerFailureReason};
 use crate::json;
 use crate::jwk::Jwk;
 use rsa::pkcs8::DecodePublicKey;
+use rsa::signature::Verifier;
 use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, RsaPublicKey};
 use serde_json::{Map, Value};
+use sha2::{Sha256, Sha384, Sha512};
 
-/// The private members of an RSA JWK: never in a published key.
-pub const PRIVATE_RSA_MEMBERS: [&str; 7] = ["d", "p", "q", "dp", "dq", "qi", "oth"];
+pub use super::client_jwt::PRIVATE_RSA_MEMBERS;
 
 /// The public half of one of the service's RSA keys, with the `kid` it is published under.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,23 +73,9 @@ impl ServicePublicKey {
     /// # Errors
     /// As [`ServicePublicKey::from_jwk`].
     pub fn from_jwk_map(map: &Map<String, Value>) -> Result<ServicePublicKey> {
-        if map.get("kty").and_then(Value::as_str) != Some("RSA") {
-            return Err(Error::new(
-                ErrorCode::NotSupported,
-                "One Login takes only RSA keys for client assertions and request objects: the JWK must have \"kty\": \"RSA\"",
-            ));
-        }
-        if PRIVATE_RSA_MEMBERS.iter().any(|m| map.contains_key(*m)) {
-            return Err(Error::jwk(
-                "private key material in a public key: give only kty, n, e (and kid, alg, use)",
-            ));
-        }
-        if map.get("use").is_some_and(|u| u.as_str() != Some("sig")) {
-            return Err(Error::jwk(
-                "a signing key's \"use\" must be \"sig\" (or absent)",
-            ));
-        }
-        // The crate's JWK parser checks the key itself (size, modulus, exponent, ROCA).
+        // The service's key rules (RSA, public, for signing, an alg One Login accepts), then
+        // the crate's JWK parser's key policy (size, modulus, exponent, ROCA).
+        let alg = super::client_jwt::service_jwk_rules(map)?;
         let parsed = Jwk::from_map(map)?;
         let member = |name: &str| {
             map.get(name)
@@ -94,7 +86,6 @@ impl ServicePublicKey {
         };
         let key = RsaPublicKey::new(member("n")?, member("e")?)
             .map_err(|_| Error::jwk("not a usable RSA public key"))?;
-        let alg = parsed.alg().map(SigningAlgorithm::from_name).transpose()?;
         let mut service = ServicePublicKey::new(key, parsed.kid().map(str::to_owned))?;
         service.alg = alg;
         Ok(service)
@@ -179,6 +170,62 @@ impl ServicePublicKey {
         jwk.insert("use".into(), "sig".into());
         jwk
     }
+
+    /// The same key published under another `kid` (the client's `kid` option).
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` for an empty `kid`.
+    pub fn with_kid(&self, kid: &str) -> Result<ServicePublicKey> {
+        if kid.is_empty() {
+            return Err(Error::option("kid", "a key's \"kid\" must not be empty"));
+        }
+        Ok(ServicePublicKey {
+            kid: kid.to_owned(),
+            ..self.clone()
+        })
+    }
+
+    /// The length in bytes of every signature this key makes (its modulus length).
+    pub fn signature_length(&self) -> usize {
+        self.key.size()
+    }
+
+    /// Whether `signature` is a valid `alg` signature over `message` under this key (PSS with
+    /// the salt as long as the hash, as JOSE fixes it).
+    pub fn verifies(&self, alg: SigningAlgorithm, message: &[u8], signature: &[u8]) -> bool {
+        fn pkcs1<D>(key: &RsaPublicKey, message: &[u8], signature: &[u8]) -> bool
+        where
+            D: sha2::Digest + rsa::pkcs8::AssociatedOid,
+        {
+            rsa::pkcs1v15::Signature::try_from(signature).is_ok_and(|s| {
+                rsa::pkcs1v15::VerifyingKey::<D>::new(key.clone())
+                    .verify(message, &s)
+                    .is_ok()
+            })
+        }
+        fn pss<D>(key: &RsaPublicKey, message: &[u8], signature: &[u8]) -> bool
+        where
+            D: sha2::Digest + sha2::digest::FixedOutputReset,
+        {
+            rsa::pss::Signature::try_from(signature).is_ok_and(|s| {
+                rsa::pss::VerifyingKey::<D>::new(key.clone())
+                    .verify(message, &s)
+                    .is_ok()
+            })
+        }
+        // A signature is exactly the modulus length (RFC 8017 §8.1.2 and §8.2.2).
+        if signature.len() != self.key.size() {
+            return false;
+        }
+        match alg {
+            SigningAlgorithm::Rs256 => pkcs1::<Sha256>(&self.key, message, signature),
+            SigningAlgorithm::Rs384 => pkcs1::<Sha384>(&self.key, message, signature),
+            SigningAlgorithm::Rs512 => pkcs1::<Sha512>(&self.key, message, signature),
+            SigningAlgorithm::Ps256 => pss::<Sha256>(&self.key, message, signature),
+            SigningAlgorithm::Ps384 => pss::<Sha384>(&self.key, message, signature),
+            SigningAlgorithm::Ps512 => pss::<Sha512>(&self.key, message, signature),
+        }
+    }
 }
 
 /// `{"e":…,"kty":"RSA","n":…}`: the members RFC 7638 hashes, in its order.
@@ -224,9 +271,214 @@ pub fn service_jwks(
     Ok(Value::Object(jwks))
 }
 
+/// A JWT whose header and payload are final and whose signature is still to come: from this
+/// crate's own key ([`super::RsaSigningKey::sign_unsigned`]) or from a signer outside it
+/// ([`UnsignedJwt::assemble`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnsignedJwt {
+    signing_input: String,
+    alg: SigningAlgorithm,
+    public: ServicePublicKey,
+}
+
+/// A compact JWT whose signature was made by this crate's key or checked under the public key
+/// of the signer that made it: the only form a client assertion or request object is sent in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedJwt(String);
+
+impl SignedJwt {
+    /// The compact serialization.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The compact serialization, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    /// `input.signature`, for a signature this crate made itself.
+    pub(super) fn from_own_signature(unsigned: &UnsignedJwt, signature: &[u8]) -> SignedJwt {
+        SignedJwt(format!(
+            "{}.{}",
+            unsigned.signing_input,
+            base64url::encode(signature)
+        ))
+    }
+}
+
+impl UnsignedJwt {
+    /// `header.payload`: the header names `alg`, `typ` (if any) and the key's `kid` (`kid` if
+    /// given, else the key's published one); every assertion and request object names its key,
+    /// as One Login requires when it reads the service's keys from a JWKS URL.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` for an empty `kid`.
+    pub fn new(
+        public: &ServicePublicKey,
+        alg: SigningAlgorithm,
+        kid: Option<&str>,
+        typ: Option<&str>,
+        claims: &Map<String, Value>,
+    ) -> Result<UnsignedJwt> {
+        let mut header = Map::new();
+        header.insert("alg".into(), alg.as_str().into());
+        if let Some(typ) = typ {
+            header.insert("typ".into(), typ.into());
+        }
+        let kid = kid.unwrap_or(public.kid());
+        if kid.is_empty() {
+            return Err(Error::option("kid", "\"kid\" must not be empty"));
+        }
+        header.insert("kid".into(), kid.into());
+        let signing_input = format!(
+            "{}.{}",
+            base64url::encode(Value::Object(header).to_string().as_bytes()),
+            base64url::encode(Value::Object(claims.clone()).to_string().as_bytes())
+        );
+        Ok(UnsignedJwt {
+            signing_input,
+            alg,
+            public: public.clone(),
+        })
+    }
+
+    /// The bytes to sign: `base64url(header) "." base64url(payload)`, ASCII.
+    pub fn signing_input(&self) -> &str {
+        &self.signing_input
+    }
+
+    /// The algorithm the signature must be made with.
+    pub fn alg(&self) -> SigningAlgorithm {
+        self.alg
+    }
+
+    /// The key whose signature is expected.
+    pub fn public_key(&self) -> &ServicePublicKey {
+        &self.public
+    }
+
+    /// The compact JWT, once `signature` (an outside signer's answer) is exactly one RSA
+    /// signature and verifies under the public key with the header's algorithm.
+    ///
+    /// # Errors
+    /// `ERR_SIGNER_FAILED` with reason `wrong_length` for bytes that are not the modulus length
+    /// (base64 text, a DER wrapper), `bad_signature` for a signature that does not verify (the
+    /// signer used another key or algorithm, or returned something else).
+    pub fn assemble(&self, signature: &[u8]) -> Result<SignedJwt> {
+        let expected = self.public.signature_length();
+        if signature.len() != expected {
+            return Err(Error::signer(
+                SignerFailureReason::WrongLength,
+                format!(
+                    "the signer returned {} bytes, but a signature by the key {} is exactly {expected} bytes (the raw signature, not base64 or DER): nothing was sent",
+                    signature.len(),
+                    crate::error::shown(self.public.kid()),
+                ),
+            ));
+        }
+        if !self
+            .public
+            .verifies(self.alg, self.signing_input.as_bytes(), signature)
+        {
+            return Err(Error::signer(
+                SignerFailureReason::BadSignature,
+                format!(
+                    "the signer's signature does not verify as {} under the public key {}: it signed with another key or algorithm (or over other bytes); nothing was sent",
+                    self.alg.as_str(),
+                    crate::error::shown(self.public.kid()),
+                ),
+            ));
+        }
+        Ok(SignedJwt::from_own_signature(self, signature))
+    }
+}
+
+/// WebCrypto's parameters for signing with one JOSE algorithm: the algorithm name, its hash,
+/// and the PSS salt length (the hash length, as JOSE fixes it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebCryptoSigning {
+    /// `RSASSA-PKCS1-v1_5` or `RSA-PSS`.
+    pub name: &'static str,
+    /// `SHA-256`, `SHA-384` or `SHA-512`.
+    #[serde(skip)]
+    pub hash: &'static str,
+    /// For `RSA-PSS`: the salt length in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub salt_length: Option<u32>,
+}
+
+impl WebCryptoSigning {
+    /// The WebCrypto parameters that make `alg` signatures.
+    pub fn of(alg: SigningAlgorithm) -> WebCryptoSigning {
+        let (name, hash, salt_length) = match alg {
+            SigningAlgorithm::Rs256 => ("RSASSA-PKCS1-v1_5", "SHA-256", None),
+            SigningAlgorithm::Rs384 => ("RSASSA-PKCS1-v1_5", "SHA-384", None),
+            SigningAlgorithm::Rs512 => ("RSASSA-PKCS1-v1_5", "SHA-512", None),
+            SigningAlgorithm::Ps256 => ("RSA-PSS", "SHA-256", Some(32)),
+            SigningAlgorithm::Ps384 => ("RSA-PSS", "SHA-384", Some(48)),
+            SigningAlgorithm::Ps512 => ("RSA-PSS", "SHA-512", Some(64)),
+        };
+        WebCryptoSigning {
+            name,
+            hash,
+            salt_length,
+        }
+    }
+
+    /// Refuse a WebCrypto private key that cannot make `alg` signatures One Login accepts: its
+    /// algorithm `name` and `hash` must be `alg`'s, its modulus 2048 to 4096 bits, and it must
+    /// allow `sign`.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` naming `privateKey`.
+    pub fn check_key(
+        alg: SigningAlgorithm,
+        name: &str,
+        hash: Option<&str>,
+        modulus_bits: Option<f64>,
+        can_sign: bool,
+    ) -> Result<WebCryptoSigning> {
+        let wanted = WebCryptoSigning::of(alg);
+        if name != wanted.name || hash != Some(wanted.hash) {
+            return Err(Error::option(
+                "privateKey",
+                format!(
+                    "the CryptoKeyPair is {} with {}, but clientAssertionAlg {} signs with {} and {}: generate or import the key for that algorithm (or set clientAssertionAlg to match it)",
+                    crate::error::shown(name),
+                    crate::error::shown(hash.unwrap_or("no hash")),
+                    alg.as_str(),
+                    wanted.name,
+                    wanted.hash
+                ),
+            ));
+        }
+        let bits = modulus_bits.unwrap_or(0.0);
+        let (min, max) = (
+            crate::jwk::MIN_RSA_BITS as f64,
+            crate::jwk::MAX_RSA_BITS as f64,
+        );
+        if !(min..=max).contains(&bits) {
+            return Err(Error::option(
+                "privateKey",
+                format!("the CryptoKeyPair's modulus must be {min} to {max} bits (One Login takes RSA 2048 and up), not {bits}"),
+            ));
+        }
+        if !can_sign {
+            return Err(Error::option(
+                "privateKey",
+                "the CryptoKeyPair's private key must allow \"sign\" (its usages)",
+            ));
+        }
+        Ok(wanted)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 

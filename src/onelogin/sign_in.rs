@@ -5,9 +5,10 @@
 use super::authorize::{build_authorization_url, build_request_object_url, AuthorizationRequest};
 use super::client::{Authentication, ClientConfig};
 use super::client_assertion::{
-    sign_request_object, RequestObjectOptions, RsaSigningKey, DEFAULT_LIFETIME,
+    request_object_input, RequestObjectOptions, RsaSigningKey, DEFAULT_LIFETIME,
 };
 use super::expected::non_empty;
+use super::service_keys::{ServicePublicKey, SignedJwt, UnsignedJwt};
 use super::vtr::{LevelOfConfidence, Vtr};
 use crate::error::{Error, Result};
 use crate::pkce;
@@ -254,7 +255,7 @@ fn vtr_of(vtr: Option<&OneOrMany>) -> Result<Option<String>> {
 
 /// Start a sign-in: draw `state`, `nonce` and a PKCE pair from the CSPRNG and build the URL.
 /// With `request_object`, `signer` (the client's key and the current time in seconds) signs
-/// the parameters as a JAR, with the client's `kid`.
+/// the parameters as a JAR, with the client's `kid` and `clientAssertionAlg`.
 ///
 /// # Errors
 /// `ERR_INVALID_ARGUMENT` (naming the option) for a missing redirect URI, an unknown claim,
@@ -267,6 +268,78 @@ pub fn start_sign_in(
     options: &SignInOptions,
     signer: Option<(&RsaSigningKey, u64)>,
 ) -> Result<SignIn> {
+    let prepared = prepare_sign_in(
+        client,
+        options,
+        signer.map(|(key, now)| (key.service_public_key(), now)),
+    )?;
+    let signed = match (prepared.request_object(), signer) {
+        (Some(unsigned), Some((key, _))) => Some(key.sign_unsigned(unsigned)?),
+        _ => None,
+    };
+    prepared.finish(signed)
+}
+
+/// A sign-in whose parameters, transaction and (with a request object) signing input are
+/// final: all it lacks is the request object's signature, which a signer outside this crate
+/// may make ([`UnsignedJwt::assemble`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedSignIn {
+    authorize_url: String,
+    request: AuthorizationRequest,
+    transaction: Transaction,
+    request_object: Option<UnsignedJwt>,
+}
+
+impl PreparedSignIn {
+    /// The request object awaiting its signature, when the sign-in sends one.
+    pub fn request_object(&self) -> Option<&UnsignedJwt> {
+        self.request_object.as_ref()
+    }
+
+    /// The URL and the transaction, with `signed` (the request object, signed and checked) when
+    /// the sign-in sends one.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_ARGUMENT` for a signed request object other than the one prepared, or a
+    /// missing one; as [`build_request_object_url`] for the URL.
+    pub fn finish(self, signed: Option<SignedJwt>) -> Result<SignIn> {
+        let url = match (&self.request_object, signed) {
+            (None, None) => build_authorization_url(&self.authorize_url, &self.request)?,
+            (Some(unsigned), Some(jar))
+                if jar
+                    .as_str()
+                    .strip_prefix(unsigned.signing_input())
+                    .is_some_and(|rest| rest.starts_with('.')) =>
+            {
+                build_request_object_url(&self.authorize_url, &self.request, jar.as_str())?
+            }
+            _ => {
+                return Err(Error::option(
+                    "requestObject",
+                    "the signed request object is not the one this sign-in prepared",
+                ))
+            }
+        };
+        Ok(SignIn {
+            url,
+            transaction: self.transaction,
+        })
+    }
+}
+
+/// Everything of a sign-in but the request object's signature: with a request object (the
+/// option, else the client's `requestObject`), `public` (the client's public key and the
+/// current time in seconds) is the key it awaits, and the header names the client's `kid` and
+/// `clientAssertionAlg`.
+///
+/// # Errors
+/// As [`start_sign_in`].
+pub fn prepare_sign_in(
+    client: &ClientConfig,
+    options: &SignInOptions,
+    public: Option<(&ServicePublicKey, u64)>,
+) -> Result<PreparedSignIn> {
     non_empty("clientId", &client.client_id)?;
     let redirect_uri = options
         .redirect_uri
@@ -331,26 +404,31 @@ pub fn start_sign_in(
         response_mode: options.response_mode.clone(),
         id_token_hint: options.id_token_hint.clone(),
     };
-    let url = if options.request_object.unwrap_or(client.request_object) {
-        let (key, now) = signer.ok_or_else(|| {
+    let request_object = if options.request_object.unwrap_or(client.request_object) {
+        let (public, now) = public.ok_or_else(|| {
             Error::option(
                 "requestObject",
                 "a request object is signed with the client's privateKey, which this client does not have",
             )
         })?;
-        let jar = sign_request_object(
-            key,
+        Some(request_object_input(
+            public,
             &request,
             &RequestObjectOptions {
                 audience: authorize_url.to_owned(),
                 now,
                 lifetime: DEFAULT_LIFETIME,
                 kid: client.signing_kid().map(str::to_owned),
+                alg: client.signing_alg()?,
             },
-        )?;
-        build_request_object_url(authorize_url, &request, &jar)?
+        )?)
     } else {
-        build_authorization_url(authorize_url, &request)?
+        None
     };
-    Ok(SignIn { url, transaction })
+    Ok(PreparedSignIn {
+        authorize_url: authorize_url.to_owned(),
+        request,
+        transaction,
+        request_object,
+    })
 }

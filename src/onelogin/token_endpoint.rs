@@ -6,6 +6,7 @@ use super::client_assertion::{sign_client_assertion, ClientAssertionOptions, Rsa
 use super::expected::non_empty;
 use super::form::encode_pairs;
 use super::id_token::{verify_id_token, IdTokenClaims, IdTokenOptions, NonceCheck};
+use super::service_keys::SignedJwt;
 use super::sign_in::{refuse_identity_with_secret, Transaction};
 use crate::error::{Error, ErrorCode, OAuthDetail, Result};
 use crate::json;
@@ -28,6 +29,9 @@ pub enum ClientAuthentication<'a> {
         /// `iss`/`sub`, `aud` (the token URL, or the issuer), alg, lifetime, `kid`, `now`.
         assertion: ClientAssertionOptions,
     },
+    /// A client assertion already signed (by a signer outside this crate, and checked under its
+    /// public key: [`super::UnsignedJwt::assemble`]).
+    SignedAssertion(&'a SignedJwt),
     /// `client_id` and `client_secret` in the form (authentication-only clients).
     ClientSecretPost {
         /// The client ID.
@@ -58,6 +62,10 @@ pub fn token_request_body(
         ClientAuthentication::PrivateKeyJwt { key, assertion } => {
             pairs.push(("client_assertion_type", JWT_BEARER.into()));
             pairs.push(("client_assertion", sign_client_assertion(key, assertion)?));
+        }
+        ClientAuthentication::SignedAssertion(assertion) => {
+            pairs.push(("client_assertion_type", JWT_BEARER.into()));
+            pairs.push(("client_assertion", assertion.as_str().to_owned()));
         }
         ClientAuthentication::ClientSecretPost {
             client_id,

@@ -136,10 +136,10 @@ impl VectorOfTrust {
                 _ => return Err(invalid("components are Cl, Cm and P0 to P3")),
             }
         }
-        credential.sort_unstable();
-        let credential_trust = match credential.as_slice() {
-            ["Cl"] => CredentialTrust::Low,
-            ["Cl", "Cm"] => CredentialTrust::Medium,
+        // No component repeats (refused above), so `credential` is Cl, Cm or both, in any order.
+        let credential_trust = match (credential.contains(&"Cl"), credential.contains(&"Cm")) {
+            (true, false) => CredentialTrust::Low,
+            (true, true) => CredentialTrust::Medium,
             _ => return Err(invalid("credential trust must be Cl or Cl.Cm")),
         };
         if credential_trust == CredentialTrust::Low
@@ -248,15 +248,18 @@ impl Vtr {
     /// The identity levels requested (`P1`–`P3`), lowest first, without repeats. A core
     /// identity credential's `vot` must be one of them. Empty when no identity was requested.
     pub fn levels_of_confidence(&self) -> Vec<LevelOfConfidence> {
-        let mut levels: Vec<_> = self
-            .vectors
+        // Each identity level once, lowest first (declaration order), without a sort.
+        LevelOfConfidence::ALL
             .iter()
-            .filter_map(|v| v.level_of_confidence)
-            .filter(|l| l.is_identity())
-            .collect();
-        levels.sort_unstable();
-        levels.dedup();
-        levels
+            .copied()
+            .filter(|&level| {
+                level.is_identity()
+                    && self
+                        .vectors
+                        .iter()
+                        .any(|v| v.level_of_confidence == Some(level))
+            })
+            .collect()
     }
 
     /// The request parameter form: a compact JSON array of the vectors as written.

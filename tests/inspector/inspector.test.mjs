@@ -11,6 +11,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT, exportJWK } from 'jose';
 import { chromium } from 'playwright-core';
 import { startInspector, INSPECTOR_CSP } from '../../scripts/serve.mjs';
+import { signClientAssertion, signRequestObject } from 'govuk-one-login-tokens';
 import { makeKey, jwksOf, claims, signJwt, flipByte, NOW, AUDIENCE } from '../js/fixtures.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -149,6 +150,67 @@ test('with the matching JWKS pasted, every check passes', async () => {
   assert.equal(await page.isVisible('#unverified-warning'), false);
   mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: path.join(artifacts, 'inspector.png'), fullPage: true });
+  await page.close();
+});
+
+test("the service's own client assertion and request object are checked with its pasted JWKS, each failure with One Login's answer", async () => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' });
+  const serviceJwks = JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'service-1', alg: 'RS256', use: 'sig' }] });
+  const signing = { privateKey: pem, clientId: AUDIENCE, environment: 'integration', kid: 'service-1', now: NOW };
+  const assertion = signClientAssertion(signing);
+  const toAuthorize = signClientAssertion({ ...signing, audience: 'https://oidc.integration.account.gov.uk/authorize' });
+  const authorization = { redirectUri: 'https://rp.example/callback', state: 'state-1', nonce: 'nonce-1', codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM' };
+  const requestObject = signRequestObject({ ...signing, ...authorization });
+  const toToken = signRequestObject({ ...signing, ...authorization, audience: 'https://oidc.integration.account.gov.uk/token' });
+
+  const page = await openPage();
+  assert.equal(await page.isVisible('#service-keys'), false);
+  await page.fill('#token', assertion);
+  await page.click('#inspect-button');
+  await page.waitForSelector('#decoded:not([hidden])');
+  assert.match(await page.textContent('#kind-name'), /Client assertion/);
+  // Recognised as the service's own: the page asks for its keys, and until then the signature waits.
+  assert.equal(await page.isVisible('#service-keys'), true);
+  let lines = await checks(page);
+  assert.equal(lines.signature.status, 'skipped');
+  assert.match(lines.signature.text, /needs your service's public key or JWKS/);
+
+  await page.fill('#service-keys', serviceJwks);
+  await page.fill('#client-id', AUDIENCE);
+  await page.click('.govuk-details__summary');
+  await page.fill('#now', String(NOW));
+  await page.click('#check-button');
+  await page.waitForSelector('#verdict[data-verdict="valid"]');
+  lines = await checks(page);
+  for (const id of ['signature', 'kid_found', 'iss', 'sub_is_iss', 'endpoint_aud', 'exp', 'client_jti']) assert.equal(lines[id]?.status, 'pass', id);
+
+  await page.fill('#token', toAuthorize);
+  await page.click('#check-button');
+  await page.waitForSelector('#verdict[data-verdict="invalid"]');
+  lines = await checks(page);
+  assert.deepEqual(Object.keys(lines).filter((id) => lines[id].status === 'fail'), ['endpoint_aud']);
+  assert.match(lines.endpoint_aud.text, /invalid_client "Invalid signature in private_key_jwt"/);
+
+  await page.fill('#token', requestObject);
+  await page.click('#check-button');
+  await page.waitForSelector('#verdict[data-verdict="valid"]');
+  assert.match(await page.textContent('#kind-name'), /Request object/);
+  lines = await checks(page);
+  for (const id of ['signature', 'client_id', 'response_type', 'scope', 'endpoint_aud']) assert.equal(lines[id]?.status, 'pass', id);
+
+  await page.fill('#token', toToken);
+  await page.click('#check-button');
+  await page.waitForSelector('#verdict[data-verdict="invalid"]');
+  lines = await checks(page);
+  assert.deepEqual(Object.keys(lines).filter((id) => lines[id].status === 'fail'), ['endpoint_aud']);
+  assert.match(lines.endpoint_aud.text, /access_denied/);
+
+  // A private key pasted where the public key belongs is refused beside its field.
+  await page.fill('#service-keys', JSON.stringify(privateKey.export({ format: 'jwk' })));
+  await page.click('#check-button');
+  await page.waitForSelector('#service-keys-error:not([hidden])');
+  assert.match(await page.textContent('#service-keys-error'), /private key material/);
   await page.close();
 });
 

@@ -30,6 +30,8 @@ const PROVOKED_ELSEWHERE = new Map([
   ['ERR_LOGOUT_TOKEN_REPLAYED', 'flow.test.mjs'],
   ['ERR_NOT_INITIALIZED', '../package/loading.test.mjs'],
   ['ERR_SERVER_ONLY', '../package/browser.test.mjs'],
+  ['ERR_SIGNER_FAILED', 'keys.test.mjs'],
+  ['ERR_FULL_ENTRY_ONLY', '../package/browser.test.mjs'],
 ]);
 const ALL_CODES = errorCodes().filter((code) => !PROVOKED_ELSEWHERE.has(code));
 const seen = new Set();

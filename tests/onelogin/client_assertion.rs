@@ -200,6 +200,7 @@ fn request_object_carries_the_authorization_parameters() -> TestResult {
         now: NOW_SECS,
         lifetime: 300,
         kid: Some("client-key-1".into()),
+        alg: SigningAlgorithm::Rs256,
     };
     let jar = sign_request_object(&key, &request, &options)?;
     let mut verify = jwt::VerifyOptions::at(NOW_SECS as f64);

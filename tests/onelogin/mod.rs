@@ -8,5 +8,7 @@ mod core_identity;
 mod flow;
 mod id_token;
 mod inspect;
+mod inspect_client;
 mod logout;
 mod security;
+mod signers;

@@ -1,8 +1,10 @@
 // Browsers and bundlers: a Vite 7 production build of a tiny app emits a hashed .wasm asset, and
 // headless Chromium verifies generated tokens both in that build and in a plain page that imports
-// the installed package as an ES module (import map, no bundler). Both load the browser build
-// (wasm-browser/), whose sign-in flow and signing throw ERR_SERVER_ONLY; the plain page also loads
-// the default entry (the server build). Servers bind 127.0.0.1:0.
+// the installed package as an ES module (import map, no bundler). Both load the browser entry's
+// small build (wasm-browser/: decoding, key sets, the verifiers), whose other exports throw
+// ERR_FULL_ENTRY_ONLY and whose sign-in flow and signing throw ERR_SERVER_ONLY; the plain page
+// also loads the full browser entry (browser-full.js, wasm-browser-full/: everything but the flow
+// and signing) and the default entry (the server build). Servers bind 127.0.0.1:0.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -61,13 +63,12 @@ async function verifyInPage(url) {
     await page.goto(url);
     await page.waitForFunction(() => window.__ready === true, null, { timeout: 15_000 });
     const result = await page.evaluate(async (f) => {
-      const { verifyJwt, verifyJwtAsync, KeySet, TokenError, decodeJwt, createPkce } = window.lib;
+      const { verifyJwt, verifyJwtAsync, KeySet, TokenError, decodeJwt } = window.lib;
       const keys = new KeySet(f.jwks);
       const out = {
         es: verifyJwt(f.es, { jwks: keys, ...f.opts }).nonce,
         rs: verifyJwt(f.rs, { jwks: JSON.stringify(f.jwks), ...f.opts }).nonce,
         alg: decodeJwt(f.rs).header.alg,
-        pkce: createPkce().codeVerifier.length,
       };
       try {
         verifyJwt(f.expired, { jwks: keys, ...f.opts });
@@ -104,14 +105,40 @@ async function verifyInPage(url) {
           return e instanceof TokenError ? e.code : `not a TokenError: ${e}`;
         }
       };
-      const { SigningKey, signClientAssertion, OneLoginClient } = window.lib;
-      const client = OneLoginClient.create({ environment: 'integration', clientId: 'c', clientSecret: 's', redirectUri: 'https://rp.example/cb' });
+      const outcome = (fn) => {
+        try {
+          return fn();
+        } catch (e) {
+          return e instanceof TokenError ? e.code : `not a TokenError: ${e}`;
+        }
+      };
+      const { SigningKey, signClientAssertion, OneLoginClient, createPkce, inspectToken, getEnvironment } = window.lib;
+      const clientOptions = { environment: 'integration', clientId: 'c', clientSecret: 's', redirectUri: 'https://rp.example/cb' };
+      // What the full entries have and the small browser entry leaves out (ERR_FULL_ENTRY_ONLY).
+      out.fullEntry = {
+        pkce: outcome(() => createPkce().codeVerifier.length),
+        inspect: outcome(() => typeof inspectToken(f.es)),
+        environment: outcome(() => typeof getEnvironment('integration')),
+        client: outcome(() => (OneLoginClient.create(clientOptions).dispose(), 'created')),
+      };
+      const client = outcome(() => OneLoginClient.create(clientOptions));
       out.serverOnly = {
         signingKey: code(() => new SigningKey('not a key')),
         signClientAssertion: code(() => signClientAssertion({ privateKey: 'not a key', clientId: 'c' })),
-        startSignIn: code(() => client.startSignIn({ nonce: 1 })),
+        startSignIn: typeof client === 'string' ? `no client: ${client}` : code(() => client.startSignIn({ nonce: 1 })),
       };
-      client.dispose();
+      if (typeof client !== 'string') client.dispose();
+      // A non-extractable WebCrypto key as the client's key (signers): the flow is server-only.
+      const pair = await crypto.subtle.generateKey(
+        { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+        false,
+        ['sign', 'verify'],
+      );
+      out.serverOnly.cryptoKeyPair = code(() => {
+        const withPair = OneLoginClient.create({ environment: 'integration', clientId: 'c', privateKey: pair });
+        withPair.dispose();
+        throw new TokenError('CREATED', 'the client was created');
+      });
       return out;
     }, fixtures);
     assert.deepEqual(problems, []);
@@ -126,7 +153,6 @@ const EXPECTED = {
   es: 'browser-es',
   rs: 'browser-rs',
   alg: 'RS256',
-  pkce: 43,
   expired: 'ERR_JWT_EXPIRED',
   async: { es: 'browser-es', rs: 'browser-rs', tampered: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED', expired: 'ERR_JWT_EXPIRED', webCrypto: 4 },
 };
@@ -135,6 +161,16 @@ const BROWSER_BUILD = {
   signingKey: 'ERR_SERVER_ONLY',
   signClientAssertion: 'ERR_SERVER_ONLY',
   startSignIn: 'ERR_SERVER_ONLY',
+  cryptoKeyPair: 'ERR_SERVER_ONLY',
+};
+// The small browser entry: no client to start a sign-in with.
+const SMALL_BROWSER_BUILD = { ...BROWSER_BUILD, startSignIn: 'no client: ERR_FULL_ENTRY_ONLY', cryptoKeyPair: 'ERR_FULL_ENTRY_ONLY' };
+const FULL_ENTRY = { pkce: 43, inspect: 'object', environment: 'object', client: 'created' };
+const FULL_ENTRY_ONLY = {
+  pkce: 'ERR_FULL_ENTRY_ONLY',
+  inspect: 'ERR_FULL_ENTRY_ONLY',
+  environment: 'ERR_FULL_ENTRY_ONLY',
+  client: 'ERR_FULL_ENTRY_ONLY',
 };
 const installed = path.join(root, 'tests/node_modules/govuk-one-login-tokens');
 const wasmBytes = (dir) => readFileSync(path.join(installed, dir, 'govuk_one_login_tokens_bg.wasm')).length;
@@ -145,18 +181,31 @@ function assertOneWasm(result, dir) {
   assert.equal(result.wasm[0].bytes, wasmBytes(dir), `${result.wasm[0].url} is the ${dir}/ build`);
 }
 
-test('the browser build is the smaller one: no sign-in flow and no signing', () => {
+test('the browser builds are the smaller ones: the small one verifies and decodes, the full one has no sign-in flow and no signing', () => {
   const browserBytes = wasmBytes('wasm-browser');
+  const fullBytes = wasmBytes('wasm-browser-full');
   const serverBytes = wasmBytes('wasm');
-  assert.ok(browserBytes < serverBytes * 0.7, `browser build ${browserBytes} bytes, server build ${serverBytes}`);
+  assert.ok(fullBytes < serverBytes * 0.7, `full browser build ${fullBytes} bytes, server build ${serverBytes}`);
+  assert.ok(browserBytes < fullBytes * 0.8, `browser build ${browserBytes} bytes, full browser build ${fullBytes}`);
 });
 
 test('plain ES module page (import map, no bundler): the browser entry verifies tokens in Chromium', async () => {
   const url = await serve({ '/': path.join(here, 'static'), '/node_modules/': path.join(root, 'tests/node_modules') });
   const result = await verifyInPage(url);
   assertOneWasm(result, 'wasm-browser');
-  const { wasm: _, serverOnly, ...verified } = result;
+  const { wasm: _, serverOnly, fullEntry, ...verified } = result;
   assert.deepEqual(verified, EXPECTED);
+  assert.deepEqual(fullEntry, FULL_ENTRY_ONLY);
+  assert.deepEqual(serverOnly, SMALL_BROWSER_BUILD);
+});
+
+test('plain ES module page: the full browser entry (govuk-one-login-tokens/full) verifies, inspects and has the client in Chromium', async () => {
+  const url = await serve({ '/': path.join(here, 'static'), '/node_modules/': path.join(root, 'tests/node_modules') });
+  const result = await verifyInPage(`${url}?entry=browser-full.js`);
+  assertOneWasm(result, 'wasm-browser-full');
+  const { wasm: _, serverOnly, fullEntry, ...verified } = result;
+  assert.deepEqual(verified, EXPECTED);
+  assert.deepEqual(fullEntry, FULL_ENTRY);
   assert.deepEqual(serverOnly, BROWSER_BUILD);
 });
 
@@ -164,10 +213,11 @@ test('plain ES module page: the default entry (the server build) also loads and 
   const url = await serve({ '/': path.join(here, 'static'), '/node_modules/': path.join(root, 'tests/node_modules') });
   const result = await verifyInPage(`${url}?entry=index.js`);
   assertOneWasm(result, 'wasm');
-  const { wasm: _, serverOnly, ...verified } = result;
+  const { wasm: _, serverOnly, fullEntry, ...verified } = result;
   assert.deepEqual(verified, EXPECTED);
+  assert.deepEqual(fullEntry, FULL_ENTRY);
   // The real functions: a key that is not one, a nonce that is not a string.
-  assert.deepEqual(serverOnly, { signingKey: 'ERR_INVALID_ARGUMENT', signClientAssertion: 'ERR_INVALID_ARGUMENT', startSignIn: 'ERR_INVALID_ARGUMENT' });
+  assert.deepEqual(serverOnly, { signingKey: 'ERR_INVALID_ARGUMENT', signClientAssertion: 'ERR_INVALID_ARGUMENT', startSignIn: 'ERR_INVALID_ARGUMENT', cryptoKeyPair: 'CREATED' });
 });
 
 test('Vite 7 build emits a hashed .wasm asset, and the built app verifies tokens in Chromium', async () => {
@@ -186,8 +236,9 @@ test('Vite 7 build emits a hashed .wasm asset, and the built app verifies tokens
   assert.ok(!js.includes('readFileSync'), 'the browser entry, not the Node one, was bundled');
   assert.equal(readFileSync(path.join(dist, 'assets', wasm[0])).length, wasmBytes('wasm-browser'), 'the browser build was bundled');
   const url = await serve({ '/': dist });
-  const { wasm: fetched, serverOnly, ...verified } = await verifyInPage(url);
+  const { wasm: fetched, serverOnly, fullEntry, ...verified } = await verifyInPage(url);
   assert.equal(fetched.length, 1);
   assert.deepEqual(verified, EXPECTED);
-  assert.deepEqual(serverOnly, BROWSER_BUILD);
+  assert.deepEqual(fullEntry, FULL_ENTRY_ONLY);
+  assert.deepEqual(serverOnly, SMALL_BROWSER_BUILD);
 });

@@ -39,12 +39,19 @@ test('package.json is publishable as specified', () => {
     default: './wasm/govuk_one_login_tokens_bg.wasm',
   });
   assert.deepEqual(manifest.exports['.'].node, { import: './node.mjs', require: './index.cjs' });
+  // The full entry: the same everywhere but in browsers, where it is the full browser build
+  // (the small one, the browser entry's, decodes and verifies only).
+  assert.deepEqual(manifest.exports['./full'], { ...manifest.exports['.'], browser: './browser-full.js' });
+  assert.deepEqual(manifest.exports['./full/wasm'], {
+    browser: './wasm-browser-full/govuk_one_login_tokens_bg.wasm',
+    default: './wasm/govuk_one_login_tokens_bg.wasm',
+  });
   assert.equal(manifest.exports['.'].default, './index.js');
   // The test kit: Node only (no "default", so a browser or edge bundle cannot pick it up).
   assert.deepEqual(manifest.exports['./testing'], { types: './testing.d.ts', node: './testing.js' });
   assert.ok(Array.isArray(manifest.sideEffects));
   const wasm = pack.files.filter((f) => f.path.endsWith('.wasm'));
-  assert.equal(wasm.length, 2, 'the server and the browser build');
+  assert.equal(wasm.length, 3, 'the server build and the two browser builds');
   for (const file of wasm) assert.ok(file.size > 10_000, `${file.path} is packed whole`);
   assert.ok(!packed.some((p) => p.startsWith('src/') || p.endsWith('.tgz')), 'no sources or tarballs');
 });

@@ -72,6 +72,7 @@ import init, {
   MemoryStore,
   RedisStore,
   type Store,
+  type DocumentStore,
   type SignInResult,
   type SignInTransaction,
   type UserinfoResult,
@@ -339,6 +340,13 @@ export async function usesTheFlow(pem: string, redisClient: unknown): Promise<st
   const ended: boolean = await oneLogin.isSignedOut({ sub: signIn.sub, signedInAt: signIn.signedInAt });
   const memory: Store = new MemoryStore({ maxEntries: 10 });
   const latest: number | null = await memory.signedOutAt(sub);
+  // The shared document cache: a store with getDocument/putDocument, asked for by name.
+  const shared: DocumentStore = new RedisStore(redisClient, { prefix: 'svc:' });
+  const record: string | null = await shared.getDocument('jwks https://x/jwks.json');
+  await shared.putDocument('jwks https://x/jwks.json', record ?? '', 60);
+  OneLoginClient.create({ environment: 'integration', clientId: 'c', store: shared, cacheDocuments: true });
+  // @ts-expect-error cacheDocuments is a boolean
+  OneLoginClient.create({ environment: 'integration', clientId: 'c', cacheDocuments: 'yes' });
   try {
     await oneLogin.completeSignIn(new URL('https://rp/cb?error=access_denied'), undefined);
   } catch (error) {
@@ -391,3 +399,44 @@ export async function testKitTypes(): Promise<string> {
   await op.close();
   return `${environment.baseUrl} ${token} ${status} ${op.privateKey ?? ''}`;
 }
+
+// Keys held outside the package (issue 19): a CryptoKeyPair or a signer; their clients sign
+// asynchronously, and a failing signer is ERR_SIGNER_FAILED with a typed reason.
+import type { ExternalSigner, PublicJwk, SignerFailureReason } from 'govuk-one-login-tokens';
+
+export async function usesExternalKeys(pair: CryptoKeyPair, kmsSign: (data: Uint8Array) => Promise<Uint8Array>): Promise<string[]> {
+  const withPair = OneLoginClient.create({ environment: 'integration', clientId: 'c', redirectUri: 'https://rp/cb', privateKey: pair, clientAssertionAlg: 'PS256' });
+  const started: { url: string; transaction: SignInTransaction } = await withPair.startSignIn({ requestObject: true });
+  // @ts-expect-error a client whose key is held outside signs asynchronously: await startSignIn
+  void withPair.startSignIn({}).url;
+  const signer: ExternalSigner = { publicJwk: { kty: 'RSA', n: 'n', e: 'AQAB', kid: 'kms-1' }, sign: kmsSign };
+  const withSigner = OneLoginClient.create({ environment: 'integration', clientId: 'c', privateKey: signer, requestObject: true });
+  const assertion: string = await withSigner.clientAssertion({});
+  // @ts-expect-error the assertion is a promise for a signer
+  const notYet: string = withSigner.clientAssertion({});
+  void notYet;
+  const published: PublicJwk[] = (await withSigner.publicJwks()).keys;
+  // A PEM client still signs synchronously.
+  const withPem = OneLoginClient.create({ environment: 'integration', clientId: 'c', redirectUri: 'https://rp/cb', privateKey: 'pem' });
+  const now: string = withPem.startSignIn({}).url;
+  // The Express adapter takes either.
+  oneLoginExpress(withSigner, { signInOptions: { scope: ['openid'] } });
+  oneLoginExpress(withPem);
+  let reason: SignerFailureReason | undefined;
+  try {
+    await withSigner.startSignIn({});
+  } catch (error) {
+    if (error instanceof TokenError && error.code === 'ERR_SIGNER_FAILED') reason = error.reason;
+  }
+  // @ts-expect-error not a signer failure reason
+  const wrong: SignerFailureReason = 'throw';
+  void wrong;
+  return [started.url, assertion, String(published.length), now, reason ?? ''];
+}
+// The full entry (`govuk-one-login-tokens/full`: the full browser build in browsers) has the main
+// entry's types; the browser entry's stand-ins for what it leaves out throw this code.
+import * as full from 'govuk-one-login-tokens/full';
+const fullInspect: typeof inspectToken = full.inspectToken;
+const fullVerify: typeof verifyJwt = full.verifyJwt;
+const fullEntryOnly: ErrorCode = 'ERR_FULL_ENTRY_ONLY';
+void [fullInspect, fullVerify, fullEntryOnly];

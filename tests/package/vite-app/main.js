@@ -4,4 +4,4 @@ import init, * as lib from 'govuk-one-login-tokens';
 await init();
 window.lib = lib;
 window.__ready = true;
-document.getElementById('status').textContent = `ready: ${lib.createPkce().codeChallengeMethod}`;
+document.getElementById('status').textContent = `ready: ${typeof lib.verifyIdToken}`;

@@ -1,7 +1,9 @@
 'use client';
-// A client component, written as the README says: a plain import, `await ready()` in the browser.
+// A client component, written as the README says: a plain import (of the full entry: the consumer
+// uses PKCE and OneLoginClient, which the browser entry's small build leaves out), `await ready()`
+// in the browser.
 import { useEffect, useState } from 'react';
-import * as api from 'govuk-one-login-tokens';
+import * as api from 'govuk-one-login-tokens/full';
 import { check } from '../../consumer/check.js';
 
 export default function Consumer() {
