@@ -21,7 +21,7 @@ import { invalidArgument } from './errors.js';
 import { withAsyncSignatures } from './async-signatures.js';
 import { answering } from './host-crypto.js';
 import { refuseOversizedToken, refuseOversizedDocument } from './limits.js';
-import { decodeJwtFast, writeInput } from './prepared.js';
+import { decodeJwtFast, hasInputVerifiers, writeInput } from './prepared.js';
 
 // What a document option is, in the size refusal's message (a SigningKey is not capped here).
 const DOCUMENT_NAMES = new Map([
@@ -140,7 +140,8 @@ function withLive(raw, position, Class, name) {
  */
 function withInput(raw, viaInput) {
   const call = (token, keys, options) => {
-    const length = typeof token === 'string' && keys instanceof KeySet && keys.__wbg_ptr > 0 ? writeInput(token) : undefined;
+    const length =
+      typeof token === 'string' && keys instanceof KeySet && keys.__wbg_ptr > 0 && hasInputVerifiers() ? writeInput(token) : undefined;
     return length === undefined ? raw(token, keys, options) : viaInput(length, keys, options);
   };
   return Object.defineProperty(call, 'name', { value: raw.name });

@@ -23,6 +23,16 @@ import { caps, refuseOversizedToken, refuseOversizedDocument } from './limits.js
 
 const encoder = new TextEncoder();
 let inputView;
+let inputVerifiers;
+
+/**
+ * Whether this build has the one-shot verifiers' input forms (`verifyIdTokenInput` & co.; the
+ * small browser build leaves them out, and its entry has stand-ins that throw).
+ */
+export function hasInputVerifiers() {
+  if (inputVerifiers === undefined) inputVerifiers = inputBuffer()[2] === 1;
+  return inputVerifiers;
+}
 
 /**
  * Write `token` as UTF-8 into the core's input buffer (src/bindings/prepared.rs) with the host's
@@ -32,8 +42,9 @@ let inputView;
  */
 export function writeInput(token) {
   if (inputView === undefined || inputView.byteLength === 0) {
-    const [address, size] = inputBuffer();
+    const [address, size, hasInputVerifiers] = inputBuffer();
     inputView = new Uint8Array(wasmMemory().buffer, address, size);
+    inputVerifiers = hasInputVerifiers === 1;
   }
   const { read, written } = encoder.encodeInto(token, inputView);
   return read === token.length ? written : undefined;

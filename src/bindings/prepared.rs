@@ -16,9 +16,12 @@ use super::options::from_js;
 use super::{now_seconds, token_arg, JsResult};
 use crate::error::Error;
 use crate::jws::DEFAULT_MAX_TOKEN_SIZE;
-use crate::onelogin::{self, IdTokenOptions, LogoutOptions, NonceCheck};
-use crate::options::{VerifyIdTokenOptions, VerifyJwtOptions, VerifyLogoutTokenOptions};
-use serde::{Deserialize, Deserializer};
+#[cfg(feature = "js-full")]
+use crate::onelogin::LogoutOptions;
+use crate::onelogin::{self, IdTokenOptions, NonceCheck};
+use crate::options::VerifyIdTokenOptions;
+#[cfg(feature = "js-full")]
+use crate::options::{VerifyJwtOptions, VerifyLogoutTokenOptions};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -32,7 +35,9 @@ thread_local! {
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The input buffer's address in wasm memory (allocated on first use) and its size.
+/// The input buffer's address in wasm memory (allocated on first use), its size, and 1 when this
+/// build has the one-shot verifiers' input forms (`verifyIdTokenInput` & co., not in the small
+/// browser build), else 0.
 #[wasm_bindgen(js_name = inputBuffer, skip_typescript)]
 pub fn input_buffer() -> Vec<u32> {
     INPUT.with(|input| {
@@ -41,7 +46,12 @@ pub fn input_buffer() -> Vec<u32> {
             *input = vec![0; INPUT_CAPACITY];
         }
         // wasm32 addresses and this size fit in 32 bits.
-        vec![input.as_ptr() as usize as u32, INPUT_CAPACITY as u32]
+        let input_verifiers = u32::from(cfg!(feature = "js-full"));
+        vec![
+            input.as_ptr() as usize as u32,
+            INPUT_CAPACITY as u32,
+            input_verifiers,
+        ]
     })
 }
 
@@ -70,21 +80,6 @@ pub struct JsPreparedIdTokenVerifier {
     template: IdTokenOptions,
     /// Whether `now` was given: then every call checks at that time.
     fixed_now: bool,
-}
-
-/// The per-call values of a prepared ID token verifier, read from an object (the slow path).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct IdTokenCall {
-    /// `null` (none was sent) is not the same as absent (a mistake).
-    #[serde(default, deserialize_with = "nullable")]
-    nonce: Option<Option<String>>,
-    #[serde(default)]
-    access_token: Option<String>,
-}
-
-fn nullable<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(d).map(Some)
 }
 
 fn per_call_refused(name: &'static str) -> Error {
@@ -159,7 +154,26 @@ impl JsPreparedIdTokenVerifier {
         keys: &JsKeySet,
         per_call: JsValue,
     ) -> JsResult<String> {
-        let call = from_js::<IdTokenCall>(Some(per_call))?;
+        // Read with the options' own reader (one deserializer fewer in the .wasm): a member that
+        // belongs to the verifier is refused by name, an unknown one with its nearest name.
+        let call = from_js::<VerifyIdTokenOptions>(Some(per_call))?;
+        let set_at_creation = [
+            ("jwks", call.jwks.is_some()),
+            ("environment", call.environment.is_some()),
+            ("issuer", call.issuer.is_some()),
+            ("clientId", call.client_id.is_some()),
+            ("now", call.now.is_some()),
+            ("clockTolerance", call.clock_tolerance.is_some()),
+            ("vtr", call.vtr.is_some()),
+            ("maxAge", call.max_age.is_some()),
+        ];
+        if let Some((name, _)) = set_at_creation.iter().find(|(_, given)| *given) {
+            return Err(Error::option(
+                *name,
+                format!("option \"{name}\" is set when the verifier is made, not per call"),
+            )
+            .into());
+        }
         let nonce = NonceCheck::from_option(call.nonce)?;
         let token = token_arg(&token, DEFAULT_MAX_TOKEN_SIZE)?;
         self.run(&token, keys, nonce, call.access_token)
@@ -167,12 +181,15 @@ impl JsPreparedIdTokenVerifier {
 }
 
 /// A logout token verifier's options, resolved once: `createLogoutTokenVerifier(options)`.
+/// Servers only receive logout tokens, so the small browser build leaves it out.
+#[cfg(feature = "js-full")]
 #[wasm_bindgen(js_name = PreparedLogoutTokenVerifier, skip_typescript)]
 pub struct JsPreparedLogoutTokenVerifier {
     template: LogoutOptions,
     fixed_now: bool,
 }
 
+#[cfg(feature = "js-full")]
 #[wasm_bindgen(js_class = PreparedLogoutTokenVerifier)]
 impl JsPreparedLogoutTokenVerifier {
     /// Read and resolve `verifyLogoutToken`'s options (the wrapper reads `jwks`).
@@ -224,9 +241,11 @@ pub fn decode_jwt_text(token_len: usize) -> JsResult<String> {
 // The one-shot verifiers' fast path (pkg/api.js): the same as `verifyIdTokenWithKeySet`,
 // `verifyJwtWithKeySet` and `verifyLogoutTokenWithKeySet`, with a string token the wrapper has
 // written into the input buffer. The token is copied out before the options are read, so an
-// option getter that verifies another token cannot change it.
+// option getter that verifies another token cannot change it. Not in the small browser build
+// (a browser's verifications are few; its bytes are not): `inputBuffer` says whether they are.
 
 /// `verifyIdTokenWithKeySet` with the token in the input buffer.
+#[cfg(feature = "js-full")]
 #[wasm_bindgen(js_name = verifyIdTokenInput, skip_typescript)]
 pub fn verify_id_token_input(
     token_len: usize,
@@ -240,6 +259,7 @@ pub fn verify_id_token_input(
 }
 
 /// `verifyJwtWithKeySet` with the token in the input buffer.
+#[cfg(feature = "js-full")]
 #[wasm_bindgen(js_name = verifyJwtInput, skip_typescript)]
 pub fn verify_jwt_input(token_len: usize, keys: &JsKeySet, options: JsValue) -> JsResult<JsValue> {
     let token = take_input(token_len)?;
@@ -249,6 +269,7 @@ pub fn verify_jwt_input(token_len: usize, keys: &JsKeySet, options: JsValue) -> 
 }
 
 /// `verifyLogoutTokenWithKeySet` with the token in the input buffer.
+#[cfg(feature = "js-full")]
 #[wasm_bindgen(js_name = verifyLogoutTokenInput, skip_typescript)]
 pub fn verify_logout_token_input(
     token_len: usize,
