@@ -164,7 +164,7 @@ const BROWSER_BUILD = {
   cryptoKeyPair: 'ERR_SERVER_ONLY',
 };
 // The small browser entry: no client to start a sign-in with.
-const SMALL_BROWSER_BUILD = { ...BROWSER_BUILD, startSignIn: 'no client: ERR_FULL_ENTRY_ONLY', cryptoKeyPair: 'ERR_FULL_ENTRY_ONLY' };
+const SMALL_BROWSER_BUILD = { ...BROWSER_BUILD, startSignIn: 'no client: ERR_FULL_ENTRY_ONLY' };
 const FULL_ENTRY = { pkce: 43, inspect: 'object', environment: 'object', client: 'created' };
 const FULL_ENTRY_ONLY = {
   pkce: 'ERR_FULL_ENTRY_ONLY',
