@@ -41,9 +41,10 @@ const input = {
 const wasm = readFileSync(`${pkg}wasm/govuk_one_login_tokens_bg.wasm`);
 const source = (file) => readFileSync(fileURLToPath(new URL(`../pkg/${file}`, import.meta.url)), 'utf8');
 const common = `import { initSync } from './index.js';
-import { setHostCrypto } from './wasm/govuk_one_login_tokens.js';
-import { setHostVerifier } from './host-crypto.js';
+import { setHostCrypto, hostKeyJwk } from './wasm/govuk_one_login_tokens.js';
+import { setHostVerifier, setKeyJwkSource } from './host-crypto.js';
 import { nodeVerify } from './node-crypto.js';
+setKeyJwkSource(hostKeyJwk);
 setHostVerifier(nodeVerify);
 `;
 const extra = {

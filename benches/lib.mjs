@@ -150,10 +150,21 @@ export function verifyOptions(keySet, alg, now) {
 export function oursContenders(ours, { idOpts, jwtOpts }, { syncLabel, asyncLabel = '' }) {
   const hasAsync = hasAsyncTwins(ours);
   const asyncRow = (name, fn) => (hasAsync ? { name, role: 'ours', async: true, fn } : { name, na: NA_ASYNC });
+  // The prepared verifiers (createIdTokenVerifier): the options read once, the nonce per call.
+  const { nonce, ...creation } = idOpts;
+  const hasPrepared = typeof ours.createIdTokenVerifier === 'function';
+  const prepared = hasPrepared ? ours.createIdTokenVerifier(creation) : undefined;
+  const preparedAsync = hasPrepared && hasAsync ? ours.createIdTokenVerifierAsync(creation) : undefined;
+  const call = { nonce };
+  const na = { na: 'n/a (not in this build)' };
   return [
     { name: `ours verifyIdToken, KeySet ${syncLabel}`, role: 'ours', fn: (t) => ours.verifyIdToken(t, idOpts) },
+    prepared ? { name: `ours createIdTokenVerifier ${syncLabel}`, role: 'ours', fn: (t) => prepared(t, call) } : { name: `ours createIdTokenVerifier ${syncLabel}`, ...na },
     { name: `ours verifyJwt, KeySet ${syncLabel}`, role: 'ours', fn: (t) => ours.verifyJwt(t, jwtOpts) },
     asyncRow(`ours verifyIdTokenAsync, KeySet${asyncLabel}`, (t) => ours.verifyIdTokenAsync(t, idOpts)),
+    preparedAsync
+      ? { name: `ours createIdTokenVerifierAsync${asyncLabel}`, role: 'ours', async: true, fn: (t) => preparedAsync(t, call) }
+      : { name: `ours createIdTokenVerifierAsync${asyncLabel}`, ...na },
     asyncRow(`ours verifyJwtAsync, KeySet${asyncLabel}`, (t) => ours.verifyJwtAsync(t, jwtOpts)),
   ];
 }

@@ -12,12 +12,16 @@ import {
   signClientAssertionWithKey as rawSignClientAssertionWithKey,
   signRequestObjectWithKey as rawSignRequestObjectWithKey,
   inspectToken as rawInspectToken,
+  verifyIdTokenInput,
+  verifyJwtInput,
+  verifyLogoutTokenInput,
 } from './wasm/govuk_one_login_tokens.js';
 import { KeySet, DidDocument, SigningKey, requireLive } from './classes.js';
 import { invalidArgument } from './errors.js';
 import { withAsyncSignatures } from './async-signatures.js';
 import { answering } from './host-crypto.js';
 import { refuseOversizedToken, refuseOversizedDocument } from './limits.js';
+import { decodeJwtFast, hasInputVerifiers, writeInput } from './prepared.js';
 
 // What a document option is, in the size refusal's message (a SigningKey is not capped here).
 const DOCUMENT_NAMES = new Map([
@@ -97,6 +101,9 @@ export function inspectToken(token, options) {
 
 /** Decode a JWT without verifying it: `{ header, payload, signature }`. */
 export function decodeJwt(token, options) {
+  // The common call (a string, no options) crosses once (prepared.js).
+  const fast = decodeJwtFast(token, options);
+  if (fast !== undefined) return fast;
   refuseOversizedToken(token, tokenCap(options));
   return rawDecodeJwt(token, options);
 }
@@ -126,10 +133,28 @@ function withLive(raw, position, Class, name) {
   return Object.defineProperty(checked, 'name', { value: raw.name });
 }
 
-export const verifyJwtWithKeySet = withLive(rawVerifyJwtWithKeySet, 1, KeySet, 'keys');
-export const verifyIdTokenWithKeySet = withLive(rawVerifyIdTokenWithKeySet, 1, KeySet, 'keys');
+/**
+ * `raw(token, keys, options)`, with a string token written straight into wasm memory and passed
+ * to `viaInput(length, keys, options)` (the same verification; see prepared.js): the glue would
+ * copy it character by character. Anything else, or a token too long for the buffer, goes to `raw`.
+ */
+function withInput(raw, viaInput) {
+  const call = (token, keys, options) => {
+    const length =
+      typeof token === 'string' && keys instanceof KeySet && keys.__wbg_ptr > 0 && hasInputVerifiers() ? writeInput(token) : undefined;
+    return length === undefined ? raw(token, keys, options) : viaInput(length, keys, options);
+  };
+  return Object.defineProperty(call, 'name', { value: raw.name });
+}
+
+const rawJwt = withInput(rawVerifyJwtWithKeySet, verifyJwtInput);
+const rawIdToken = withInput(rawVerifyIdTokenWithKeySet, verifyIdTokenInput);
+const rawLogoutToken = withInput(rawVerifyLogoutTokenWithKeySet, verifyLogoutTokenInput);
+
+export const verifyJwtWithKeySet = withLive(rawJwt, 1, KeySet, 'keys');
+export const verifyIdTokenWithKeySet = withLive(rawIdToken, 1, KeySet, 'keys');
 export const verifyCoreIdentityWithDidDocument = withLive(rawVerifyCoreIdentityWithDidDocument, 1, DidDocument, 'didDocument');
-export const verifyLogoutTokenWithKeySet = withLive(rawVerifyLogoutTokenWithKeySet, 1, KeySet, 'keys');
+export const verifyLogoutTokenWithKeySet = withLive(rawLogoutToken, 1, KeySet, 'keys');
 export const signClientAssertionWithKey = withLive(rawSignClientAssertionWithKey, 0, SigningKey, 'key');
 export const signRequestObjectWithKey = withLive(rawSignRequestObjectWithKey, 0, SigningKey, 'key');
 
@@ -193,7 +218,7 @@ export function signRequestObject(options) {
 export async function verifyJwtAsync(token, options) {
   refuseOversizedToken(token, tokenCap(options));
   return withParsedAsync('verifyJwtAsync', options, 'jwks', KeySet, (keys) =>
-    withAsyncSignatures(() => rawVerifyJwtWithKeySet(token, keys(), options)),
+    withAsyncSignatures(() => rawJwt(token, keys(), options)),
   );
 }
 
@@ -201,7 +226,7 @@ export async function verifyJwtAsync(token, options) {
 export async function verifyIdTokenAsync(token, options) {
   refuseOversizedToken(token, tokenCap(options));
   return withParsedAsync('verifyIdTokenAsync', options, 'jwks', KeySet, (keys) =>
-    withAsyncSignatures(() => rawVerifyIdTokenWithKeySet(token, keys(), options)),
+    withAsyncSignatures(() => rawIdToken(token, keys(), options)),
   );
 }
 
@@ -217,6 +242,6 @@ export async function verifyCoreIdentityAsync(token, options) {
 export async function verifyLogoutTokenAsync(token, options) {
   refuseOversizedToken(token, tokenCap(options));
   return withParsedAsync('verifyLogoutTokenAsync', options, 'jwks', KeySet, (keys) =>
-    withAsyncSignatures(() => rawVerifyLogoutTokenWithKeySet(token, keys(), options)),
+    withAsyncSignatures(() => rawLogoutToken(token, keys(), options)),
   );
 }

@@ -16,16 +16,13 @@
 // bad signature ends with the same error as the synchronous verifier gives. Assumptions reach
 // only the call in hand: every synchronous export, including one a caller's option getter makes
 // in the middle of a round, switches the answerer off (api.js).
-import { setHostCrypto } from './wasm/govuk_one_login_tokens.js';
-import { answering, hasHostVerifier, syncVerifierFor } from './host-crypto.js';
+import { setHostCrypto, hostKeyJwk } from './wasm/govuk_one_login_tokens.js';
+import { answering, hasHostVerifier, keyCache, setKeyJwkSource, syncVerifierFor } from './host-crypto.js';
+
 
 // A verification asks about one signature: one round when it is valid, two when it is not. Past
 // this many rounds (never seen), the portable arithmetic decides.
 const MAX_ROUNDS = 8;
-// One Login publishes a handful of keys; the cap only bounds a process fed many key sets.
-const MAX_CACHED_KEYS = 64;
-
-const importedKeys = { ES256: new Map(), RS256: new Map() };
 
 const IMPORT_PARAMS = {
   ES256: { name: 'ECDSA', namedCurve: 'P-256' },
@@ -40,25 +37,26 @@ function subtle() {
   return globalThis.crypto?.subtle;
 }
 
-/** The key as a `CryptoKey`, imported once per canonical JWK text and algorithm. */
-function cryptoKey(jwk, alg) {
-  const keys = importedKeys[alg];
-  let key = keys.get(jwk);
-  if (key === undefined) {
-    if (keys.size >= MAX_CACHED_KEYS) keys.delete(keys.keys().next().value);
-    key = subtle().importKey('jwk', JSON.parse(jwk), IMPORT_PARAMS[alg], false, ['verify']);
-    // A failed import is not remembered: the next call tries again.
-    key.catch(() => keys.delete(jwk));
-    keys.set(jwk, key);
-  }
-  return key;
+// The key as a `CryptoKey` per algorithm, imported once per key number (host-crypto.js).
+const importedKeys = {
+  ES256: keyCache((jwk) => importOnce(jwk, 'ES256')),
+  RS256: keyCache((jwk) => importOnce(jwk, 'RS256')),
+};
+
+/** A pending import; a failed one resolves to `undefined` (WebCrypto could not decide). */
+function importOnce(jwk, alg) {
+  return subtle()
+    .importKey('jwk', JSON.parse(jwk), IMPORT_PARAMS[alg], false, ['verify'])
+    .catch(() => undefined);
 }
 
 /** WebCrypto's verdict on one signature: `true`, `false`, or `undefined` when it could not decide. */
-async function webCryptoVerdict({ jwk, alg, message, signature }) {
+async function webCryptoVerdict({ key, alg, message, signature }) {
   if (IMPORT_PARAMS[alg] === undefined) return undefined;
   try {
-    return await subtle().verify(VERIFY_PARAMS[alg], await cryptoKey(jwk, alg), signature, message);
+    const cryptoKey = await importedKeys[alg](key);
+    if (cryptoKey === undefined) return undefined;
+    return await subtle().verify(VERIFY_PARAMS[alg], cryptoKey, signature, message);
   } catch {
     return undefined;
   }
@@ -70,21 +68,21 @@ function sameBytes(a, b) {
   return true;
 }
 
-function sameRequest(fact, jwk, alg, message, signature) {
-  return fact.jwk === jwk && fact.alg === alg && sameBytes(fact.signature, signature) && sameBytes(fact.message, message);
+function sameRequest(fact, key, alg, message, signature) {
+  return fact.key === key && fact.alg === alg && sameBytes(fact.signature, signature) && sameBytes(fact.message, message);
 }
 
 /** Run `call` once, answering signatures from `facts`; returns its outcome and the assumed. */
 function round(call, facts) {
   const assumed = [];
   const outcome = answering(
-    (jwk, alg, message, signature) => {
+    (key, alg, message, signature) => {
       const sync = syncVerifierFor(alg);
-      if (sync !== undefined) return sync(jwk, alg, message, signature);
-      const fact = facts.find((f) => sameRequest(f, jwk, alg, message, signature));
+      if (sync !== undefined) return sync(key, alg, message, signature);
+      const fact = facts.find((f) => sameRequest(f, key, alg, message, signature));
       if (fact !== undefined) return fact.valid;
       // The arrays are views of wasm memory, valid only during this call: copy them.
-      assumed.push({ jwk, alg, message: message.slice(), signature: signature.slice() });
+      assumed.push({ key, alg, message: message.slice(), signature: signature.slice() });
       return true;
     },
     () => {
@@ -110,6 +108,9 @@ function settle(outcome) {
  */
 export async function withAsyncSignatures(call) {
   if (hasHostVerifier() || subtle() === undefined) return call();
+  // The key objects are made from the core's key text, asked of this build's glue (set here, not
+  // on import, which a bundler may leave out).
+  setKeyJwkSource(hostKeyJwk);
   // The core consults the host only when host crypto is on; with no answerer set it still gets
   // `undefined` and uses its own arithmetic, so this changes nothing for the synchronous calls.
   setHostCrypto(true);

@@ -226,6 +226,44 @@ export function verifyCoreIdentityAsync(token: string, options: VerifyCoreIdenti
 /** {@link verifyLogoutToken} as a Promise; see {@link verifyJwtAsync}. */
 export function verifyLogoutTokenAsync(token: string, options: VerifyLogoutTokenOptions): Promise<LogoutTokenClaims>;
 
+// --- Prepared verifiers (options read once; see pkg/prepared.js) ---
+
+/** Options of {@link createIdTokenVerifier}: {@link verifyIdToken}'s without the per-call `nonce` and `accessToken`. */
+export type IdTokenVerifierOptions = Omit<VerifyIdTokenOptions, 'nonce' | 'accessToken'>;
+/** The per-call values of a prepared ID token verifier. */
+export interface IdTokenCall {
+  /** The `nonce` you sent, or `null` if you sent none (required). */
+  nonce: string | null;
+  /** The access token from the same token response: makes `at_hash` required and checked. */
+  accessToken?: string;
+}
+/** A prepared ID token verifier: every check runs on every call; only the options were read once. */
+export type IdTokenVerifier = (token: string, call: IdTokenCall) => IdTokenClaims;
+/** {@link IdTokenVerifier} as a Promise. */
+export type IdTokenVerifierAsync = (token: string, call: IdTokenCall) => Promise<IdTokenClaims>;
+/** A prepared logout token verifier. */
+export type LogoutTokenVerifier = (token: string) => LogoutTokenClaims;
+/** {@link LogoutTokenVerifier} as a Promise. */
+export type LogoutTokenVerifierAsync = (token: string) => Promise<LogoutTokenClaims>;
+
+/**
+ * Read and check {@link verifyIdToken}'s options once (a mistake throws here); the verifier then
+ * takes the token and the per-call `{ nonce, accessToken? }` only.
+ *
+ * ```js
+ * const verifyIdToken = createIdTokenVerifier({ jwks, environment: 'integration', clientId, vtr: 'Cl.Cm' });
+ * const claims = verifyIdToken(idToken, { nonce });
+ * ```
+ * @throws {TokenError}
+ */
+export function createIdTokenVerifier(options: IdTokenVerifierOptions): IdTokenVerifier;
+/** {@link createIdTokenVerifier} whose verifier returns a Promise; see {@link verifyJwtAsync}. @throws {TokenError} */
+export function createIdTokenVerifierAsync(options: IdTokenVerifierOptions): IdTokenVerifierAsync;
+/** Read and check {@link verifyLogoutToken}'s options once; the verifier takes the token only. @throws {TokenError} */
+export function createLogoutTokenVerifier(options: VerifyLogoutTokenOptions): LogoutTokenVerifier;
+/** {@link createLogoutTokenVerifier} whose verifier returns a Promise. @throws {TokenError} */
+export function createLogoutTokenVerifierAsync(options: VerifyLogoutTokenOptions): LogoutTokenVerifierAsync;
+
 /** Sign a `private_key_jwt` client assertion for the token endpoint. @throws {TokenError} */
 export function signClientAssertion(options: SignClientAssertionOptions): string;
 /** {@link signClientAssertion} with an already parsed key. @throws {TokenError} */

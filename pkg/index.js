@@ -32,6 +32,12 @@ export {
 } from './wasm/govuk_one_login_tokens.js';
 export { KeySet, DidDocument, SigningKey } from './classes.js';
 export * from './api.js';
+export {
+  createIdTokenVerifier,
+  createIdTokenVerifierAsync,
+  createLogoutTokenVerifier,
+  createLogoutTokenVerifierAsync,
+} from './prepared.js';
 export { TokenError } from './errors.js';
 export { OneLoginClient } from './client.js';
 export { MemoryStore, RedisStore } from './store.js';

@@ -7,9 +7,9 @@
 import { webcrypto } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import embedded from './wasm/bytes.js';
-import { setHostCrypto } from './wasm/govuk_one_login_tokens.js';
+import { setHostCrypto, hostKeyJwk } from './wasm/govuk_one_login_tokens.js';
 import { loadSynchronouslyFrom } from './ready.js';
-import { setHostVerifier, portableArithmetic } from './host-crypto.js';
+import { setHostVerifier, setKeyJwkSource, portableArithmetic } from './host-crypto.js';
 import { nodeVerify } from './node-crypto.js';
 // observability (diagnostics.js): node:diagnostics_channel exists in Node, Deno and Bun,
 // which all load this file; browsers and Workers never do.
@@ -24,6 +24,8 @@ setDiagnosticsChannel(diagnosticsChannel);
 // fallback no longer works.)
 if (globalThis.crypto === undefined) globalThis.crypto = webcrypto;
 
+// node-crypto.js makes a KeyObject per key number from the key's text, which this glue gives.
+setKeyJwkSource(hostKeyJwk);
 const loadEmbedded = () => gunzipSync(Buffer.from(embedded, 'base64'));
 if (globalThis.Deno === undefined) {
   setHostVerifier(nodeVerify);

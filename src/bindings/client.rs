@@ -17,6 +17,7 @@ use crate::options::{
     AuthorizationUrlOptions, ClientCoreIdentityOptions, ClientIdTokenOptions,
     ClientLogoutTokenOptions, HandleBackChannelLogoutOptions, OneLoginClientOptions,
 };
+use js_sys::JSON;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
@@ -119,7 +120,8 @@ impl JsClientConfig {
         let options =
             from_js::<ClientIdTokenOptions>(Some(options))?.resolve(&self.inner, clock(now))?;
         let token = token_arg(&token, DEFAULT_MAX_TOKEN_SIZE)?;
-        to_js(&onelogin::verify_id_token(&token, &keys.inner, &options)?.claims)
+        // The payload text the core validated: the same claims, parsed once by the host.
+        JSON::parse(&onelogin::verify_id_token(&token, &keys.inner, &options)?.payload_json)
     }
 
     /// Verify a core identity credential against this client: `{ claims, identity }`.
@@ -154,7 +156,7 @@ impl JsClientConfig {
         let options =
             from_js::<ClientLogoutTokenOptions>(Some(options))?.resolve(&self.inner, clock(now))?;
         let token = token_arg(&token, DEFAULT_MAX_TOKEN_SIZE)?;
-        to_js(&onelogin::verify_logout_token(&token, &keys.inner, &options)?.claims)
+        JSON::parse(&onelogin::verify_logout_token(&token, &keys.inner, &options)?.payload_json)
     }
 
     /// A verification's per-call options (`idToken`, `coreIdentity` or `logoutToken`), checked

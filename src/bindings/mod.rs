@@ -14,12 +14,14 @@ mod client;
 mod document_cache;
 #[cfg(all(feature = "flow", feature = "js-full"))]
 mod flow;
+mod host_keys;
 #[cfg(feature = "js-full")]
 mod inspect;
 mod jose;
 mod lists;
 mod onelogin;
 mod options;
+mod prepared;
 #[cfg(feature = "js-full")]
 mod sessions;
 #[cfg(all(feature = "flow", feature = "js-full"))]
@@ -46,7 +48,7 @@ extern "C" {
 #[wasm_bindgen(raw_module = "../host-crypto.js")]
 extern "C" {
     #[wasm_bindgen(js_name = hostVerify, catch)]
-    fn host_verify(jwk: &str, alg: &str, message: &[u8], signature: &[u8]) -> JsResult<JsValue>;
+    fn host_verify(key: u32, alg: &str, message: &[u8], signature: &[u8]) -> JsResult<JsValue>;
 }
 
 type JsResult<T> = Result<T, JsValue>;
@@ -100,9 +102,10 @@ impl SignatureBackend for HostCrypto {
         if !HOST_CRYPTO.load(Ordering::Relaxed) {
             return None;
         }
-        // A host that throws or answers anything but a boolean has not decided; the built-in
-        // arithmetic does.
-        host_verify(key.canonical_jwk(), alg.as_str(), message, signature)
+        // The key crosses as its number (host_keys.rs). A host that throws or answers anything
+        // but a boolean has not decided; the built-in arithmetic does.
+        let number = host_keys::key_number(key.canonical_jwk())?;
+        host_verify(number, alg.as_str(), message, signature)
             .ok()
             .and_then(|v| v.as_bool())
     }

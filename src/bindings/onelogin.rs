@@ -9,7 +9,7 @@ use crate::onelogin::{self, DidDocument, Identity};
 #[cfg(feature = "js-full")]
 use crate::options::{AuthorizationUrlOptions, EnvironmentInput};
 use crate::options::{VerifyCoreIdentityOptions, VerifyIdTokenOptions, VerifyLogoutTokenOptions};
-use js_sys::Array;
+use js_sys::{Array, JSON};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use tsify::Ts;
@@ -89,7 +89,8 @@ pub fn verify_id_token_with_key_set(
         &keys.inner,
         &options,
     )?;
-    to_js(&verified.claims)
+    // The payload text the core validated: the same claims, parsed once by the host.
+    JSON::parse(&verified.payload_json)
 }
 
 /// A DID document (One Login's core identity signing keys), parsed once.
@@ -174,7 +175,8 @@ pub fn verify_logout_token_with_key_set(
         &keys.inner,
         &options,
     )?;
-    to_js(&verified.claims)
+    // The payload text the core validated: the same claims, parsed once by the host.
+    JSON::parse(&verified.payload_json)
 }
 
 /// Build the `/authorize` URL with every parameter correctly encoded.

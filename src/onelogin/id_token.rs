@@ -126,6 +126,9 @@ pub struct IdTokenClaims {
     pub vtm: Option<String>,
     /// Every claim.
     pub claims: Map<String, Value>,
+    /// The payload exactly as signed and validated (strict JSON, UTF-8): a host that parses it
+    /// itself reads the same claims without the map being serialised again.
+    pub payload_json: String,
 }
 
 /// `at_hash` of an access token: base64url of the left half of its SHA-256 (One Login uses
@@ -312,11 +315,17 @@ pub(crate) fn steps(
         auth_time,
         vtm: vtm.map(str::to_owned),
         claims: Map::new(),
+        payload_json: String::new(),
     };
     // The claims map is moved in last, once nothing borrows from it.
-    Ok(checked
-        .claims
-        .map(|claims| IdTokenClaims { claims, ..verified }))
+    let Some(payload_json) = checked.payload_json else {
+        return Ok(None);
+    };
+    Ok(checked.claims.map(|claims| IdTokenClaims {
+        claims,
+        payload_json,
+        ..verified
+    }))
 }
 
 /// The options, checked and derived once before the token is looked at.

@@ -66,6 +66,9 @@ pub struct LogoutTokenClaims {
     pub exp: f64,
     /// Every claim.
     pub claims: Map<String, Value>,
+    /// The payload exactly as signed and validated (strict JSON, UTF-8), for hosts that parse
+    /// it themselves.
+    pub payload_json: String,
 }
 
 /// Verify a back-channel logout token.
@@ -168,11 +171,17 @@ pub(crate) fn steps(
             .flatten()
             .unwrap_or_default(),
         claims: Map::new(),
+        payload_json: String::new(),
     };
     // The claims map is moved in last, once nothing borrows from it.
-    Ok(checked
-        .claims
-        .map(|claims| LogoutTokenClaims { claims, ..verified }))
+    let Some(payload_json) = checked.payload_json else {
+        return Ok(None);
+    };
+    Ok(checked.claims.map(|claims| LogoutTokenClaims {
+        claims,
+        payload_json,
+        ..verified
+    }))
 }
 
 // `typ` is a media type: case-insensitive, and `application/` may be left out (RFC 7515

@@ -39,6 +39,12 @@ import init, {
   verifyCoreIdentityWithDidDocument,
   verifyLogoutToken,
   verifyLogoutTokenWithKeySet,
+  createIdTokenVerifier,
+  createIdTokenVerifierAsync,
+  createLogoutTokenVerifier,
+  createLogoutTokenVerifierAsync,
+  type IdTokenVerifier,
+  type IdTokenVerifierOptions,
   signClientAssertion,
   signClientAssertionWithKey,
   signRequestObject,
@@ -200,6 +206,19 @@ export async function useOneLogin(token: string, jwksText: string, did: DidDocum
   const logout2: LogoutTokenClaims = verifyLogoutTokenWithKeySet(token, keys, { issuer: 'i', clientId: 'c', now: 5 });
   const jti: string = logout.jti;
 
+  // Prepared verifiers: the options once, the token and the per-call values on each call.
+  const verifierOptions: IdTokenVerifierOptions = { jwks: keys, environment: 'integration', clientId: 'c', vtr: 'Cl.Cm' };
+  const verifyId: IdTokenVerifier = createIdTokenVerifier(verifierOptions);
+  const preparedClaims: IdTokenClaims = verifyId(token, { nonce: 'n' });
+  const preparedClaims2: IdTokenClaims = verifyId(token, { nonce: null, accessToken: 'at' });
+  const preparedAsync: Promise<IdTokenClaims> = createIdTokenVerifierAsync(verifierOptions)(token, { nonce: 'n' });
+  // @ts-expect-error the nonce is per call, not an option of the verifier
+  createIdTokenVerifier({ ...verifierOptions, nonce: 'n' });
+  // @ts-expect-error the per-call nonce is required (null when none was sent)
+  verifyId(token, {});
+  const preparedLogout: LogoutTokenClaims = createLogoutTokenVerifier({ jwks: keys, environment: 'integration', clientId: 'c' })(token);
+  const preparedLogoutAsync: Promise<LogoutTokenClaims> = createLogoutTokenVerifierAsync({ jwks: keys, issuer: 'i', clientId: 'c' })(token);
+
   const algs: SigningAlgorithm[] = ['RS256', 'PS256'];
   const signingKey = new SigningKey(pem);
   const bits: number = signingKey.bits;
@@ -237,7 +256,7 @@ export async function useOneLogin(token: string, jwksText: string, did: DidDocum
   const timeout: ErrorCode = 'ERR_JWKS_TIMEOUT';
   const failed: ErrorCode = 'ERR_JWKS_FETCH_FAILED';
   return [...urls, vot, String(authTime), again.sub, didId, ...ids, credential.vot, ...given, String(birth), String(history.length),
-    logout2.jti, jti, String(algs), String(bits), String(skid), assertion, assertion2, url, url2, jar, jar2, endpoints.jwksUrl,
+    logout2.jti, jti, preparedClaims.sub, preparedClaims2.vot, String(preparedAsync), preparedLogout.jti, String(preparedLogoutAsync), String(algs), String(bits), String(skid), assertion, assertion2, url, url2, jar, jar2, endpoints.jwksUrl,
     String(c2.identity.levelOfConfidence), c3.sub, s1.sub, s2.claims.sub, s3.jti, login, ca, cid, timeout, failed, String(environments.length)];
 }
 
