@@ -13,9 +13,11 @@ const installed = fileURLToPath(new URL('../node_modules/govuk-one-login-tokens/
 const BUDGET_GZIP_BYTES = 80 * 1024;
 /**
  * What it weighs today, rounded up: it may only shrink. Lower it when a change makes the .wasm
- * smaller; a change that grows the .wasm past it fails here, in the same test run.
+ * smaller; a change that grows the .wasm past it fails here, in the same test run. Raised once,
+ * deliberately, from 125,000: the prepared ID-token verifiers and the input buffer (+4.5 KB, the
+ * speed half of issue 21) and the shared key and claim rules of the inspector's new kinds (+0.9 KB).
  */
-const CEILING_GZIP_BYTES = 125_000;
+const CEILING_GZIP_BYTES = 130_000;
 
 function gzipBytes(dir) {
   const wasm = readFileSync(`${installed}${dir}/govuk_one_login_tokens_bg.wasm`);
