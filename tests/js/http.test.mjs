@@ -144,26 +144,27 @@ test('a 3xx is kind "redirect" and is never followed', async () => {
 });
 
 /** The failure's kind and how long it took to come, in ms. */
-async function timedFailure(promise) {
+/** The failure of `start()` and how long it took, timed from before the request (and its deadline) starts. */
+async function timedFailure(start) {
   const t0 = Date.now();
-  const { kind } = await failure(promise);
+  const { kind } = await failure(start());
   return { kind, took: Date.now() - t0 };
 }
 
 test('slow headers: kind "timeout" at the deadline', async () => {
-  const { kind, took } = await timedFailure(request(`${base}/slow-headers`, { timeoutMs: 150 }));
+  const { kind, took } = await timedFailure(() => request(`${base}/slow-headers`, { timeoutMs: 150 }));
   assert.equal(kind, 'timeout');
   assert.ok(took >= 140 && took < 1000, `took ${took} ms`);
 });
 
 test('a trickling endless body ends at the deadline (the one deadline covers the body)', async () => {
-  const { kind, took } = await timedFailure(request(`${base}/trickle`, { timeoutMs: 300, maxBytes: 1_000_000 }));
+  const { kind, took } = await timedFailure(() => request(`${base}/trickle`, { timeoutMs: 300, maxBytes: 1_000_000 }));
   assert.equal(kind, 'timeout');
   assert.ok(took >= 290 && took < 1500, `took ${took} ms`);
 });
 
 test('a trickling endless body ends at the cap when the cap comes first', async () => {
-  const { kind, took } = await timedFailure(request(`${base}/trickle`, { timeoutMs: 5000, maxBytes: 5 }));
+  const { kind, took } = await timedFailure(() => request(`${base}/trickle`, { timeoutMs: 5000, maxBytes: 5 }));
   assert.equal(kind, 'too_large');
   assert.ok(took < 2000, `did not wait for the deadline (took ${took} ms)`);
 });
@@ -174,7 +175,7 @@ test('a huge Content-Length is refused before reading; one that never delivers e
   assert.match(refused.message, /Content-Length 1000000000/);
 
   // With a cap above the declared length, only the deadline can end it.
-  const { kind, took } = await timedFailure(request(`${base}/huge-length`, { maxBytes: 2_000_000_000, timeoutMs: 200 }));
+  const { kind, took } = await timedFailure(() => request(`${base}/huge-length`, { maxBytes: 2_000_000_000, timeoutMs: 200 }));
   assert.equal(kind, 'timeout');
   assert.ok(took >= 190 && took < 1500, `took ${took} ms`);
 });
@@ -232,7 +233,7 @@ test('network failures, caller aborts and a fetch that ignores its signal', asyn
   assert.equal((await failure(request(`${base}/ok`, { signal: AbortSignal.abort() }))).kind, 'aborted');
 
   // A fetch that never settles and ignores the signal still cannot outlive the deadline.
-  const stuck = await timedFailure(request(`${base}/ok`, { fetch: () => new Promise(() => {}), timeoutMs: 100 }));
+  const stuck = await timedFailure(() => request(`${base}/ok`, { fetch: () => new Promise(() => {}), timeoutMs: 100 }));
   assert.equal(stuck.kind, 'timeout');
   assert.ok(stuck.took < 1000, `took ${stuck.took} ms`);
 });
