@@ -305,9 +305,10 @@ export class OneLoginClient {
     // signers: a PEM, JWK, SigningKey, CryptoKeyPair or { publicJwk, sign } (client-keys.js)
     const { config, external } = clientConfigOf(options);
     const fetchFn = own(options, 'fetch');
-    const clock = own(options, 'clock');
+    const givenClock = own(options, 'clock');
     if (fetchFn !== undefined && typeof fetchFn !== 'function') throw argument('fetch', 'option "fetch" must be a function');
-    if (clock !== undefined && typeof clock !== 'function') throw argument('clock', 'option "clock" must be a function');
+    if (givenClock !== undefined && typeof givenClock !== 'function') throw argument('clock', 'option "clock" must be a function');
+    const clock = givenClock ?? Date.now;
     // One store for logout-token replays and ended sessions.
     const store = own(options, 'store') ?? new MemoryStore();
     if (!['remember', 'recordSignOut', 'signedOutAt'].every((method) => typeof store?.[method] === 'function')) {
@@ -328,14 +329,14 @@ export class OneLoginClient {
       }
       // The browser build has no records: a page shares no store with other instances.
       if (typeof config.readDocumentRecord !== 'function') throw argument('cacheDocuments', 'option "cacheDocuments" is for servers: this build (the browser\'s) has no document cache');
-      documentCache = new DocumentCache({ store, config, clock: clock ?? Date.now, timeoutMs: settings.timeoutMs });
+      documentCache = new DocumentCache({ store, config, clock, timeoutMs: settings.timeoutMs });
     }
     return new OneLoginClient(CREATE, {
       config,
       external,
       endpoints: Object.freeze(config.endpoints),
       http,
-      clock: clock ?? Date.now,
+      clock,
       store,
       documentCache,
     });

@@ -91,7 +91,9 @@ export function oneLoginExpress(client, options) {
     throw invalidArgument('client', 'oneLoginExpress(client, options): client must be a OneLoginClient');
   }
   const resolved = resolveExpressOptions(options);
-  const signInOptions = options?.signInOptions ?? { scope: ['openid', 'email'] };
+  // An own member only, as every option (resolveExpressOptions has already refused a non-object).
+  const given = options !== null && typeof options === 'object' && Object.hasOwn(options, 'signInOptions') ? options.signInOptions : undefined;
+  const signInOptions = given ?? { scope: ['openid', 'email'] };
   // One sign-in now: refuses unusable signInOptions at start-up, and names the callback's path.
   // (signers: without a request object, so also synchronously for a CryptoKeyPair or a signer.)
   const probe = typeof client[PROBE_SIGN_IN] === 'function' ? client[PROBE_SIGN_IN](signInOptions) : client.startSignIn(signInOptions).transaction;
